@@ -1,0 +1,97 @@
+{#- Emails, phones and postcodes: format-level normalization only. Whether a
+    well-formed value is junk ('test@test.com', '0000000000') is decided by the
+    identity layer's guards, not here. -#}
+
+{#-
+    Lowercased, trimmed email address; null unless it is a plausible address
+    (one '@', a dotted domain with a 2+ letter top level, no blanks, no '..',
+    at most 254 characters).
+-#}
+{% macro normalize_email(expr) -%}
+    case
+        when length(trim({{ expr }})) <= 254
+            and {{ regexp_contains('lower(trim(' ~ expr ~ '))',
+                "^[a-z0-9!#$%&'*+/=?^_`{|}~-]+([.][a-z0-9!#$%&'*+/=?^_`{|}~-]+)*@[a-z0-9]([a-z0-9-]*[a-z0-9])?([.][a-z0-9]([a-z0-9-]*[a-z0-9])?)*[.][a-z]{2,}$") }}
+            then lower(trim({{ expr }}))
+    end
+{%- endmacro %}
+
+
+{#-
+    A phone number in E.164 ('+61412345678'), or null when it cannot be one.
+
+    `calling_code` and `trunk_prefix` are expressions for the number's country
+    (seeds/country_codes.csv, falling back to `default_country`). Handled: a
+    leading '+' or '00' (international), the trunk prefix of national numbers
+    ('0412 345 678' in AU), the country code typed without '+', punctuation
+    and blanks, and a trailing extension ('x123', 'ext. 4'). Letters anywhere
+    else, or fewer than 8 / more than 15 digits, make the number invalid.
+-#}
+{% macro e164_phone(expr, calling_code, trunk_prefix) -%}
+    {#- '+44 (0)20 ...' writes the trunk prefix in brackets: it is dropped. -#}
+    {%- set stripped = regexp_replace_all(
+        regexp_replace_all('lower(trim(' ~ expr ~ '))', '\s*(x|ext|extension)[.]?\s*[0-9]+$', ''),
+        '[(]0[)]', '') -%}
+    {%- set digits = regexp_replace_all(stripped, '[^0-9]', '') -%}
+    case
+        when {{ regexp_contains(stripped, '^[+]?[0-9 ()./-]+$') }}
+        then '+' || nullif(
+            case
+                when {{ stripped }} like '+%' then {{ digits }}
+                when {{ digits }} like '00%' then substr({{ digits }}, 3)
+                when {{ digits }} like ({{ calling_code }} || '%')
+                    and length({{ digits }}) - length({{ calling_code }}) between 8 and 12
+                    and not ({{ digits }} like (coalesce({{ trunk_prefix }}, '') || '%') and coalesce({{ trunk_prefix }}, '') <> '')
+                    then {{ digits }}
+                when coalesce({{ trunk_prefix }}, '') <> '' and {{ digits }} like ({{ trunk_prefix }} || '%')
+                    then {{ calling_code }} || substr({{ digits }}, length({{ trunk_prefix }}) + 1)
+                else {{ calling_code }} || {{ digits }}
+            end,
+            ''
+        )
+    end
+{%- endmacro %}
+
+
+{#- True for a well-formed E.164 number: '+', then 8 to 15 digits, no leading zero. -#}
+{% macro is_e164(expr) -%}
+    coalesce({{ regexp_contains(expr, '^[+][1-9][0-9]{7,14}$') }}, false)
+{%- endmacro %}
+
+
+{#-
+    Postcode without blanks or punctuation, uppercased ('sw1a 1aa' ->
+    'SW1A1AA'). Country rules: US ZIP+4 keeps the 5-digit ZIP; AU and NZ
+    postcodes that lost their leading zero as numbers get it back ('800' ->
+    '0800'). Null unless 3 to 10 letters or digits remain.
+-#}
+{% macro normalize_postcode(expr, country_iso2) -%}
+    {%- set compact = 'upper(' ~ regexp_replace_all(expr, '[^A-Za-z0-9]', '') ~ ')' -%}
+    case
+        when length({{ compact }}) not between 3 and 10 then null
+        when {{ country_iso2 }} = 'US' and {{ regexp_contains(compact, '^[0-9]{9}$') }}
+            then substr({{ compact }}, 1, 5)
+        when {{ country_iso2 }} in ('AU', 'NZ') and {{ regexp_contains(compact, '^[0-9]{3}$') }}
+            then '0' || {{ compact }}
+        else {{ compact }}
+    end
+{%- endmacro %}
+
+
+{#-
+    The value of a privacy subject identifier in the same form as the
+    identifier it refers to: emails as normalize_email, phones as E.164 (with
+    the given country numbering), customer ids as cleaned text. Null when the
+    value cannot be such an identifier.
+-#}
+{% macro normalize_subject_value(subject_type, subject_value, calling_code, trunk_prefix) -%}
+    case {{ subject_type }}
+        when 'email' then {{ normalize_email(subject_value) }}
+        when 'phone' then
+            case
+                when {{ is_e164(e164_phone(subject_value, calling_code, trunk_prefix)) }}
+                    then {{ e164_phone(subject_value, calling_code, trunk_prefix) }}
+            end
+        when 'customer_id' then {{ clean_text(subject_value) }}
+    end
+{%- endmacro %}

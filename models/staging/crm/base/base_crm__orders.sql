@@ -1,0 +1,136 @@
+{#-
+    CRM orders, normalized and validated once: one row per distinct raw row
+    (exact duplicates collapsed and counted), with the first broken rule as
+    `rejection_reason` or null when the order is staged. Amounts are also
+    converted to the reporting currency (seeds/currencies.csv).
+-#}
+{%- set raw_columns = [
+    'order_id', 'customer_id', 'ordered_at', 'amount', 'currency', 'quantity',
+    'status', 'channel', 'product_category',
+] -%}
+
+with
+
+source as (
+    select * from {{ source('crm', 'orders') }}
+),
+
+currencies as (
+    select * from {{ ref('currencies') }}
+),
+
+label_map as (
+    select * from {{ ref('label_map') }}
+),
+
+distinct_rows as (
+    select
+        {{ row_fingerprint(raw_columns) }} as raw_row_id,
+        {{ raw_columns | join(',\n        ') }},
+        count(*) as raw_copies
+    from source
+    group by {{ raw_columns | join(', ') }}
+),
+
+parsed as (
+    select
+        distinct_rows.*,
+        {{ clean_text('distinct_rows.order_id') }} as order_id_clean,
+        {{ clean_text('distinct_rows.customer_id') }} as customer_id_clean,
+        {{ parse_utc_timestamp('distinct_rows.ordered_at') }} as ordered_at_utc,
+        {{ try_cast_as('trim(distinct_rows.amount)', dbt.type_float()) }} as amount_number,
+        coalesce(upper(trim(distinct_rows.currency)), '{{ var("reporting_currency") }}') as currency_code,
+        currencies.units_per_usd,
+        {{ try_cast_as('trim(distinct_rows.quantity)', dbt.type_bigint()) }} as quantity_number,
+        coalesce(status_map.label, case when {{ clean_text('distinct_rows.status') }} is null then '{{ var("default_order_status") }}' end) as status_label,
+        channel_map.label as channel_label,
+        coalesce(
+            category_map.label,
+            replace({{ normalize_label('distinct_rows.product_category') }}, ' ', '_')
+        ) as product_category_label,
+        category_map.label is null and {{ normalize_label('distinct_rows.product_category') }} is not null
+            as is_product_category_unmapped
+    from distinct_rows
+    left join currencies
+        on coalesce(upper(trim(distinct_rows.currency)), '{{ var("reporting_currency") }}') = currencies.currency_code
+    left join label_map as status_map
+        on status_map.domain = 'order_status'
+        and {{ normalize_label('distinct_rows.status') }} = status_map.raw_label
+    left join label_map as channel_map
+        on channel_map.domain = 'channel'
+        and {{ normalize_label('distinct_rows.channel') }} = channel_map.raw_label
+    left join label_map as category_map
+        on category_map.domain = 'product_category'
+        and {{ normalize_label('distinct_rows.product_category') }} = category_map.raw_label
+),
+
+reporting_rate as (
+    select units_per_usd from currencies where currency_code = '{{ var("reporting_currency") }}'
+),
+
+versioned as (
+    -- One order_id delivered with different contents: the earliest order
+    -- time is kept, ties broken by the row fingerprint.
+    select
+        parsed.*,
+        row_number() over (
+            partition by order_id_clean
+            order by ordered_at_utc nulls last, raw_row_id
+        ) as version_rank
+    from parsed
+),
+
+validated as (
+    select
+        versioned.*,
+        case
+            when order_id_clean is null then 'missing_order_id'
+            when customer_id_clean is null then 'missing_customer_id'
+            when ordered_at_utc is null then 'unparseable_ordered_at'
+            when ordered_at_utc < cast('{{ var("min_plausible_timestamp") }}' as timestamp)
+                or ordered_at_utc >= cast('{{ var("max_plausible_timestamp") }}' as timestamp)
+                then 'implausible_ordered_at'
+            when amount_number is null then 'missing_amount'
+            when not {{ is_finite('amount_number') }} then 'invalid_amount'
+            when amount_number < 0 then 'negative_amount'
+            when units_per_usd is null then 'unknown_currency'
+            when quantity_number <= 0 or (quantity_number is null and {{ clean_text('quantity') }} is not null)
+                then 'invalid_quantity'
+            when status_label is null then 'unmapped_status'
+            when version_rank > 1 then 'duplicate_order_id'
+        end as rejection_reason,
+        nullif(concat_ws(',',
+            case when {{ clean_text('channel') }} is not null and channel_label is null then 'channel_unmapped' end,
+            case when is_product_category_unmapped then 'product_category_unmapped' end
+        ), '') as dq_flags
+    from versioned
+),
+
+final as (
+    select
+        -- keys
+        raw_row_id,
+        order_id_clean as normalized_order_id,
+        customer_id_clean as normalized_customer_id,
+        -- order
+        ordered_at_utc as normalized_ordered_at,
+        status_label as normalized_status,
+        case when {{ clean_text('channel') }} is not null then coalesce(channel_label, 'other') end as normalized_channel,
+        product_category_label as normalized_product_category,
+        quantity_number as normalized_quantity,
+        -- money
+        currency_code as normalized_currency,
+        cast(amount_number as decimal(18, 2)) as normalized_amount,
+        cast(
+            amount_number / units_per_usd * (select units_per_usd from reporting_rate) as decimal(18, 2)
+        ) as normalized_amount_reporting,
+        -- quality
+        dq_flags,
+        rejection_reason,
+        raw_copies,
+        -- the raw row as delivered, for the quarantine
+        {{ raw_columns | join(',\n        ') }}
+    from validated
+)
+
+select * from final

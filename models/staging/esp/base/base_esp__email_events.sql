@@ -1,0 +1,83 @@
+{#-
+    Email engagement events, normalized and validated once: one row per
+    distinct raw row (exact duplicates collapsed and counted), with the first
+    broken rule as `rejection_reason` or null when the event is staged.
+-#}
+{%- set raw_columns = ['event_id', 'recipient_email', 'campaign_id', 'event_type', 'occurred_at'] -%}
+
+with
+
+source as (
+    select * from {{ source('esp', 'email_events') }}
+),
+
+label_map as (
+    select * from {{ ref('label_map') }} where domain = 'email_event_type'
+),
+
+distinct_rows as (
+    select
+        {{ row_fingerprint(raw_columns) }} as raw_row_id,
+        {{ raw_columns | join(',\n        ') }},
+        count(*) as raw_copies
+    from source
+    group by {{ raw_columns | join(', ') }}
+),
+
+parsed as (
+    select
+        distinct_rows.*,
+        {{ clean_text('distinct_rows.event_id') }} as event_id_clean,
+        {{ normalize_email('distinct_rows.recipient_email') }} as recipient_email_clean,
+        {{ parse_utc_timestamp('distinct_rows.occurred_at') }} as occurred_at_utc,
+        label_map.label as event_type_label
+    from distinct_rows
+    left join label_map
+        on {{ normalize_label('distinct_rows.event_type') }} = label_map.raw_label
+),
+
+versioned as (
+    select
+        parsed.*,
+        row_number() over (
+            partition by event_id_clean
+            order by occurred_at_utc nulls last, raw_row_id
+        ) as delivery_rank
+    from parsed
+),
+
+validated as (
+    select
+        versioned.*,
+        case
+            when event_id_clean is null then 'missing_event_id'
+            when recipient_email_clean is null then 'invalid_recipient_email'
+            when occurred_at_utc is null then 'unparseable_occurred_at'
+            when occurred_at_utc < cast('{{ var("min_plausible_timestamp") }}' as timestamp)
+                or occurred_at_utc >= cast('{{ var("max_plausible_timestamp") }}' as timestamp)
+                then 'implausible_occurred_at'
+            when event_type_label is null then 'unmapped_event_type'
+            when delivery_rank > 1 then 'duplicate_event_id'
+        end as rejection_reason
+    from versioned
+),
+
+final as (
+    select
+        -- keys
+        raw_row_id,
+        event_id_clean as normalized_event_id,
+        recipient_email_clean as normalized_recipient_email,
+        {{ clean_text('campaign_id') }} as normalized_campaign_id,
+        -- event
+        event_type_label as normalized_event_type,
+        occurred_at_utc as normalized_occurred_at,
+        -- quality
+        rejection_reason,
+        raw_copies,
+        -- the raw row as delivered, for the quarantine
+        {{ raw_columns | join(',\n        ') }}
+    from validated
+)
+
+select * from final

@@ -1,0 +1,108 @@
+{#-
+    Consent decisions, normalized and validated once: one row per distinct
+    raw row (exact duplicates collapsed and counted), with the first broken
+    rule as `rejection_reason` or null when staged. Subject values are
+    normalized like the identifiers they name, so that consent joins to
+    identities exactly.
+-#}
+{%- set raw_columns = [
+    'consent_event_id', 'subject_type', 'subject_value', 'purpose', 'status', 'occurred_at',
+] -%}
+
+with
+
+source as (
+    select * from {{ source('privacy', 'consent_events') }}
+),
+
+label_map as (
+    select * from {{ ref('label_map') }}
+),
+
+default_country as (
+    select * from {{ ref('stg_reference__countries') }}
+    where country_code = '{{ var("default_country") }}'
+),
+
+distinct_rows as (
+    select
+        {{ row_fingerprint(raw_columns) }} as raw_row_id,
+        {{ raw_columns | join(',\n        ') }},
+        count(*) as raw_copies
+    from source
+    group by {{ raw_columns | join(', ') }}
+),
+
+parsed as (
+    select
+        distinct_rows.*,
+        {{ clean_text('distinct_rows.consent_event_id') }} as consent_event_id_clean,
+        subject_type_map.label as subject_type_label,
+        purpose_map.label as purpose_label,
+        status_map.label as status_label,
+        {{ normalize_subject_value(
+            'subject_type_map.label', 'distinct_rows.subject_value',
+            'default_country.calling_code', 'default_country.trunk_prefix') }} as subject_value_clean,
+        {{ parse_utc_timestamp('distinct_rows.occurred_at') }} as occurred_at_utc
+    from distinct_rows
+    cross join default_country
+    left join label_map as subject_type_map
+        on subject_type_map.domain = 'subject_type'
+        and {{ normalize_label('distinct_rows.subject_type') }} = subject_type_map.raw_label
+    left join label_map as purpose_map
+        on purpose_map.domain = 'consent_purpose'
+        and {{ normalize_label('distinct_rows.purpose') }} = purpose_map.raw_label
+    left join label_map as status_map
+        on status_map.domain = 'consent_status'
+        and {{ normalize_label('distinct_rows.status') }} = status_map.raw_label
+),
+
+versioned as (
+    select
+        parsed.*,
+        row_number() over (
+            partition by consent_event_id_clean
+            order by occurred_at_utc nulls last, raw_row_id
+        ) as delivery_rank
+    from parsed
+),
+
+validated as (
+    select
+        versioned.*,
+        case
+            when consent_event_id_clean is null then 'missing_consent_event_id'
+            when subject_type_label is null then 'unmapped_subject_type'
+            when subject_value_clean is null then 'invalid_subject_value'
+            when purpose_label is null then 'unmapped_purpose'
+            when status_label is null then 'unmapped_status'
+            when occurred_at_utc is null then 'unparseable_occurred_at'
+            when occurred_at_utc < cast('{{ var("min_plausible_timestamp") }}' as timestamp)
+                or occurred_at_utc >= cast('{{ var("max_plausible_timestamp") }}' as timestamp)
+                then 'implausible_occurred_at'
+            when delivery_rank > 1 then 'duplicate_consent_event_id'
+        end as rejection_reason
+    from versioned
+),
+
+final as (
+    select
+        -- keys
+        raw_row_id,
+        consent_event_id_clean as normalized_consent_event_id,
+        -- subject
+        subject_type_label as normalized_subject_type,
+        subject_value_clean as normalized_subject_value,
+        -- decision
+        purpose_label as normalized_purpose,
+        status_label as normalized_status,
+        occurred_at_utc as normalized_occurred_at,
+        -- quality
+        rejection_reason,
+        raw_copies,
+        -- the raw row as delivered, for the quarantine
+        {{ raw_columns | join(',\n        ') }}
+    from validated
+)
+
+select * from final

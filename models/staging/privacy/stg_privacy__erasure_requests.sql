@@ -1,0 +1,26 @@
+-- Erasure requests to honour: one row per request, the subject identifier
+-- normalized like the identity layer's. Downstream models remove every
+-- profile that carries this identifier.
+with
+
+base as (
+    select * from {{ ref('base_privacy__erasure_requests') }}
+),
+
+final as (
+    select
+        -- keys
+        normalized_request_id as request_id,
+        raw_row_id,
+        -- subject
+        normalized_subject_type as subject_type,
+        normalized_subject_value as subject_value,
+        -- time
+        normalized_requested_at as requested_at,
+        -- quality
+        dq_flags
+    from base
+    where rejection_reason is null
+)
+
+select * from final

@@ -1,0 +1,150 @@
+{#-
+    Third-party demographic records, normalized and validated once: one row
+    per distinct raw row (exact duplicates collapsed and counted), with the
+    first broken rule as `rejection_reason` or null when staged. A record with
+    nothing to match it on (no email, hash, phone, or name with address) is
+    quarantined: it could never reach a customer.
+-#}
+{%- set raw_columns = [
+    'provider_record_id', 'email', 'email_sha256', 'phone', 'first_name',
+    'last_name', 'street_address', 'city', 'postcode', 'state', 'country',
+    'age', 'age_band', 'income_band', 'household_size', 'interests',
+    'delivered_at',
+] -%}
+
+with
+
+source as (
+    select * from {{ source('third_party', 'demographics') }}
+),
+
+country_lookup as (
+    select * from {{ ref('stg_reference__country_lookup') }}
+),
+
+countries as (
+    select * from {{ ref('stg_reference__countries') }}
+),
+
+distinct_rows as (
+    select
+        {{ row_fingerprint(raw_columns) }} as raw_row_id,
+        {{ raw_columns | join(',\n        ') }},
+        count(*) as raw_copies
+    from source
+    group by {{ raw_columns | join(', ') }}
+),
+
+parsed as (
+    select
+        distinct_rows.*,
+        {{ clean_text('distinct_rows.provider_record_id') }} as provider_record_id_clean,
+        country_lookup.country_code,
+        coalesce(country_lookup.country_code, '{{ var("default_country") }}') as numbering_country,
+        {{ parse_utc_timestamp('distinct_rows.delivered_at') }} as delivered_at_utc,
+        {{ try_cast_as('trim(distinct_rows.age)', dbt.type_float()) }} as age_number,
+        {{ try_cast_as('trim(distinct_rows.household_size)', dbt.type_float()) }} as household_size_number
+    from distinct_rows
+    left join country_lookup
+        on {{ normalize_label('distinct_rows.country') }} = country_lookup.lookup_key
+),
+
+normalized as (
+    select
+        parsed.*,
+        {{ normalize_email('parsed.email') }} as email_clean,
+        case
+            when {{ regexp_contains('lower(trim(parsed.email_sha256))', '^[0-9a-f]{64}$') }}
+                then lower(trim(parsed.email_sha256))
+        end as email_sha256_clean,
+        {{ e164_phone('parsed.phone', 'countries.calling_code', 'countries.trunk_prefix') }} as phone_candidate,
+        {{ normalize_name('parsed.first_name') }} as first_name_clean,
+        {{ normalize_name('parsed.last_name') }} as last_name_clean,
+        {{ normalize_address_line('parsed.street_address') }} as street_address_clean,
+        {{ normalize_address_line('parsed.city') }} as city_clean,
+        {{ normalize_postcode('parsed.postcode', 'parsed.numbering_country') }} as postcode_clean,
+        {{ normalize_address_line('parsed.state') }} as state_clean,
+        case when age_number between 0 and 120 then cast(round(age_number) as {{ dbt.type_int() }}) end as age_clean,
+        case
+            when household_size_number between 1 and 30
+                then cast(round(household_size_number) as {{ dbt.type_int() }})
+        end as household_size_clean
+    from parsed
+    left join countries
+        on parsed.numbering_country = countries.country_code
+),
+
+versioned as (
+    -- A record delivered again supersedes the earlier delivery.
+    select
+        normalized.*,
+        row_number() over (
+            partition by provider_record_id_clean
+            order by delivered_at_utc desc nulls last, raw_row_id
+        ) as version_rank
+    from normalized
+),
+
+validated as (
+    select
+        versioned.*,
+        case
+            when provider_record_id_clean is null then 'missing_provider_record_id'
+            when email_clean is null
+                and email_sha256_clean is null
+                and not {{ is_e164('phone_candidate') }}
+                and (last_name_clean is null or (street_address_clean is null and postcode_clean is null))
+                then 'no_match_keys'
+            when version_rank > 1 then 'superseded_version'
+        end as rejection_reason,
+        nullif(concat_ws(',',
+            case when {{ clean_text('email') }} is not null and email_clean is null then 'email_invalid' end,
+            case when {{ clean_text('email_sha256') }} is not null and email_sha256_clean is null then 'email_sha256_invalid' end,
+            case when {{ clean_text('phone') }} is not null and not {{ is_e164('phone_candidate') }} then 'phone_invalid' end,
+            case when {{ clean_text('age') }} is not null and age_clean is null then 'age_invalid' end,
+            case when {{ clean_text('household_size') }} is not null and household_size_clean is null then 'household_size_invalid' end,
+            case when {{ clean_text('country') }} is not null and country_code is null then 'country_unmapped' end,
+            case when {{ clean_text('delivered_at') }} is not null and delivered_at_utc is null then 'delivered_at_unparseable' end
+        ), '') as dq_flags
+    from versioned
+),
+
+final as (
+    select
+        -- keys
+        raw_row_id,
+        provider_record_id_clean as normalized_provider_record_id,
+        -- match keys
+        email_clean as normalized_email,
+        email_sha256_clean as normalized_email_sha256,
+        case when {{ is_e164('phone_candidate') }} then phone_candidate end as normalized_phone_e164,
+        first_name_clean as normalized_first_name,
+        last_name_clean as normalized_last_name,
+        street_address_clean as normalized_street_address,
+        city_clean as normalized_city,
+        postcode_clean as normalized_postcode,
+        state_clean as normalized_state,
+        country_code as normalized_country_code,
+        -- attributes
+        age_clean as normalized_age,
+        replace({{ regexp_replace_all('lower(' ~ clean_text('age_band') ~ ')', '\s*(-|to)\s*', '-') }}, ' ', '') as normalized_age_band,
+        replace({{ normalize_label('income_band') }}, ' ', '_') as normalized_income_band,
+        household_size_clean as normalized_household_size,
+        nullif(
+            trim({{ regexp_replace_all(
+                regexp_replace_all('lower(' ~ clean_text('interests') ~ ')', '\s*[|,;]+\s*', '|'),
+                '[^a-z0-9|]+', '_') }}, '|'),
+            ''
+        ) as normalized_interests,
+        -- time
+        delivered_at_utc as normalized_delivered_at,
+        -- quality
+        dq_flags,
+        rejection_reason,
+        raw_copies,
+        -- the raw row as delivered, for the quarantine
+        {{ raw_columns | join(',\n        ') }}
+    from validated
+)
+
+select * from final

@@ -1,0 +1,133 @@
+{#-
+    Web and app events, normalized and validated once: one row per distinct
+    raw row (exact duplicates collapsed and counted), with the first broken
+    rule as `rejection_reason` or null when the event is staged. A repeated
+    delivery of the same event_id is quarantined as `duplicate_event_id`;
+    bot traffic is kept and flagged (`is_bot`), so that features can exclude
+    it and reports can count it.
+-#}
+{%- set raw_columns = [
+    'event_id', 'cookie_id', 'user_id', 'email', 'event_type', 'page_path',
+    'product_category', 'session_id', 'device_type', 'user_agent',
+    'utm_source', 'utm_medium', 'utm_campaign', 'event_at', 'received_at',
+] -%}
+
+with
+
+source as (
+    select * from {{ source('web', 'events') }}
+),
+
+label_map as (
+    select * from {{ ref('label_map') }}
+),
+
+distinct_rows as (
+    select
+        {{ row_fingerprint(raw_columns) }} as raw_row_id,
+        {{ raw_columns | join(',\n        ') }},
+        count(*) as raw_copies
+    from source
+    group by {{ raw_columns | join(', ') }}
+),
+
+parsed as (
+    select
+        distinct_rows.*,
+        {{ clean_text('distinct_rows.event_id') }} as event_id_clean,
+        {{ clean_text('distinct_rows.cookie_id') }} as cookie_id_clean,
+        {{ clean_text('distinct_rows.user_id') }} as user_id_clean,
+        {{ normalize_email('distinct_rows.email') }} as email_clean,
+        {{ parse_utc_timestamp('distinct_rows.event_at') }} as event_at_utc,
+        {{ parse_utc_timestamp('distinct_rows.received_at') }} as received_at_utc,
+        event_type_map.label as event_type_label,
+        coalesce(
+            category_map.label,
+            replace({{ normalize_label('distinct_rows.product_category') }}, ' ', '_')
+        ) as product_category_label,
+        case
+            when {{ clean_text('distinct_rows.device_type') }} is not null
+                then coalesce(device_map.label, 'other')
+        end as device_type_label,
+        coalesce(
+            {{ regexp_contains('lower(distinct_rows.user_agent)', var('bot_user_agent_pattern')) }},
+            false
+        ) as is_bot_user_agent
+    from distinct_rows
+    left join label_map as event_type_map
+        on event_type_map.domain = 'event_type'
+        and {{ normalize_label('distinct_rows.event_type') }} = event_type_map.raw_label
+    left join label_map as category_map
+        on category_map.domain = 'product_category'
+        and {{ normalize_label('distinct_rows.product_category') }} = category_map.raw_label
+    left join label_map as device_map
+        on device_map.domain = 'device_type'
+        and {{ normalize_label('distinct_rows.device_type') }} = device_map.raw_label
+),
+
+versioned as (
+    -- The collector may deliver an event more than once: the first delivery
+    -- is kept, ties broken by the row fingerprint.
+    select
+        parsed.*,
+        row_number() over (
+            partition by event_id_clean
+            order by received_at_utc nulls last, raw_row_id
+        ) as delivery_rank
+    from parsed
+),
+
+validated as (
+    select
+        versioned.*,
+        case
+            when event_id_clean is null then 'missing_event_id'
+            when cookie_id_clean is null and user_id_clean is null then 'missing_visitor_id'
+            when event_at_utc is null then 'unparseable_event_at'
+            when event_at_utc < cast('{{ var("min_plausible_timestamp") }}' as timestamp)
+                or event_at_utc >= cast('{{ var("max_plausible_timestamp") }}' as timestamp)
+                then 'implausible_event_at'
+            when event_type_label is null then 'unmapped_event_type'
+            when delivery_rank > 1 then 'duplicate_event_id'
+        end as rejection_reason,
+        nullif(concat_ws(',',
+            case when {{ clean_text('email') }} is not null and email_clean is null then 'email_invalid' end,
+            case when {{ clean_text('received_at') }} is not null and received_at_utc is null then 'received_at_unparseable' end
+        ), '') as dq_flags
+    from versioned
+),
+
+final as (
+    select
+        -- keys
+        raw_row_id,
+        event_id_clean as normalized_event_id,
+        cookie_id_clean as normalized_cookie_id,
+        user_id_clean as normalized_user_id,
+        {{ clean_text('session_id') }} as normalized_session_id,
+        -- identity captured by forms
+        email_clean as normalized_email,
+        -- event
+        event_type_label as normalized_event_type,
+        {{ clean_text('page_path') }} as normalized_page_path,
+        product_category_label as normalized_product_category,
+        -- device and traffic
+        device_type_label as normalized_device_type,
+        {{ clean_text('user_agent') }} as normalized_user_agent,
+        is_bot_user_agent as normalized_is_bot,
+        lower({{ clean_text('utm_source') }}) as normalized_utm_source,
+        lower({{ clean_text('utm_medium') }}) as normalized_utm_medium,
+        lower({{ clean_text('utm_campaign') }}) as normalized_utm_campaign,
+        -- time
+        event_at_utc as normalized_event_at,
+        received_at_utc as normalized_received_at,
+        -- quality
+        dq_flags,
+        rejection_reason,
+        raw_copies,
+        -- the raw row as delivered, for the quarantine
+        {{ raw_columns | join(',\n        ') }}
+    from validated
+)
+
+select * from final
