@@ -49,7 +49,13 @@ parsed as (
             replace({{ normalize_label('distinct_rows.product_category') }}, ' ', '_')
         ) as product_category_label,
         category_map.label is null and {{ normalize_label('distinct_rows.product_category') }} is not null
-            as is_product_category_unmapped
+            as is_product_category_unmapped,
+        -- NaN, infinities and absurd magnitudes cannot be money (nor a decimal(18, 2))
+        coalesce(
+            {{ is_finite(try_cast_as('trim(distinct_rows.amount)', dbt.type_float())) }}
+            and abs({{ try_cast_as('trim(distinct_rows.amount)', dbt.type_float()) }}) < 1e15,
+            false
+        ) as is_amount_representable
     from distinct_rows
     left join currencies
         on coalesce(upper(trim(distinct_rows.currency)), '{{ var("reporting_currency") }}') = currencies.currency_code
@@ -90,8 +96,9 @@ validated as (
             when ordered_at_utc < cast('{{ var("min_plausible_timestamp") }}' as timestamp)
                 or ordered_at_utc >= cast('{{ var("max_plausible_timestamp") }}' as timestamp)
                 then 'implausible_ordered_at'
-            when amount_number is null then 'missing_amount'
-            when not {{ is_finite('amount_number') }} then 'invalid_amount'
+            when {{ clean_text('amount') }} is null then 'missing_amount'
+            when amount_number is null then 'unparseable_amount'
+            when not is_amount_representable then 'invalid_amount'
             when amount_number < 0 then 'negative_amount'
             when units_per_usd is null then 'unknown_currency'
             when quantity_number <= 0 or (quantity_number is null and {{ clean_text('quantity') }} is not null)
@@ -120,10 +127,11 @@ final as (
         quantity_number as normalized_quantity,
         -- money
         currency_code as normalized_currency,
-        cast(amount_number as decimal(18, 2)) as normalized_amount,
-        cast(
-            amount_number / units_per_usd * (select units_per_usd from reporting_rate) as decimal(18, 2)
-        ) as normalized_amount_reporting,
+        case when is_amount_representable then cast(amount_number as decimal(18, 2)) end as normalized_amount,
+        case
+            when is_amount_representable
+                then cast(amount_number / units_per_usd * (select units_per_usd from reporting_rate) as decimal(18, 2))
+        end as normalized_amount_reporting,
         -- quality
         dq_flags,
         rejection_reason,
