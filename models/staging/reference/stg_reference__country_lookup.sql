@@ -12,13 +12,26 @@ label_map as (
 ),
 
 spellings as (
-    select lower(country_code) as raw_label, country_code from countries
+    select
+        lower(country_code) as raw_label,
+        country_code
+    from countries
     union all
-    select lower(country_code_iso3) as raw_label, country_code from countries
+    select
+        lower(country_code_iso3) as raw_label,
+        country_code
+    from countries
     union all
-    select {{ normalize_label('country_name') }} as raw_label, country_code from countries
+    select
+        {{ normalize_label('country_name') }} as raw_label,
+        country_code
+    from countries
     union all
-    select raw_label, upper(label) as country_code from label_map where domain = 'country'
+    select
+        raw_label,
+        upper(label) as country_code
+    from label_map
+    where domain = 'country'
 ),
 
 final as (

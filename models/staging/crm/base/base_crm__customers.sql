@@ -26,7 +26,8 @@ countries as (
 ),
 
 label_map as (
-    select * from {{ ref('label_map') }} where domain = 'gender'
+    select * from {{ ref('label_map') }}
+    where domain = 'gender'
 ),
 
 distinct_rows as (
@@ -42,7 +43,7 @@ parsed as (
     select
         distinct_rows.*,
         {{ clean_text('distinct_rows.customer_id') }} as clean_customer_id,
-        country_lookup.country_code as country_code,
+        country_lookup.country_code,
         coalesce(country_lookup.country_code, '{{ var("default_country") }}') as numbering_country,
         {{ parse_utc_timestamp('distinct_rows.created_at') }} as created_at_utc,
         {{ parse_utc_timestamp('distinct_rows.updated_at') }} as updated_at_utc,
@@ -65,7 +66,7 @@ normalized as (
         case
             when parsed.date_of_birth_parsed >= cast('{{ var("min_birth_date") }}' as date)
                 and parsed.date_of_birth_parsed
-                    <= cast(coalesce(parsed.created_at_utc, parsed.updated_at_utc, cast('{{ var("max_plausible_timestamp") }}' as timestamp)) as date)
+                <= cast(coalesce(parsed.created_at_utc, parsed.updated_at_utc, cast('{{ var("max_plausible_timestamp") }}' as timestamp)) as date)
                 then parsed.date_of_birth_parsed
         end as date_of_birth_clean,
         {{ normalize_address_line('parsed.street_number') }} as street_number_clean,
@@ -84,26 +85,27 @@ versioned as (
     -- A customer_id delivered in several versions: the latest update wins,
     -- ties broken by the row fingerprint so reruns pick the same row.
     select
-        normalized.*,
+        *,
         row_number() over (
             partition by clean_customer_id
             order by
                 updated_at_utc desc nulls last,
                 created_at_utc desc nulls last,
-                raw_row_id
+                raw_row_id asc
         ) as version_rank
     from normalized
 ),
 
 validated as (
     select
-        versioned.*,
+        *,
         case
             when clean_customer_id is null then 'missing_customer_id'
             when length(clean_customer_id) > 64 then 'customer_id_too_long'
             when version_rank > 1 then 'superseded_version'
         end as rejection_reason,
-        nullif(concat_ws(',',
+        nullif(concat_ws(
+            ',',
             case when {{ clean_text('first_name') }} is not null and first_name_clean is null then 'first_name_invalid' end,
             case when {{ clean_text('last_name') }} is not null and last_name_clean is null then 'last_name_invalid' end,
             case when {{ clean_text('email') }} is not null and email_clean is null then 'email_invalid' end,

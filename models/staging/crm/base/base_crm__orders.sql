@@ -61,24 +61,25 @@ parsed as (
         on coalesce(upper(trim(distinct_rows.currency)), '{{ var("reporting_currency") }}') = currencies.currency_code
     left join label_map as status_map
         on status_map.domain = 'order_status'
-        and {{ normalize_label('distinct_rows.status') }} = status_map.raw_label
+            and {{ normalize_label('distinct_rows.status') }} = status_map.raw_label
     left join label_map as channel_map
         on channel_map.domain = 'channel'
-        and {{ normalize_label('distinct_rows.channel') }} = channel_map.raw_label
+            and {{ normalize_label('distinct_rows.channel') }} = channel_map.raw_label
     left join label_map as category_map
         on category_map.domain = 'product_category'
-        and {{ normalize_label('distinct_rows.product_category') }} = category_map.raw_label
+            and {{ normalize_label('distinct_rows.product_category') }} = category_map.raw_label
 ),
 
 reporting_rate as (
-    select units_per_usd from currencies where currency_code = '{{ var("reporting_currency") }}'
+    select units_per_usd from currencies
+    where currency_code = '{{ var("reporting_currency") }}'
 ),
 
 versioned as (
     -- One order_id delivered with different contents: the earliest order
     -- time is kept, ties broken by the row fingerprint.
     select
-        parsed.*,
+        *,
         row_number() over (
             partition by order_id_clean
             order by ordered_at_utc nulls last, raw_row_id
@@ -88,7 +89,7 @@ versioned as (
 
 validated as (
     select
-        versioned.*,
+        *,
         case
             when order_id_clean is null then 'missing_order_id'
             when customer_id_clean is null then 'missing_customer_id'
@@ -106,7 +107,8 @@ validated as (
             when status_label is null then 'unmapped_status'
             when version_rank > 1 then 'duplicate_order_id'
         end as rejection_reason,
-        nullif(concat_ws(',',
+        nullif(concat_ws(
+            ',',
             case when {{ clean_text('channel') }} is not null and channel_label is null then 'channel_unmapped' end,
             case when is_product_category_unmapped then 'product_category_unmapped' end
         ), '') as dq_flags

@@ -12,7 +12,8 @@ source as (
 ),
 
 label_map as (
-    select * from {{ ref('label_map') }} where domain = 'email_event_type'
+    select * from {{ ref('label_map') }}
+    where domain = 'email_event_type'
 ),
 
 distinct_rows as (
@@ -38,7 +39,7 @@ parsed as (
 
 versioned as (
     select
-        parsed.*,
+        *,
         row_number() over (
             partition by event_id_clean
             order by occurred_at_utc nulls last, raw_row_id
@@ -48,7 +49,7 @@ versioned as (
 
 validated as (
     select
-        versioned.*,
+        *,
         case
             when event_id_clean is null then 'missing_event_id'
             when recipient_email_clean is null then 'invalid_recipient_email'

@@ -48,18 +48,18 @@ parsed as (
     cross join default_country
     left join label_map as subject_type_map
         on subject_type_map.domain = 'subject_type'
-        and {{ normalize_label('distinct_rows.subject_type') }} = subject_type_map.raw_label
+            and {{ normalize_label('distinct_rows.subject_type') }} = subject_type_map.raw_label
     left join label_map as purpose_map
         on purpose_map.domain = 'consent_purpose'
-        and {{ normalize_label('distinct_rows.purpose') }} = purpose_map.raw_label
+            and {{ normalize_label('distinct_rows.purpose') }} = purpose_map.raw_label
     left join label_map as status_map
         on status_map.domain = 'consent_status'
-        and {{ normalize_label('distinct_rows.status') }} = status_map.raw_label
+            and {{ normalize_label('distinct_rows.status') }} = status_map.raw_label
 ),
 
 versioned as (
     select
-        parsed.*,
+        *,
         row_number() over (
             partition by consent_event_id_clean
             order by occurred_at_utc nulls last, raw_row_id
@@ -69,7 +69,7 @@ versioned as (
 
 validated as (
     select
-        versioned.*,
+        *,
         case
             when consent_event_id_clean is null then 'missing_consent_event_id'
             when subject_type_label is null then 'unmapped_subject_type'

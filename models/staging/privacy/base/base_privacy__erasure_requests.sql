@@ -13,7 +13,8 @@ source as (
 ),
 
 label_map as (
-    select * from {{ ref('label_map') }} where domain = 'subject_type'
+    select * from {{ ref('label_map') }}
+    where domain = 'subject_type'
 ),
 
 default_country as (
@@ -46,12 +47,13 @@ parsed as (
 
 validated as (
     select
-        parsed.*,
+        *,
         case
             when subject_type_label is null then 'unmapped_subject_type'
             when subject_value_clean is null then 'invalid_subject_value'
         end as rejection_reason,
-        nullif(concat_ws(',',
+        nullif(concat_ws(
+            ',',
             case when {{ clean_text('request_id') }} is null then 'request_id_missing' end,
             case when {{ clean_text('requested_at') }} is not null and requested_at_utc is null then 'requested_at_unparseable' end
         ), '') as dq_flags

@@ -77,17 +77,17 @@ normalized as (
 versioned as (
     -- A record delivered again supersedes the earlier delivery.
     select
-        normalized.*,
+        *,
         row_number() over (
             partition by provider_record_id_clean
-            order by delivered_at_utc desc nulls last, raw_row_id
+            order by delivered_at_utc desc nulls last, raw_row_id asc
         ) as version_rank
     from normalized
 ),
 
 validated as (
     select
-        versioned.*,
+        *,
         case
             when provider_record_id_clean is null then 'missing_provider_record_id'
             when email_clean is null
@@ -97,7 +97,8 @@ validated as (
                 then 'no_match_keys'
             when version_rank > 1 then 'superseded_version'
         end as rejection_reason,
-        nullif(concat_ws(',',
+        nullif(concat_ws(
+            ',',
             case when {{ clean_text('email') }} is not null and email_clean is null then 'email_invalid' end,
             case when {{ clean_text('email_sha256') }} is not null and email_sha256_clean is null then 'email_sha256_invalid' end,
             case when {{ clean_text('phone') }} is not null and not {{ is_e164('phone_candidate') }} then 'phone_invalid' end,

@@ -56,20 +56,20 @@ parsed as (
     from distinct_rows
     left join label_map as event_type_map
         on event_type_map.domain = 'event_type'
-        and {{ normalize_label('distinct_rows.event_type') }} = event_type_map.raw_label
+            and {{ normalize_label('distinct_rows.event_type') }} = event_type_map.raw_label
     left join label_map as category_map
         on category_map.domain = 'product_category'
-        and {{ normalize_label('distinct_rows.product_category') }} = category_map.raw_label
+            and {{ normalize_label('distinct_rows.product_category') }} = category_map.raw_label
     left join label_map as device_map
         on device_map.domain = 'device_type'
-        and {{ normalize_label('distinct_rows.device_type') }} = device_map.raw_label
+            and {{ normalize_label('distinct_rows.device_type') }} = device_map.raw_label
 ),
 
 versioned as (
     -- The collector may deliver an event more than once: the first delivery
     -- is kept, ties broken by the row fingerprint.
     select
-        parsed.*,
+        *,
         row_number() over (
             partition by event_id_clean
             order by received_at_utc nulls last, raw_row_id
@@ -79,7 +79,7 @@ versioned as (
 
 validated as (
     select
-        versioned.*,
+        *,
         case
             when event_id_clean is null then 'missing_event_id'
             when cookie_id_clean is null and user_id_clean is null then 'missing_visitor_id'
@@ -90,7 +90,8 @@ validated as (
             when event_type_label is null then 'unmapped_event_type'
             when delivery_rank > 1 then 'duplicate_event_id'
         end as rejection_reason,
-        nullif(concat_ws(',',
+        nullif(concat_ws(
+            ',',
             case when {{ clean_text('email') }} is not null and email_clean is null then 'email_invalid' end,
             case when {{ clean_text('received_at') }} is not null and received_at_utc is null then 'received_at_unparseable' end
         ), '') as dq_flags

@@ -1,0 +1,129 @@
+"""A short, readable summary of a build, printed after `make demo`.
+
+Reads the DuckDB warehouse that `dbt build` wrote and prints, per raw source
+table, how many raw rows arrived and where each went (staged, quarantined,
+exact duplicate), followed by the most frequent quarantine reasons. The
+numbers come from the models themselves, so the summary also shows at a
+glance that nothing was lost.
+
+Usage: python -m open_segments.report [--warehouse PATH]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+# (source.table, staged model, base model) for every raw table of the contract.
+STAGED_TABLES: tuple[tuple[str, str, str], ...] = (
+    ("crm.customers", "stg_crm__customers", "base_crm__customers"),
+    ("crm.orders", "stg_crm__orders", "base_crm__orders"),
+    ("web.events", "stg_web__events", "base_web__events"),
+    ("esp.email_events", "stg_esp__email_events", "base_esp__email_events"),
+    ("third_party.demographics", "stg_third_party__demographics", "base_third_party__demographics"),
+    ("privacy.consent_events", "stg_privacy__consent_events", "base_privacy__consent_events"),
+    (
+        "privacy.erasure_requests",
+        "stg_privacy__erasure_requests",
+        "base_privacy__erasure_requests",
+    ),
+)
+
+
+@dataclass(frozen=True)
+class SourceAccount:
+    """Where the raw rows of one source table went."""
+
+    source_table: str
+    raw_rows: int
+    staged_rows: int
+    rejected_rows: int
+    duplicates_removed: int
+
+    @property
+    def balanced(self) -> bool:
+        return self.raw_rows == self.staged_rows + self.rejected_rows + self.duplicates_removed
+
+
+def account_for_sources(
+    con: duckdb.DuckDBPyConnection, schema: str = "staging", raw_schema: str = "raw_contract"
+) -> list[SourceAccount]:
+    """Count raw rows (read again from the raw data) and where they went, per source table."""
+    accounts = []
+    for source_table, _staged, base in STAGED_TABLES:
+        raw_view = source_table.replace(".", "_")
+        (raw,) = con.execute(f"select count(*) from {raw_schema}.{raw_view}").fetchone()
+        staged, rejected, copies = con.execute(
+            f"""
+            select
+                count(*) filter (where rejection_reason is null),
+                count(*) filter (where rejection_reason is not null),
+                coalesce(sum(raw_copies - 1), 0)
+            from {schema}.{base}
+            """
+        ).fetchone()
+        accounts.append(
+            SourceAccount(source_table, int(raw), int(staged), int(rejected), int(copies))
+        )
+    return accounts
+
+
+def top_rejection_reasons(
+    con: duckdb.DuckDBPyConnection, schema: str = "staging", limit: int = 8
+) -> list[tuple[str, str, int]]:
+    """The most frequent (source table, reason, rows) of the quarantine."""
+    union = "\nunion all\n".join(
+        f"select '{source_table}' as source_table, rejection_reason from {schema}.{base}"
+        f" where rejection_reason is not null"
+        for source_table, _staged, base in STAGED_TABLES
+    )
+    return con.execute(
+        f"""
+        select source_table, rejection_reason, count(*) as n
+        from ({union}) as rejected
+        group by all
+        order by n desc, source_table, rejection_reason
+        limit {int(limit)}
+        """
+    ).fetchall()
+
+
+def render(accounts: list[SourceAccount], reasons: list[tuple[str, str, int]]) -> str:
+    """Format the summary as a fixed-width text table."""
+    header = f"{'source table':<28}{'raw':>12}{'staged':>12}{'quarantined':>13}{'duplicates':>12}"
+    lines = ["Staging: every raw row accounted for", header, "-" * len(header)]
+    for a in accounts:
+        mark = "" if a.balanced else "   <-- rows unaccounted for"
+        lines.append(
+            f"{a.source_table:<28}{a.raw_rows:>12,}{a.staged_rows:>12,}"
+            f"{a.rejected_rows:>13,}{a.duplicates_removed:>12,}{mark}"
+        )
+    if reasons:
+        lines += ["", "Most frequent quarantine reasons"]
+        lines += [f"  {n:>10,}  {table:<28}{reason}" for table, reason, n in reasons]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--warehouse",
+        type=Path,
+        default=Path(os.environ.get("SEGMENTS_DUCKDB_PATH", "warehouse/segments.duckdb")),
+        help="DuckDB file written by dbt build (default: $SEGMENTS_DUCKDB_PATH or warehouse/segments.duckdb)",
+    )
+    args = parser.parse_args(argv)
+    if not args.warehouse.exists():
+        parser.error(f"no warehouse at {args.warehouse}: run `dbt build` first")
+    with duckdb.connect(str(args.warehouse), read_only=True) as con:
+        accounts = account_for_sources(con)
+        print(render(accounts, top_rejection_reasons(con)))
+    return 0 if all(a.balanced for a in accounts) else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
