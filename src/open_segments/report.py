@@ -114,7 +114,7 @@ def main(argv: list[str] | None = None) -> int:
         "--warehouse",
         type=Path,
         default=Path(os.environ.get("SEGMENTS_DUCKDB_PATH", "warehouse/segments.duckdb")),
-        help="DuckDB file written by dbt build (default: $SEGMENTS_DUCKDB_PATH or warehouse/segments.duckdb)",
+        help="DuckDB file written by dbt build (default: $SEGMENTS_DUCKDB_PATH, else %(default)s)",
     )
     args = parser.parse_args(argv)
     if not args.warehouse.exists():

@@ -1,0 +1,71 @@
+"""Run the dbt project as a user would, in a subprocess, against data in a temporary folder.
+
+Each run gets its own warehouse file, target and log folders, so tests never share state with
+each other or with a developer's `make demo`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+PROJECT_DIR = Path(__file__).resolve().parents[2]
+DBT = Path(sys.executable).with_name("dbt")
+
+
+@dataclass
+class DbtRun:
+    """The outcome of one dbt invocation."""
+
+    returncode: int
+    output: str
+    warehouse: Path
+    target_dir: Path
+
+    def results(self) -> list[dict]:
+        """The node results of target/run_results.json."""
+        return json.loads((self.target_dir / "run_results.json").read_text())["results"]
+
+    def connect(self) -> duckdb.DuckDBPyConnection:
+        return duckdb.connect(str(self.warehouse), read_only=True)
+
+
+def run_dbt(
+    workdir: Path,
+    args: list[str],
+    raw_location: str,
+    extra_vars: dict | None = None,
+) -> DbtRun:
+    """Run `dbt <args>` with raw data at `raw_location`, a {source}/{table} pattern."""
+    workdir.mkdir(parents=True, exist_ok=True)
+    warehouse = workdir / "warehouse.duckdb"
+    target_dir = workdir / "target"
+    env = {
+        **os.environ,
+        "DBT_PROFILES_DIR": str(PROJECT_DIR),
+        "SEGMENTS_DUCKDB_PATH": str(warehouse),
+        "SEGMENTS_RAW_LOCATION": raw_location,
+        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+    }
+    command = [
+        str(DBT),
+        *args,
+        "--project-dir",
+        str(PROJECT_DIR),
+        "--target-path",
+        str(target_dir),
+        "--log-path",
+        str(workdir / "logs"),
+    ]
+    if extra_vars:
+        command += ["--vars", json.dumps(extra_vars)]
+    completed = subprocess.run(
+        command, cwd=PROJECT_DIR, env=env, capture_output=True, text=True, check=False
+    )
+    return DbtRun(completed.returncode, completed.stdout + completed.stderr, warehouse, target_dir)
