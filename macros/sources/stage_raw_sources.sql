@@ -118,7 +118,7 @@
 -#}
 {% macro raw_columns(location) %}
     {%- if is_file_location(location) -%}
-        {{ return(adapter.dispatch('raw_file_columns', 'open_segments')(location)) }}
+        {{ return(raw_file_columns(location)) }}
     {%- endif -%}
     {%- set parts = location.split('.') -%}
     {%- if parts | length == 3 -%}
@@ -136,6 +136,12 @@
         {%- do found.update({column.name | lower: column.name}) -%}
     {%- endfor -%}
     {{ return(found) }}
+{% endmacro %}
+
+
+{#- Columns of raw files at a location, or none when no file matches. -#}
+{% macro raw_file_columns(location) %}
+    {{ return(adapter.dispatch('raw_file_columns', 'open_segments')(location)) }}
 {% endmacro %}
 
 
