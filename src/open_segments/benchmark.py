@@ -1,0 +1,139 @@
+"""Benchmark: generate demo data at a chosen scale, build the project, report time and memory.
+
+Every stage runs as its own process, so its wall time and peak resident memory (from the
+kernel's accounting of that child) are measured separately. Per-model timings come from dbt's
+target/run_results.json. This is a measurement script, not a test: targets are read off its
+table, never asserted by timed unit tests.
+
+Usage:
+    python -m open_segments.benchmark --customers 1000000
+    python -m open_segments.benchmark --customers 1000000 --skip-generate   # reuse the data
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import pyarrow.parquet as pq
+
+PROJECT_DIR = Path(__file__).resolve().parents[2]
+
+
+@dataclass(frozen=True)
+class StageResult:
+    """Wall time and peak memory of one benchmarked process."""
+
+    stage: str
+    seconds: float
+    peak_rss_mib: float
+    returncode: int
+
+
+def run_measured(stage: str, command: list[str], env: dict[str, str], log: Path) -> StageResult:
+    """Run a command as a child process; return its wall time and its own peak RSS."""
+    started = time.perf_counter()
+    with log.open("w") as out:
+        process = subprocess.Popen(command, cwd=PROJECT_DIR, env=env, stdout=out, stderr=out)
+        _pid, status, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - started
+    # ru_maxrss is in KiB on Linux.
+    return StageResult(stage, seconds, usage.ru_maxrss / 1024, os.waitstatus_to_exitcode(status))
+
+
+def raw_row_counts(raw_dir: Path) -> dict[str, int]:
+    """Rows per raw Parquet file, read from the file footers."""
+    return {
+        path.stem: pq.read_metadata(path).num_rows for path in sorted(raw_dir.glob("*.parquet"))
+    }
+
+
+def slowest_models(run_results: Path, limit: int) -> list[tuple[str, float]]:
+    """The models (and tests) with the longest execution times of a dbt run."""
+    results = json.loads(run_results.read_text())["results"]
+    timings = [(r["unique_id"].split(".")[-1], float(r["execution_time"])) for r in results]
+    return sorted(timings, key=lambda item: (-item[1], item[0]))[:limit]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--customers", type=int, default=50_000)
+    parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument(
+        "--workdir", type=Path, default=None, help="default: benchmarks/results/<N>"
+    )
+    parser.add_argument("--skip-generate", action="store_true", help="reuse data in the workdir")
+    parser.add_argument(
+        "--select", default=None, help="dbt selection, e.g. 'staging' (default: all)"
+    )
+    parser.add_argument("--top", type=int, default=12, help="how many slowest nodes to list")
+    args = parser.parse_args(argv)
+
+    workdir = (
+        args.workdir or PROJECT_DIR / "benchmarks" / "results" / str(args.customers)
+    ).resolve()
+    raw_dir = workdir / "raw"
+    workdir.mkdir(parents=True, exist_ok=True)
+    env = {
+        **os.environ,
+        "DBT_PROFILES_DIR": str(PROJECT_DIR),
+        "SEGMENTS_RAW_LOCATION": str(raw_dir / "{source}_{table}.parquet"),
+        "SEGMENTS_DUCKDB_PATH": str(workdir / "warehouse.duckdb"),
+        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+    }
+    stages: list[StageResult] = []
+
+    if not args.skip_generate:
+        generate = [
+            sys.executable, "-m", "open_segments.datagen",
+            "--customers", str(args.customers), "--seed", str(args.seed),
+            "--out", str(raw_dir), "--no-progress",
+        ]  # fmt: skip
+        stages.append(run_measured("generate", generate, env, workdir / "generate.log"))
+        if stages[-1].returncode != 0:
+            print((workdir / "generate.log").read_text()[-3000:])
+            return 1
+
+    Path(env["SEGMENTS_DUCKDB_PATH"]).unlink(missing_ok=True)
+    build = [
+        str(Path(sys.executable).with_name("dbt")),
+        "build",
+        "--target-path",
+        str(workdir / "target"),
+    ]
+    if args.select:
+        build += ["--select", args.select]
+    stages.append(run_measured("dbt build", build, env, workdir / "dbt_build.log"))
+
+    print(f"Benchmark at {args.customers:,} customers (seed {args.seed}), data in {raw_dir}")
+    print("\nRaw rows")
+    for name, rows in raw_row_counts(raw_dir).items():
+        print(f"  {name:<30}{rows:>14,}")
+    print(f"\n{'stage':<14}{'seconds':>10}{'peak RSS MiB':>14}{'exit':>6}")
+    for s in stages:
+        print(f"{s.stage:<14}{s.seconds:>10.1f}{s.peak_rss_mib:>14.0f}{s.returncode:>6}")
+
+    run_results = workdir / "target" / "run_results.json"
+    slowest = slowest_models(run_results, args.top) if run_results.exists() else []
+    if slowest:
+        print(f"\nSlowest {len(slowest)} dbt nodes (seconds)")
+        for name, seconds in slowest:
+            print(f"  {name:<60}{seconds:>8.2f}")
+    (workdir / "benchmark.json").write_text(
+        json.dumps({"customers": args.customers, "seed": args.seed,
+                    "stages": [asdict(s) for s in stages],
+                    "raw_rows": raw_row_counts(raw_dir), "slowest": slowest}, indent=2)
+    )  # fmt: skip
+    if stages[-1].returncode != 0:
+        print((workdir / "dbt_build.log").read_text()[-3000:])
+    return max(s.returncode for s in stages)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
