@@ -12,7 +12,9 @@ Usage: python -m open_segments.report [--warehouse PATH]
 from __future__ import annotations
 
 import argparse
+import json
 import os
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -92,6 +94,26 @@ def top_rejection_reasons(
     ).fetchall()
 
 
+RESOURCE_NAMES = {
+    "model": "models",
+    "seed": "seeds",
+    "test": "data tests",
+    "unit_test": "unit tests",
+}
+
+
+def summarize_run(run_results: Path) -> str:
+    """One line on the last dbt invocation: what ran, how it ended, how long it took."""
+    data = json.loads(run_results.read_text())
+    results = [r for r in data["results"] if r["unique_id"].split(".")[0] in RESOURCE_NAMES]
+    kinds = Counter(RESOURCE_NAMES[r["unique_id"].split(".")[0]] for r in results)
+    problems = Counter(r["status"] for r in results if r["status"] not in ("success", "pass"))
+    ran = ", ".join(f"{kinds[name]} {name}" for name in RESOURCE_NAMES.values() if kinds[name])
+    ended = ", ".join(f"{n} {status}" for status, n in sorted(problems.items())) or "all passed"
+    command = data["args"].get("which", "run")
+    return f"dbt {command}: {ran}, {ended}, in {data['elapsed_time']:.1f} s"
+
+
 def render(accounts: list[SourceAccount], reasons: list[tuple[str, str, int]]) -> str:
     """Format the summary as a fixed-width text table."""
     header = f"{'source table':<28}{'raw':>12}{'staged':>12}{'quarantined':>13}{'duplicates':>12}"
@@ -116,9 +138,17 @@ def main(argv: list[str] | None = None) -> int:
         default=Path(os.environ.get("SEGMENTS_DUCKDB_PATH", "warehouse/segments.duckdb")),
         help="DuckDB file written by dbt build (default: $SEGMENTS_DUCKDB_PATH, else %(default)s)",
     )
+    parser.add_argument(
+        "--run-results",
+        type=Path,
+        default=Path("target/run_results.json"),
+        help="dbt's run results to summarize (default: %(default)s)",
+    )
     args = parser.parse_args(argv)
     if not args.warehouse.exists():
         parser.error(f"no warehouse at {args.warehouse}: run `dbt build` first")
+    if args.run_results.exists():
+        print(summarize_run(args.run_results), end="\n\n")
     with duckdb.connect(str(args.warehouse), read_only=True) as con:
         accounts = account_for_sources(con)
         print(render(accounts, top_rejection_reasons(con)))
