@@ -5,13 +5,23 @@
     cannot read, so staging can quarantine with a reason instead of failing.
 -#}
 
-{#- ISO 8601 text to a UTC timestamp (without time zone). Text with no offset is read in `source_timezone`. -#}
+{#-
+    ISO 8601 text to a UTC timestamp (without time zone). Text with no offset
+    is read in `source_timezone`. Unix epochs, which consent and event
+    platforms export, are read too: 9-10 digits as seconds, 13 as milliseconds.
+-#}
 {% macro parse_utc_timestamp(expr) %}
     {{- return(adapter.dispatch('parse_utc_timestamp', 'open_segments')(expr)) -}}
 {% endmacro %}
 
 {% macro default__parse_utc_timestamp(expr) -%}
-    to_utc_timestamp(try_to_timestamp(trim({{ expr }})), '{{ var("source_timezone", "UTC") }}')
+    case
+        when {{ regexp_contains('trim(' ~ expr ~ ')', '^[0-9]{9,10}$') }}
+            then timestamp_seconds(cast(trim({{ expr }}) as bigint))
+        when {{ regexp_contains('trim(' ~ expr ~ ')', '^[0-9]{13}$') }}
+            then timestamp_millis(cast(trim({{ expr }}) as bigint))
+        else to_utc_timestamp(try_to_timestamp(trim({{ expr }})), '{{ var("source_timezone", "UTC") }}')
+    end
 {%- endmacro %}
 
 {% macro duckdb__parse_utc_timestamp(expr) -%}
@@ -19,6 +29,10 @@
         one is cast to TIMESTAMPTZ (which applies it); a blank before the
         offset is dropped first, since the cast does not accept one. -#}
     case
+        when {{ regexp_contains('trim(' ~ expr ~ ')', '^[0-9]{9,10}$') }}
+            then make_timestamp(cast(trim({{ expr }}) as bigint) * 1000000)
+        when {{ regexp_contains('trim(' ~ expr ~ ')', '^[0-9]{13}$') }}
+            then make_timestamp(cast(trim({{ expr }}) as bigint) * 1000)
         when {{ regexp_contains(expr, '[0-9]:[0-9]{2}(:[0-9]{2}([.][0-9]+)?)? *([Zz]|[+-][0-9]{2}(:?[0-9]{2})?)$') }}
             then timezone(
                 'UTC',
@@ -31,27 +45,32 @@
 
 {#-
     Date text in any contract layout to a DATE: 'YYYY-MM-DD', 'YYYY/MM/DD',
-    'YYYYMMDD', 'D Mon YYYY', 'D Month YYYY' and slashed or dashed day-first
-    ('DD/MM/YYYY'), or month-first when `day_first_dates` is false.
+    'YYYYMMDD', 'D Mon YYYY', 'D Month YYYY' and slashed, dashed or dotted
+    'DD/MM/YYYY'. Slashed dates are read day first (month first when
+    `day_first_dates` is false); a date that is impossible that way but valid
+    the other way ('08/21/1979') is read the other way.
 -#}
 {% macro parse_date(expr) %}
     {{- return(adapter.dispatch('parse_date', 'open_segments')(expr)) -}}
 {% endmacro %}
 
 {% macro default__parse_date(expr) -%}
-    {%- set slashed = 'dd/MM/yyyy' if var('day_first_dates', true) else 'MM/dd/yyyy' -%}
+    {%- set slashed = ['dd/MM/yyyy', 'MM/dd/yyyy'] if var('day_first_dates', true) else ['MM/dd/yyyy', 'dd/MM/yyyy'] -%}
     coalesce(
         to_date(trim({{ expr }}), 'yyyy-MM-dd'),
         to_date(trim({{ expr }}), 'yyyy/MM/dd'),
         to_date(trim({{ expr }}), 'yyyyMMdd'),
-        to_date(trim({{ expr }}), '{{ slashed }}'),
+        to_date(trim({{ expr }}), '{{ slashed[0] }}'),
+        to_date(trim({{ expr }}), '{{ slashed[1] }}'),
         to_date(trim({{ expr }}), 'd MMM yyyy'),
         to_date(trim({{ expr }}), 'd MMMM yyyy')
     )
 {%- endmacro %}
 
 {% macro duckdb__parse_date(expr) -%}
-    {%- set slashed = ['%d/%m/%Y', '%d-%m-%Y', '%d.%m.%Y'] if var('day_first_dates', true) else ['%m/%d/%Y', '%m-%d-%Y', '%m.%d.%Y'] -%}
+    {%- set day_first = ['%d/%m/%Y', '%d-%m-%Y', '%d.%m.%Y'] -%}
+    {%- set month_first = ['%m/%d/%Y', '%m-%d-%Y', '%m.%d.%Y'] -%}
+    {%- set slashed = day_first + month_first if var('day_first_dates', true) else month_first + day_first -%}
     cast(try_strptime(
         trim({{ expr }}),
         ['%Y-%m-%d', '%Y/%m/%d', '%Y%m%d', '{{ slashed | join("', '") }}', '%d %b %Y', '%d %B %Y']

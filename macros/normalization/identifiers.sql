@@ -8,11 +8,13 @@
     at most 254 characters).
 -#}
 {% macro normalize_email(expr) -%}
+    {#- clean_text trims tabs and newlines too, which exports leave around emails. -#}
+    {%- set candidate = 'lower(' ~ clean_text(expr) ~ ')' -%}
     case
-        when length(trim({{ expr }})) <= 254
-            and {{ regexp_contains('lower(trim(' ~ expr ~ '))',
+        when length({{ candidate }}) <= 254
+            and {{ regexp_contains(candidate,
                 "^[a-z0-9!#$%&'*+/=?^_`{|}~-]+([.][a-z0-9!#$%&'*+/=?^_`{|}~-]+)*@[a-z0-9]([a-z0-9-]*[a-z0-9])?([.][a-z0-9]([a-z0-9-]*[a-z0-9])?)*[.][a-z]{2,}$") }}
-            then lower(trim({{ expr }}))
+            then {{ candidate }}
     end
 {%- endmacro %}
 
