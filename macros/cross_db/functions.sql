@@ -10,20 +10,6 @@
 {%- endmacro %}
 
 
-{#- Lowercase hex SHA-256 of a string. -#}
-{% macro sha256_hex(expr) %}
-    {{- return(adapter.dispatch('sha256_hex', 'open_segments')(expr)) -}}
-{% endmacro %}
-
-{% macro default__sha256_hex(expr) -%}
-    sha2({{ expr }}, 256)
-{%- endmacro %}
-
-{% macro duckdb__sha256_hex(expr) -%}
-    sha256({{ expr }})
-{%- endmacro %}
-
-
 {#- Latin letters without diacritics ('Zoë' -> 'Zoe'). -#}
 {% macro strip_accents(expr) %}
     {{- return(adapter.dispatch('strip_accents', 'open_segments')(expr)) -}}
