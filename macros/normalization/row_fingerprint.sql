@@ -14,3 +14,27 @@
     {%- endfor -%}
     {{ dbt.hash(dbt.concat(parts)) }}
 {%- endmacro %}
+
+
+{#-
+    The body of a `distinct_rows` CTE: one row per distinct raw row of
+    `relation`, with its fingerprint as `raw_row_id` and the number of
+    identical copies delivered as `raw_copies`. Exact duplicates are an export
+    artefact; counting them is what lets the conservation tests prove that
+    nothing was lost.
+-#}
+{% macro collapse_exact_duplicates(relation, columns) -%}
+    select
+        {{ row_fingerprint(columns) }} as raw_row_id,
+        {{ columns | join(',\n        ') }},
+        count(*) as raw_copies
+    from {{ relation }}
+    group by {{ columns | join(', ') }}
+{%- endmacro %}
+
+
+{#- True when a parsed timestamp lies outside [min_plausible_timestamp, max_plausible_timestamp). -#}
+{% macro is_implausible_timestamp(expr) -%}
+    ({{ expr }} < cast('{{ var("min_plausible_timestamp") }}' as timestamp)
+        or {{ expr }} >= cast('{{ var("max_plausible_timestamp") }}' as timestamp))
+{%- endmacro %}

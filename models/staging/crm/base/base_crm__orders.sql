@@ -24,12 +24,7 @@ label_map as (
 ),
 
 distinct_rows as (
-    select
-        {{ row_fingerprint(raw_columns) }} as raw_row_id,
-        {{ raw_columns | join(',\n        ') }},
-        count(*) as raw_copies
-    from source
-    group by {{ raw_columns | join(', ') }}
+    {{ collapse_exact_duplicates('source', raw_columns) }}
 ),
 
 parsed as (
@@ -94,9 +89,7 @@ validated as (
             when order_id_clean is null then 'missing_order_id'
             when customer_id_clean is null then 'missing_customer_id'
             when ordered_at_utc is null then 'unparseable_ordered_at'
-            when ordered_at_utc < cast('{{ var("min_plausible_timestamp") }}' as timestamp)
-                or ordered_at_utc >= cast('{{ var("max_plausible_timestamp") }}' as timestamp)
-                then 'implausible_ordered_at'
+            when {{ is_implausible_timestamp('ordered_at_utc') }} then 'implausible_ordered_at'
             when {{ clean_text('amount') }} is null then 'missing_amount'
             when amount_number is null then 'unparseable_amount'
             when not is_amount_representable then 'invalid_amount'

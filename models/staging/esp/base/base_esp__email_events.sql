@@ -17,12 +17,7 @@ label_map as (
 ),
 
 distinct_rows as (
-    select
-        {{ row_fingerprint(raw_columns) }} as raw_row_id,
-        {{ raw_columns | join(',\n        ') }},
-        count(*) as raw_copies
-    from source
-    group by {{ raw_columns | join(', ') }}
+    {{ collapse_exact_duplicates('source', raw_columns) }}
 ),
 
 parsed as (
@@ -54,9 +49,7 @@ validated as (
             when event_id_clean is null then 'missing_event_id'
             when recipient_email_clean is null then 'invalid_recipient_email'
             when occurred_at_utc is null then 'unparseable_occurred_at'
-            when occurred_at_utc < cast('{{ var("min_plausible_timestamp") }}' as timestamp)
-                or occurred_at_utc >= cast('{{ var("max_plausible_timestamp") }}' as timestamp)
-                then 'implausible_occurred_at'
+            when {{ is_implausible_timestamp('occurred_at_utc') }} then 'implausible_occurred_at'
             when event_type_label is null then 'unmapped_event_type'
             when delivery_rank > 1 then 'duplicate_event_id'
         end as rejection_reason

@@ -25,12 +25,7 @@ default_country as (
 ),
 
 distinct_rows as (
-    select
-        {{ row_fingerprint(raw_columns) }} as raw_row_id,
-        {{ raw_columns | join(',\n        ') }},
-        count(*) as raw_copies
-    from source
-    group by {{ raw_columns | join(', ') }}
+    {{ collapse_exact_duplicates('source', raw_columns) }}
 ),
 
 parsed as (
@@ -77,9 +72,7 @@ validated as (
             when purpose_label is null then 'unmapped_purpose'
             when status_label is null then 'unmapped_status'
             when occurred_at_utc is null then 'unparseable_occurred_at'
-            when occurred_at_utc < cast('{{ var("min_plausible_timestamp") }}' as timestamp)
-                or occurred_at_utc >= cast('{{ var("max_plausible_timestamp") }}' as timestamp)
-                then 'implausible_occurred_at'
+            when {{ is_implausible_timestamp('occurred_at_utc') }} then 'implausible_occurred_at'
             when delivery_rank > 1 then 'duplicate_consent_event_id'
         end as rejection_reason
     from versioned

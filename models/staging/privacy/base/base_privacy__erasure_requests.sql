@@ -23,12 +23,7 @@ default_country as (
 ),
 
 distinct_rows as (
-    select
-        {{ row_fingerprint(raw_columns) }} as raw_row_id,
-        {{ raw_columns | join(',\n        ') }},
-        count(*) as raw_copies
-    from source
-    group by {{ raw_columns | join(', ') }}
+    {{ collapse_exact_duplicates('source', raw_columns) }}
 ),
 
 parsed as (

@@ -23,12 +23,7 @@ label_map as (
 ),
 
 distinct_rows as (
-    select
-        {{ row_fingerprint(raw_columns) }} as raw_row_id,
-        {{ raw_columns | join(',\n        ') }},
-        count(*) as raw_copies
-    from source
-    group by {{ raw_columns | join(', ') }}
+    {{ collapse_exact_duplicates('source', raw_columns) }}
 ),
 
 parsed as (
@@ -84,9 +79,7 @@ validated as (
             when event_id_clean is null then 'missing_event_id'
             when cookie_id_clean is null and user_id_clean is null then 'missing_visitor_id'
             when event_at_utc is null then 'unparseable_event_at'
-            when event_at_utc < cast('{{ var("min_plausible_timestamp") }}' as timestamp)
-                or event_at_utc >= cast('{{ var("max_plausible_timestamp") }}' as timestamp)
-                then 'implausible_event_at'
+            when {{ is_implausible_timestamp('event_at_utc') }} then 'implausible_event_at'
             when event_type_label is null then 'unmapped_event_type'
             when delivery_rank > 1 then 'duplicate_event_id'
         end as rejection_reason,
