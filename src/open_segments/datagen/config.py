@@ -23,14 +23,17 @@ CHUNK_SIZE = 25_000
 WEB_ONLY_RATIO = 0.35
 """Extra anonymous web-only persons generated per CRM person."""
 
-BOT_RATIO = 0.075
-"""Bot cookies generated per CRM person (about 3% of all cookies)."""
+BOT_RATIO = 0.045
+"""Bot cookies generated per CRM person (about 3% of all cookies seen on the web)."""
 
 LABEL_DAYS = 30
 """Length of the future window behind ``purchased_next_30d``."""
 
 MIN_HISTORY_DAYS = 90
 MAX_CUSTOMERS = 50_000_000
+MIN_CHUNK_SIZE = 100
+MAX_CHUNK_SIZE = 1_000_000
+MAX_CHUNKS = 10_000  # id formats (e.g. 11-digit order numbers) are sized for this
 
 DEFAULT_END_DATE = dt.date(2026, 10, 31)
 DEFAULT_HISTORY_DAYS = 730
@@ -84,8 +87,10 @@ class GeneratorConfig:
             raise ValueError("seed must be non-negative")
         if self.history_days < MIN_HISTORY_DAYS:
             raise ValueError(f"history_days must be >= {MIN_HISTORY_DAYS}")
-        if self.chunk_size < 100:
-            raise ValueError("chunk_size must be >= 100")
+        if not MIN_CHUNK_SIZE <= self.chunk_size <= MAX_CHUNK_SIZE:
+            raise ValueError(f"chunk_size must be in [{MIN_CHUNK_SIZE}, {MAX_CHUNK_SIZE}]")
+        if self.n_chunks > MAX_CHUNKS:
+            raise ValueError(f"customers / chunk_size gives more than {MAX_CHUNKS} chunks")
         if self.workers < 1:
             raise ValueError("workers must be >= 1")
         window = TimeWindow.from_end_date(self.end_date, self.history_days)
@@ -97,6 +102,8 @@ class GeneratorConfig:
 
     def chunk(self, index: int) -> ChunkSpec:
         """Sizes and id offsets of chunk ``index`` (pure function of the config)."""
+        if not 0 <= index < self.n_chunks:
+            raise IndexError(f"chunk {index} out of range [0, {self.n_chunks})")
         first = index * self.chunk_size
         n_crm = min(self.chunk_size, self.customers - first)
         full_web = round(self.chunk_size * WEB_ONLY_RATIO)
@@ -116,8 +123,9 @@ class GeneratorConfig:
 class ChunkSpec:
     """Population sizes of one chunk and where its person ids start.
 
-    Person ids are 1-based and dense: CRM persons first (``1..customers``), then
-    web-only persons, then bot pseudo-persons.
+    Person ids are unique across the run: CRM persons are exactly
+    ``1..customers``; web-only persons and then bot pseudo-persons follow in
+    disjoint ranges.
     """
 
     index: int

@@ -7,7 +7,7 @@ Rendering is a single vectorised draw plus a ``take``.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -48,7 +48,8 @@ class LabelSet:
         object.__setattr__(self, "_cumulative", cumulative)
 
     @classmethod
-    def of(cls, spec: Sequence[tuple[str, Sequence[Spelling]]]) -> LabelSet:
+    def of(cls, spec: Iterable[tuple[str, Sequence[Spelling]]]) -> LabelSet:
+        spec = tuple(spec)
         return cls(tuple(c for c, _ in spec), tuple(tuple(s) for _, s in spec))
 
     def code(self, label: str) -> int:
@@ -106,7 +107,9 @@ CHANNEL = LabelSet.of((
 
 CURRENCY = LabelSet(
     tuple(c.currency for c in v.COUNTRIES),
-    tuple(((c.currency, 90), (c.currency.lower(), 8), (c.currency.title(), 2)) for c in v.COUNTRIES),
+    tuple(
+        ((c.currency, 90), (c.currency.lower(), 8), (c.currency.title(), 2)) for c in v.COUNTRIES
+    ),
 )
 UNKNOWN_CURRENCIES = to_vocab(["XXX", "bitcoin", "EURO", "$", "A$"])
 
@@ -117,13 +120,19 @@ GENDER = LabelSet.of((
     ("unknown", (("", 30), ("unknown", 30), ("U", 15), (None, 25))),
 ))
 
+
+
+def _country_spellings(country: v.Country) -> tuple[Spelling, ...]:
+    others = len(country.label_variants) - 1
+    return tuple(
+        (label, 50.0 if i == 0 else 50.0 / others)
+        for i, label in enumerate(country.label_variants)
+    )
+
+
 COUNTRY = LabelSet(
     tuple(c.code for c in v.COUNTRIES),
-    tuple(
-        tuple((label, 50.0 if i == 0 else 50.0 / (len(c.label_variants) - 1)))
-        for i, label in enumerate(c.label_variants)
-    )
-    for c in v.COUNTRIES
+    tuple(_country_spellings(c) for c in v.COUNTRIES),
 )
 
 STATE = LabelSet(

@@ -15,6 +15,7 @@ for every run and every ``--seed``.
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import IntEnum
 from functools import lru_cache
@@ -34,7 +35,6 @@ from open_segments.datagen.textops import (
     take,
 )
 from open_segments.datagen.textops import vocab as to_vocab
-from open_segments.datagen.timefmt import format_seconds
 
 _VOCAB_SEED = 20_260_101
 
@@ -173,29 +173,45 @@ class MalformedEmail(IntEnum):
 
 
 def malformed_emails(rng: np.random.Generator, local: pa.Array, domain: pa.Array) -> pa.Array:
-    """Broken versions of ``local@domain`` (one random kind per row)."""
+    """Broken versions of ``local@domain``, one random :class:`MalformedEmail` kind per row."""
     kinds = rng.integers(0, len(MalformedEmail), len(local))
-    bare_domain = pc.replace_substring_regex(domain, r"\.[a-z.]+$", "")
 
-    def spaced(rows: np.ndarray) -> pa.Array:
-        part = local.take(pa.array(rows))
-        with_space = pc.replace_substring(part, ".", " ", max_replacements=1)
-        no_dot = pc.equal(with_space, part)
-        inserted = concat(pc.utf8_slice_codeunits(part, 0, 1), " ", pc.utf8_slice_codeunits(part, 1))
-        return concat(pc.if_else(no_dot, inserted, with_space), "@", domain.take(pa.array(rows)))
-
-    def pick(rows: np.ndarray) -> tuple[pa.Array, pa.Array]:
+    def parts(rows: np.ndarray) -> tuple[pa.Array, pa.Array]:
         index = pa.array(rows)
         return local.take(index), domain.take(index)
 
+    def no_domain(rows: np.ndarray) -> pa.Array:
+        name, _ = parts(rows)
+        return concat(name, "@")
+
+    def spaced(rows: np.ndarray) -> pa.Array:
+        name, host = parts(rows)
+        with_space = pc.replace_substring(name, ".", " ", max_replacements=1)
+        had_no_dot = pc.equal(with_space, name)
+        name = pc.if_else(had_no_dot, _insert_after_first(name, " "), with_space)
+        return concat(name, "@", host)
+
+    def double_at(rows: np.ndarray) -> pa.Array:
+        name, host = parts(rows)
+        return concat(name, "@@", host)
+
+    def no_tld(rows: np.ndarray) -> pa.Array:
+        name, host = parts(rows)
+        return concat(name, "@", pc.replace_substring_regex(host, r"\.[a-z.]+$", ""))
+
+    def no_at(rows: np.ndarray) -> pa.Array:
+        name, host = parts(rows)
+        return concat(name, host)
+
     return choose(kinds, [
-        lambda r: concat(pick(r)[0], "@"),
-        lambda r: repeat("a@b", len(r)),
-        spaced,
-        lambda r: concat(pick(r)[0], "@@", pick(r)[1]),
-        lambda r: concat(pick(r)[0], "@", bare_domain.take(pa.array(r))),
-        lambda r: concat(*pick(r)),
+        no_domain, lambda r: repeat("a@b", len(r)), spaced, double_at, no_tld, no_at,
     ])
+
+
+def _insert_after_first(values: pa.Array, text: str) -> pa.Array:
+    """``"john" -> "j.ohn"`` for ``text="."``."""
+    head = pc.utf8_slice_codeunits(values, 0, 1)
+    return concat(head, text, pc.utf8_slice_codeunits(values, 1))
 
 
 class EmailVariant(IntEnum):
@@ -232,7 +248,7 @@ def email_variants(
         part = rows_of(local, rows)
         has_dot = pc.greater(pc.count_substring(part, "."), 0)
         undotted = pc.replace_substring(part, ".", "")
-        dotted_part = concat(pc.utf8_slice_codeunits(part, 0, 1), ".", pc.utf8_slice_codeunits(part, 1))
+        dotted_part = _insert_after_first(part, ".")
         return concat(pc.if_else(has_dot, undotted, dotted_part), "@", rows_of(domain, rows))
 
     def padded(rows: np.ndarray) -> pa.Array:
@@ -278,7 +294,7 @@ def phones(rng: np.random.Generator, country: np.ndarray, number: np.ndarray) ->
     choice = (rng.random(len(country))[:, None] >= cumulative[country]).sum(axis=1)
     code = np.asarray(country, dtype=np.int64) * width + np.minimum(choice, width - 1)
 
-    def builder(c: int, t: int):
+    def builder(c: int, t: int) -> Callable[[np.ndarray], pa.Array]:
         template = PHONE_TEMPLATES[c][min(t, len(PHONE_TEMPLATES[c]) - 1)][0]
         n_digits = v.COUNTRIES[c].phone_digits
         return lambda rows: render_template(template, digit_matrix(number[rows], n_digits))
@@ -297,14 +313,6 @@ _IMPOSSIBLE_DATE = (("", "-02-30"), ("", "-02-31"), ("31/31/", ""), ("", "-13-01
 UNPARSEABLE_TIMESTAMPS = to_vocab([
     "yesterday", "", "N/A", "0000-00-00 00:00:00", "not available", "NULL", "TBC",
 ])
-
-
-def dates(codes: np.ndarray, days: np.ndarray) -> pa.Array:
-    """Days since epoch rendered in ``DOB_FORMATS[code]`` per row."""
-    seconds = np.asarray(days, dtype=np.int64) * 86_400
-    return choose(codes, [
-        (lambda rows, fmt=fmt: format_seconds(seconds[rows], fmt)) for fmt in DOB_FORMATS
-    ])
 
 
 def impossible_dates(rng: np.random.Generator, years: np.ndarray) -> pa.Array:

@@ -25,6 +25,7 @@ class Stream(IntEnum):
     ESP = 8
     THIRD_PARTY = 9
     ERASURE = 10
+    OUTLOOK = 11
 
 
 def stream_rng(seed: int, chunk: int, stream: Stream) -> np.random.Generator:
@@ -48,3 +49,21 @@ def weighted(rng: np.random.Generator, weights: np.ndarray | list[float], n: int
     """Draw ``n`` codes from unnormalised ``weights``."""
     p = np.asarray(weights, dtype=np.float64)
     return rng.choice(len(p), size=n, p=p / p.sum())
+
+
+def bands(
+    u: np.ndarray, default: int | np.ndarray, *options: tuple[int, np.ndarray | float]
+) -> np.ndarray:
+    """Map uniforms to codes by consecutive probability bands.
+
+    ``bands(u, 0, (1, 0.2), (2, 0.1))`` gives code 1 where ``u < 0.2``, code 2
+    where ``0.2 <= u < 0.3`` and ``default`` elsewhere.  Shares may be arrays
+    (one per row).
+    """
+    codes = np.broadcast_to(np.asarray(default, dtype=np.int64), len(u)).copy()
+    low = np.zeros(len(u))
+    for code, share in options:
+        high = low + share
+        codes = np.where((u >= low) & (u < high), code, codes)
+        low = high
+    return codes

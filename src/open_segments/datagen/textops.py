@@ -55,12 +55,15 @@ def from_fixed_width(matrix: np.ndarray) -> pa.Array:
     rows, width = matrix.shape
     data = np.ascontiguousarray(matrix, dtype=np.uint8)
     offsets = np.arange(0, (rows + 1) * width, width, dtype=np.int32)
-    return pa.Array.from_buffers(pa.string(), rows, [None, pa.py_buffer(offsets), pa.py_buffer(data)])
+    buffers = [None, pa.py_buffer(offsets), pa.py_buffer(data)]
+    return pa.Array.from_buffers(pa.string(), rows, buffers)
 
 
 def digit_matrix(values: np.ndarray, width: int) -> np.ndarray:
     """Zero-padded decimal digits of non-negative integers as ``(rows, width)`` ASCII."""
     v = np.asarray(values, dtype=np.int64)
+    if len(v) and (int(v.min()) < 0 or int(v.max()) >= 10**width):
+        raise ValueError(f"values must lie in [0, 10**{width})")
     out = np.empty((len(v), width), dtype=np.uint8)
     for position in range(width - 1, -1, -1):
         v, digit = np.divmod(v, 10)

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
 from enum import IntEnum
 from functools import lru_cache
 
@@ -151,7 +150,7 @@ def _dst_periods(rule: DstRule, year: int) -> list[tuple[dt.date, dt.date]]:
     return []
 
 
-@lru_cache(maxsize=8)
+@lru_cache(maxsize=64)
 def dst_table(first_day: int, n_days: int) -> np.ndarray:
     """``(len(DstRule), n_days)`` bool matrix: is DST in force on each UTC day.
 
@@ -175,11 +174,15 @@ def utc_offset_minutes(
     seconds: np.ndarray, standard_minutes: np.ndarray, rule: np.ndarray
 ) -> np.ndarray:
     """Local UTC offset (minutes) at each instant for zones given per row."""
+    standard = np.asarray(standard_minutes, dtype=np.int64)
     day = np.floor_divide(np.asarray(seconds, dtype=np.int64), DAY)
-    first = int(day.min()) if len(day) else 0
-    table = dst_table(first - first % 64, int(day.max() - first) + 128 if len(day) else 1)
-    in_dst = table[rule, day - (first - first % 64)]
-    return np.asarray(standard_minutes, dtype=np.int64) + 60 * in_dst
+    if not len(day):
+        return standard
+    # Table bounds rounded to 64 days so that the cached tables get reused.
+    low = int(day.min()) // 64 * 64
+    high = (int(day.max()) // 64 + 1) * 64
+    in_dst = dst_table(low, high - low)[rule, day - low]
+    return standard + 60 * in_dst
 
 
 @lru_cache(maxsize=1)
@@ -220,11 +223,3 @@ def format_local(
         if zero.any():
             suffix = where(zero, repeat("Z", len(zero)), suffix)
     return concat(base, suffix)
-
-
-@dataclass(frozen=True)
-class Zone:
-    """A representative time zone: standard offset plus DST rule."""
-
-    standard_minutes: int
-    rule: DstRule

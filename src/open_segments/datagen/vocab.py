@@ -180,6 +180,8 @@ COUNTRIES: tuple[Country, ...] = (
     Country("NZ", "New Zealand", "NZD", 1.09, 0.08,
             ("NZ", "New Zealand", "NZL", "new zealand", "Aotearoa"), 9),
 )
+COUNTRY_CODES = tuple(c.code for c in COUNTRIES)
+AU, US, GB, NZ = (COUNTRY_CODES.index(code) for code in ("AU", "US", "GB", "NZ"))
 
 
 class State(NamedTuple):
