@@ -23,38 +23,105 @@ SEED = 7
 
 CONTRACT = {
     "crm_customers.parquet": [
-        "customer_id", "first_name", "last_name", "email", "phone", "date_of_birth", "gender",
-        "street_number", "address_line_1", "address_line_2", "city", "postcode", "state",
-        "country", "loyalty_id", "created_at", "updated_at",
+        "customer_id",
+        "first_name",
+        "last_name",
+        "email",
+        "phone",
+        "date_of_birth",
+        "gender",
+        "street_number",
+        "address_line_1",
+        "address_line_2",
+        "city",
+        "postcode",
+        "state",
+        "country",
+        "loyalty_id",
+        "created_at",
+        "updated_at",
     ],
     "crm_orders.parquet": [
-        "order_id", "customer_id", "ordered_at", "amount", "currency", "quantity", "status",
-        "channel", "product_category",
+        "order_id",
+        "customer_id",
+        "ordered_at",
+        "amount",
+        "currency",
+        "quantity",
+        "status",
+        "channel",
+        "product_category",
     ],
     "web_events.parquet": [
-        "event_id", "cookie_id", "user_id", "email", "event_type", "page_path",
-        "product_category", "session_id", "device_type", "user_agent", "utm_source",
-        "utm_medium", "utm_campaign", "event_at", "received_at",
+        "event_id",
+        "cookie_id",
+        "user_id",
+        "email",
+        "event_type",
+        "page_path",
+        "product_category",
+        "session_id",
+        "device_type",
+        "user_agent",
+        "utm_source",
+        "utm_medium",
+        "utm_campaign",
+        "event_at",
+        "received_at",
     ],
     "esp_email_events.parquet": [
-        "event_id", "recipient_email", "campaign_id", "event_type", "occurred_at",
+        "event_id",
+        "recipient_email",
+        "campaign_id",
+        "event_type",
+        "occurred_at",
     ],
     "third_party_demographics.parquet": [
-        "provider_record_id", "email", "email_sha256", "phone", "first_name", "last_name",
-        "street_address", "city", "postcode", "state", "country", "age", "age_band",
-        "income_band", "household_size", "interests", "delivered_at",
+        "provider_record_id",
+        "email",
+        "email_sha256",
+        "phone",
+        "first_name",
+        "last_name",
+        "street_address",
+        "city",
+        "postcode",
+        "state",
+        "country",
+        "age",
+        "age_band",
+        "income_band",
+        "household_size",
+        "interests",
+        "delivered_at",
     ],
     "privacy_consent_events.parquet": [
-        "consent_event_id", "subject_type", "subject_value", "purpose", "status", "occurred_at",
+        "consent_event_id",
+        "subject_type",
+        "subject_value",
+        "purpose",
+        "status",
+        "occurred_at",
     ],
     "privacy_erasure_requests.parquet": [
-        "request_id", "subject_type", "subject_value", "requested_at",
+        "request_id",
+        "subject_type",
+        "subject_value",
+        "requested_at",
     ],
 }
-NON_STRING = {("crm_orders.parquet", "amount"): pa.float64(),
-              ("crm_orders.parquet", "quantity"): pa.int64()}
-CRM_ARCHETYPES = {"loyal_high_value", "frequent_low_value", "occasional", "window_shopper",
-                  "lapsed", "new_customer"}
+NON_STRING = {
+    ("crm_orders.parquet", "amount"): pa.float64(),
+    ("crm_orders.parquet", "quantity"): pa.int64(),
+}
+CRM_ARCHETYPES = {
+    "loyal_high_value",
+    "frequent_low_value",
+    "occasional",
+    "window_shopper",
+    "lapsed",
+    "new_customer",
+}
 
 
 def _run(out: Path, seed: int = SEED, customers: int = CUSTOMERS, **kwargs: object) -> Path:
@@ -115,9 +182,23 @@ def test_worker_processes_do_not_change_output(tmp_path: Path) -> None:
 
 
 def test_cli(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    code = main(["--customers", "300", "--seed", "3", "--out", str(tmp_path / "cli"),
-                 "--end-date", "2025-06-30", "--history-days", "365", "--no-progress",
-                 "--workers", "1"])
+    code = main(
+        [
+            "--customers",
+            "300",
+            "--seed",
+            "3",
+            "--out",
+            str(tmp_path / "cli"),
+            "--end-date",
+            "2025-06-30",
+            "--history-days",
+            "365",
+            "--no-progress",
+            "--workers",
+            "1",
+        ]
+    )
     assert code == 0
     printed = capsys.readouterr().out
     assert "crm_customers.parquet" in printed
@@ -127,7 +208,8 @@ def test_cli(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert manifest["history_days"] == 365
     ordered = pd.to_datetime(
         pq.read_table(tmp_path / "cli" / "crm_orders.parquet")["ordered_at"].to_pandas(),
-        format="%Y-%m-%d %H:%M:%S", errors="coerce",
+        format="%Y-%m-%d %H:%M:%S",
+        errors="coerce",
     ).dropna()
     assert ordered.max() < pd.Timestamp("2025-07-01")
     assert ordered.min() >= pd.Timestamp("2024-07-01")
@@ -167,20 +249,23 @@ def test_manifest_matches_files(out: Path) -> None:
     assert str(out) not in (out / MANIFEST).read_text()
 
 
-def test_truth_covers_every_record_key(tables: dict[str, pd.DataFrame],
-                                       truth: pd.DataFrame) -> None:
+def test_truth_covers_every_record_key(
+    tables: dict[str, pd.DataFrame], truth: pd.DataFrame
+) -> None:
     customers = tables["crm_customers.parquet"]
     assert set(customers.customer_id) == _keys(truth, "crm_customers")
     assert set(tables["web_events.parquet"].cookie_id) == _keys(truth, "web_cookies")
     assert set(tables["third_party_demographics.parquet"].provider_record_id) == _keys(
-        truth, "third_party_demographics")
+        truth, "third_party_demographics"
+    )
     assert set(tables["privacy_consent_events.parquet"].consent_event_id) == _keys(
-        truth, "privacy_consent_events")
+        truth, "privacy_consent_events"
+    )
     assert set(tables["privacy_erasure_requests.parquet"].request_id) == _keys(
-        truth, "privacy_erasure_requests")
+        truth, "privacy_erasure_requests"
+    )
     assert set(tables["crm_orders.parquet"].order_id.dropna()) == _keys(truth, "crm_orders")
-    assert set(tables["esp_email_events.parquet"].recipient_email) == _keys(
-        truth, "esp_recipients")
+    assert set(tables["esp_email_events.parquet"].recipient_email) == _keys(truth, "esp_recipients")
     assert truth.person_id.isin(tables["truth/truth_persons.parquet"].person_id).all()
 
 
@@ -237,8 +322,9 @@ def test_variants_and_invalid_values(tables: dict[str, pd.DataFrame]) -> None:
     assert orders.quantity.isna().any()
 
 
-def test_web_events_shape(tables: dict[str, pd.DataFrame], persons: pd.DataFrame,
-                          truth: pd.DataFrame) -> None:
+def test_web_events_shape(
+    tables: dict[str, pd.DataFrame], persons: pd.DataFrame, truth: pd.DataFrame
+) -> None:
     web = tables["web_events.parquet"]
     per_customer = len(web) / CUSTOMERS
     assert 10 < per_customer < 40
@@ -265,8 +351,9 @@ def test_third_party_match_keys(tables: dict[str, pd.DataFrame]) -> None:
     assert 0.2 < only_hash.mean() < 0.4
     assert 0.3 < neither.mean() < 0.5
     both = third.dropna(subset=["email", "email_sha256"])
-    expected = both.email.str.strip().str.lower().map(
-        lambda e: hashlib.sha256(e.encode()).hexdigest())
+    expected = (
+        both.email.str.strip().str.lower().map(lambda e: hashlib.sha256(e.encode()).hexdigest())
+    )
     assert (expected == both.email_sha256).all()
     assert third.provider_record_id.duplicated().any()  # re-deliveries
     assert third.interests.str.contains("|", regex=False).any()
@@ -290,8 +377,9 @@ def test_label_base_rate_and_oracle(persons: pd.DataFrame) -> None:
     assert crm.loc[crm.purchased_next_30d, "next_order_at"].notna().all()
 
 
-def test_behaviour_is_observable(tables: dict[str, pd.DataFrame], persons: pd.DataFrame,
-                                 truth: pd.DataFrame) -> None:
+def test_behaviour_is_observable(
+    tables: dict[str, pd.DataFrame], persons: pd.DataFrame, truth: pd.DataFrame
+) -> None:
     """Order history separates archetypes, and recent buying predicts the label."""
     orders = tables["crm_orders.parquet"].drop_duplicates("order_id")
     owner = truth[truth.source_table == "crm_orders"].set_index("record_key").person_id

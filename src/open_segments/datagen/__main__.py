@@ -23,21 +23,37 @@ def _parser() -> argparse.ArgumentParser:
         prog="python -m open_segments.datagen",
         description="Generate messy synthetic raw data (with ground truth) as Parquet.",
     )
-    parser.add_argument("--customers", type=int, required=True,
-                        help="number of true persons who are CRM customers")
+    parser.add_argument(
+        "--customers", type=int, required=True, help="number of true persons who are CRM customers"
+    )
     parser.add_argument("--seed", type=int, default=42, help="random seed (default: 42)")
-    parser.add_argument("--out", type=Path, default=Path("data/raw"),
-                        help="output directory (default: data/raw)")
-    parser.add_argument("--end-date", type=dt.date.fromisoformat, default=DEFAULT_END_DATE,
-                        help=f"last observed day, YYYY-MM-DD (default: {DEFAULT_END_DATE})")
-    parser.add_argument("--history-days", type=int, default=DEFAULT_HISTORY_DAYS,
-                        help=f"days of history before the end date (default: "
-                             f"{DEFAULT_HISTORY_DAYS})")
-    parser.add_argument("--chunk-size", type=int, default=CHUNK_SIZE,
-                        help=f"CRM persons per chunk; part of the output identity "
-                             f"(default: {CHUNK_SIZE})")
-    parser.add_argument("--workers", type=int, default=min(2, os.cpu_count() or 1),
-                        help="worker processes; does not change the output (default: up to 2)")
+    parser.add_argument(
+        "--out", type=Path, default=Path("data/raw"), help="output directory (default: data/raw)"
+    )
+    parser.add_argument(
+        "--end-date",
+        type=dt.date.fromisoformat,
+        default=DEFAULT_END_DATE,
+        help=f"last observed day, YYYY-MM-DD (default: {DEFAULT_END_DATE})",
+    )
+    parser.add_argument(
+        "--history-days",
+        type=int,
+        default=DEFAULT_HISTORY_DAYS,
+        help=f"days of history before the end date (default: {DEFAULT_HISTORY_DAYS})",
+    )
+    parser.add_argument(
+        "--chunk-size",
+        type=int,
+        default=CHUNK_SIZE,
+        help=f"CRM persons per chunk; part of the output identity (default: {CHUNK_SIZE})",
+    )
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=min(2, os.cpu_count() or 1),
+        help="worker processes; does not change the output (default: up to 2)",
+    )
     parser.add_argument("--no-progress", action="store_true", help="disable the progress bar")
     return parser
 

@@ -67,20 +67,23 @@ class Profile:
 
 
 PROFILES: dict[Archetype, Profile] = {
-    Archetype.LOYAL_HIGH_VALUE: Profile(0.08, 1 / 35, 180.0, 0.05, 0.0045, 5.0, 0.12, 0.45, 0.30,
-                                        0.65, 0.45),
-    Archetype.FREQUENT_LOW_VALUE: Profile(0.12, 1 / 30, 28.0, 0.10, 0.0030, 3.5, 0.10, 0.30, 0.20,
-                                          0.60, 0.35),
-    Archetype.OCCASIONAL: Profile(0.40, 1 / 180, 75.0, 0.25, 0.0010, 3.5, 0.06, 0.15, 0.15,
-                                  0.55, 0.25),
-    Archetype.WINDOW_SHOPPER: Profile(0.12, 1 / 450, 60.0, 0.15, 0.0075, 7.0, 0.20, 0.25, 0.25,
-                                      0.80, 0.45),
-    Archetype.LAPSED: Profile(0.18, 1 / 70, 85.0, 1.00, 0.0020, 3.5, 0.06, 0.20, 0.15,
-                              0.50, 0.20),
-    Archetype.NEW_CUSTOMER: Profile(0.10, 1 / 50, 70.0, 0.00, 0.0160, 4.5, 0.10, 0.35, 0.20,
-                                    0.70, 0.30),
-    Archetype.WEB_ONLY: Profile(0.00, 0.0, 0.0, 0.00, 0.0020, 3.0, 0.05, 0.00, 0.00,
-                                0.00, 0.20),
+    Archetype.LOYAL_HIGH_VALUE: Profile(
+        0.08, 1 / 35, 180.0, 0.05, 0.0045, 5.0, 0.12, 0.45, 0.30, 0.65, 0.45
+    ),
+    Archetype.FREQUENT_LOW_VALUE: Profile(
+        0.12, 1 / 30, 28.0, 0.10, 0.0030, 3.5, 0.10, 0.30, 0.20, 0.60, 0.35
+    ),
+    Archetype.OCCASIONAL: Profile(
+        0.40, 1 / 180, 75.0, 0.25, 0.0010, 3.5, 0.06, 0.15, 0.15, 0.55, 0.25
+    ),
+    Archetype.WINDOW_SHOPPER: Profile(
+        0.12, 1 / 450, 60.0, 0.15, 0.0075, 7.0, 0.20, 0.25, 0.25, 0.80, 0.45
+    ),
+    Archetype.LAPSED: Profile(0.18, 1 / 70, 85.0, 1.00, 0.0020, 3.5, 0.06, 0.20, 0.15, 0.50, 0.20),
+    Archetype.NEW_CUSTOMER: Profile(
+        0.10, 1 / 50, 70.0, 0.00, 0.0160, 4.5, 0.10, 0.35, 0.20, 0.70, 0.30
+    ),
+    Archetype.WEB_ONLY: Profile(0.00, 0.0, 0.0, 0.00, 0.0020, 3.0, 0.05, 0.00, 0.00, 0.00, 0.20),
 }
 """Profiles of the human archetypes (bots are generated separately in :mod:`web`)."""
 
@@ -214,8 +217,9 @@ def draw_latent(rng: np.random.Generator, persons: Persons, window: TimeWindow) 
         session_rate=session_rate,
         web_start=web_start,
         web_stop=np.maximum(web_stop, web_start),
-        open_rate=np.clip(profile_array("open_rate")[archetype] * rng.lognormal(0, 0.4, n),
-                          0.0, 0.95),
+        open_rate=np.clip(
+            profile_array("open_rate")[archetype] * rng.lognormal(0, 0.4, n), 0.0, 0.95
+        ),
         online_share=profile_array("online_share")[archetype],
     )
 
@@ -293,10 +297,34 @@ def draw_outlook(rng: np.random.Generator, latent: Latent, window: TimeWindow) -
     )
 
 
-_HOUR_WEIGHTS = np.array([
-    1, 0.6, 0.4, 0.3, 0.3, 0.5, 1.2, 2.5, 3.5, 4, 4.5, 5, 6, 5.5, 4.5, 4.5, 4.5, 5, 6, 7, 7.5, 6,
-    4, 2,
-])
+_HOUR_WEIGHTS = np.array(
+    [
+        1,
+        0.6,
+        0.4,
+        0.3,
+        0.3,
+        0.5,
+        1.2,
+        2.5,
+        3.5,
+        4,
+        4.5,
+        5,
+        6,
+        5.5,
+        4.5,
+        4.5,
+        4.5,
+        5,
+        6,
+        7,
+        7.5,
+        6,
+        4,
+        2,
+    ]
+)
 
 
 def local_time_of_day(

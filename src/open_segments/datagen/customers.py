@@ -130,9 +130,9 @@ class _Spec:
 
     @staticmethod
     def concat(*specs: _Spec) -> _Spec:
-        return _Spec(**{
-            f.name: np.concatenate([getattr(s, f.name) for s in specs]) for f in fields(_Spec)
-        })
+        return _Spec(
+            **{f.name: np.concatenate([getattr(s, f.name) for s in specs]) for f in fields(_Spec)}
+        )
 
 
 @dataclass(frozen=True)
@@ -237,25 +237,46 @@ def _record_specs(
     extra = rank > 0
     u = rng.random((9, n))
 
-    first_variant = bands(u[0], NameVariant.CANONICAL, (NameVariant.NICK_A, 0.30 * extra),
-                          (NameVariant.NICK_B, 0.05 * extra))
+    first_variant = bands(
+        u[0],
+        NameVariant.CANONICAL,
+        (NameVariant.NICK_A, 0.30 * extra),
+        (NameVariant.NICK_B, 0.05 * extra),
+    )
     first_variant = _sprinkle(first_variant, u[1], extra)
     last_variant = _sprinkle(np.full(n, int(NameVariant.CANONICAL)), u[2], extra)
 
-    email_kind = bands(u[3], EmailKind.VALID, (EmailKind.ALT, 0.22 * extra),
-                       (EmailKind.MISSING, np.where(extra, 0.10, 0.06)))
-    email_kind = bands(u[4], email_kind, (EmailKind.JUNK, JUNK_EMAIL_SHARE),
-                       (EmailKind.MALFORMED, INVALID_SHARE))
-    email_variant = np.where(extra, weighted(rng, [45, 15, 15, 10, 15], n),
-                             weighted(rng, [80, 4, 5, 3, 8], n))
-    phone_kind = bands(u[5], PhoneKind.VALID, (PhoneKind.MISSING, np.where(extra, 0.15, 0.10)),
-                       (PhoneKind.JUNK, JUNK_PHONE_SHARE))
+    email_kind = bands(
+        u[3],
+        EmailKind.VALID,
+        (EmailKind.ALT, 0.22 * extra),
+        (EmailKind.MISSING, np.where(extra, 0.10, 0.06)),
+    )
+    email_kind = bands(
+        u[4], email_kind, (EmailKind.JUNK, JUNK_EMAIL_SHARE), (EmailKind.MALFORMED, INVALID_SHARE)
+    )
+    email_variant = np.where(
+        extra, weighted(rng, [45, 15, 15, 10, 15], n), weighted(rng, [80, 4, 5, 3, 8], n)
+    )
+    phone_kind = bands(
+        u[5],
+        PhoneKind.VALID,
+        (PhoneKind.MISSING, np.where(extra, 0.15, 0.10)),
+        (PhoneKind.JUNK, JUNK_PHONE_SHARE),
+    )
 
     us = persons.country[person] == v.US
-    dob_kind = np.where(us, weighted(rng, mess.US_DOB_FORMAT_WEIGHTS, n),
-                        weighted(rng, mess.DOB_FORMAT_WEIGHTS, n))
-    dob_kind = bands(u[6], dob_kind, (DobKind.MISSING, 0.10), (DobKind.IMPOSSIBLE, INVALID_SHARE),
-                     (DobKind.FUTURE, INVALID_SHARE / 2), (DobKind.YEAR_1800, INVALID_SHARE / 2))
+    dob_kind = np.where(
+        us, weighted(rng, mess.US_DOB_FORMAT_WEIGHTS, n), weighted(rng, mess.DOB_FORMAT_WEIGHTS, n)
+    )
+    dob_kind = bands(
+        u[6],
+        dob_kind,
+        (DobKind.MISSING, 0.10),
+        (DobKind.IMPOSSIBLE, INVALID_SHARE),
+        (DobKind.FUTURE, INVALID_SHARE / 2),
+        (DobKind.YEAR_1800, INVALID_SHARE / 2),
+    )
 
     # 0 "YYYY-MM-DD HH:MM:SS", 1 ISO with Z, 2 unparseable
     timestamp_style = bands(u[7], 0, (1, 0.15), (2, 0.6 * INVALID_SHARE))
@@ -283,8 +304,9 @@ def _record_specs(
         phone_kind=phone_kind,
         phone=persons.phone[person],
         dob_kind=dob_kind,
-        gender=np.where(rng.random(n) < 0.08, labels.GENDER.code("unknown"),
-                        persons.gender[person]),
+        gender=np.where(
+            rng.random(n) < 0.08, labels.GENDER.code("unknown"), persons.gender[person]
+        ),
         street_number=persons.street_number[person],
         street_name=persons.street_name[person],
         street_type=persons.street_type[person],
@@ -307,9 +329,12 @@ def _sprinkle(variant: np.ndarray, u: np.ndarray, extra: np.ndarray) -> np.ndarr
     """Add case changes, accent folding and typos (three times as often on re-registrations)."""
     scale = np.where(extra, 3.0, 1.0)
     return bands(
-        u, variant,
-        (NameVariant.UPPER, 0.010 * scale), (NameVariant.LOWER, 0.008 * scale),
-        (NameVariant.ASCII, 0.015 * scale), (NameVariant.TYPO_SWAP, 0.008 * scale),
+        u,
+        variant,
+        (NameVariant.UPPER, 0.010 * scale),
+        (NameVariant.LOWER, 0.008 * scale),
+        (NameVariant.ASCII, 0.015 * scale),
+        (NameVariant.TYPO_SWAP, 0.008 * scale),
         (NameVariant.TYPO_DROP, 0.008 * scale),
     )
 
@@ -341,12 +366,15 @@ def _new_versions(
     moved = change == 3
     edited = replace(
         base,
-        email_kind=np.where(change == 0, np.where(base.email_kind == EmailKind.ALT,
-                                                  EmailKind.VALID, EmailKind.ALT),
-                            base.email_kind),
+        email_kind=np.where(
+            change == 0,
+            np.where(base.email_kind == EmailKind.ALT, EmailKind.VALID, EmailKind.ALT),
+            base.email_kind,
+        ),
         phone_kind=np.where(change == 1, PhoneKind.VALID, base.phone_kind),
-        phone=np.where(change == 1, base.phone - base.phone % 10**6 + rng.integers(0, 10**6, n),
-                       base.phone),
+        phone=np.where(
+            change == 1, base.phone - base.phone % 10**6 + rng.integers(0, 10**6, n), base.phone
+        ),
         last=np.where(change == 2, rng.integers(0, len(v.LAST_NAMES), n), base.last),
         street_number=np.where(moved, rng.integers(1, 300, n), base.street_number),
         street_name=np.where(moved, rng.integers(0, len(v.STREET_NAMES), n), base.street_name),
@@ -387,11 +415,14 @@ def _render(
     last = _decorate(rng, last, None, rows.long_value == 1)
 
     email = _emails(rng, persons, rows)
-    phone = choose(rows.phone_kind, [
-        lambda r: mess.phones(rng, persons.country[person[r]], rows.phone[r]),
-        lambda r: repeat(None, len(r)),
-        lambda r: take(mess.JUNK_PHONES, rng.integers(0, len(mess.JUNK_PHONES), len(r))),
-    ])
+    phone = choose(
+        rows.phone_kind,
+        [
+            lambda r: mess.phones(rng, persons.country[person[r]], rows.phone[r]),
+            lambda r: repeat(None, len(r)),
+            lambda r: take(mess.JUNK_PHONES, rng.integers(0, len(mess.JUNK_PHONES), len(r))),
+        ],
+    )
     street_number, line1, line2 = _addresses(rows)
     line1 = _decorate(rng, line1, rows.emoji == 2, rows.long_value == 2)
 
@@ -417,8 +448,9 @@ def _render(
         "city": null_where(city, rng.random(n) < 0.01),
         "postcode": null_where(_postcodes(persons, rows), rng.random(n) < 0.01),
         "state": labels.STATE.render(rng, persons.state[person]),
-        "country": null_where(labels.COUNTRY.render(rng, persons.country[person]),
-                              rng.random(n) < 0.02),
+        "country": null_where(
+            labels.COUNTRY.render(rng, persons.country[person]), rng.random(n) < 0.02
+        ),
         "loyalty_id": loyalty,
         "created_at": _timestamps(rng, record_created, rows.timestamp_style),
         "updated_at": _timestamps(rng, rows.updated_at, rows.timestamp_style),
@@ -448,6 +480,7 @@ def _emails(rng: np.random.Generator, persons: Persons, rows: _Spec) -> pa.Array
             return mess.email_variants(
                 rng, rows.email_variant[r], emails.local, emails.domain_text, emails.is_gmail
             )
+
         return build
 
     def junk(r: np.ndarray) -> pa.Array:
@@ -458,15 +491,19 @@ def _emails(rng: np.random.Generator, persons: Persons, rows: _Spec) -> pa.Array
         emails = primary.take(person[r])
         return mess.malformed_emails(rng, emails.local, emails.domain_text)
 
-    kind = np.where(rows.junk_name & (rng.random(len(person)) < 0.7), EmailKind.JUNK,
-                    rows.email_kind)
-    return choose(kind, [
-        valid(primary),
-        valid(alternative),
-        lambda r: repeat(None, len(r)),
-        junk,
-        malformed,
-    ])
+    kind = np.where(
+        rows.junk_name & (rng.random(len(person)) < 0.7), EmailKind.JUNK, rows.email_kind
+    )
+    return choose(
+        kind,
+        [
+            valid(primary),
+            valid(alternative),
+            lambda r: repeat(None, len(r)),
+            junk,
+            malformed,
+        ],
+    )
 
 
 def _birth_dates(rng: np.random.Generator, persons: Persons, rows: _Spec) -> pa.Array:
@@ -474,18 +511,21 @@ def _birth_dates(rng: np.random.Generator, persons: Persons, rows: _Spec) -> pa.
     years = persons.birth_day[rows.person] // 365.2425 + 1970
     future = birth + 36_525 * DAY  # a century late: always after the end date
     year_1800 = birth - np.round((years - 1800) * 365.2425).astype(np.int64) * DAY
-    return choose(rows.dob_kind, [
-        *((lambda r, fmt=fmt: format_seconds(birth[r], fmt)) for fmt in mess.DOB_FORMATS),
-        lambda r: repeat(None, len(r)),
-        lambda r: mess.impossible_dates(rng, years[r].astype(np.int64)),
-        lambda r: format_seconds(future[r], mess.DOB_FORMATS[0]),
-        lambda r: format_seconds(year_1800[r], mess.DOB_FORMATS[0]),
-    ])
+    return choose(
+        rows.dob_kind,
+        [
+            *((lambda r, fmt=fmt: format_seconds(birth[r], fmt)) for fmt in mess.DOB_FORMATS),
+            lambda r: repeat(None, len(r)),
+            lambda r: mess.impossible_dates(rng, years[r].astype(np.int64)),
+            lambda r: format_seconds(future[r], mess.DOB_FORMATS[0]),
+            lambda r: format_seconds(year_1800[r], mess.DOB_FORMATS[0]),
+        ],
+    )
 
 
-_TYPE_TEXT = to_vocab([
-    text for full, short in v.STREET_TYPES for text in (full, short, short + ".")
-])
+_TYPE_TEXT = to_vocab(
+    [text for full, short in v.STREET_TYPES for text in (full, short, short + ".")]
+)
 _UNIT_PREFIX = to_vocab(["", "Unit ", "", "Unit ", "Apt "])
 _UNIT_JOIN = to_vocab(["/", "/", " ", "", ""])
 
@@ -531,9 +571,11 @@ def _postcodes(persons: Persons, rows: _Spec) -> pa.Array:
 
 
 def _timestamps(rng: np.random.Generator, seconds: np.ndarray, style: np.ndarray) -> pa.Array:
-    return choose(style, [
-        lambda r: format_seconds(seconds[r], "%Y-%m-%d %H:%M:%S"),
-        lambda r: format_seconds(seconds[r], "%Y-%m-%dT%H:%M:%SZ"),
-        lambda r: mess.unparseable(rng, len(r)),
-    ])
-
+    return choose(
+        style,
+        [
+            lambda r: format_seconds(seconds[r], "%Y-%m-%d %H:%M:%S"),
+            lambda r: format_seconds(seconds[r], "%Y-%m-%dT%H:%M:%SZ"),
+            lambda r: mess.unparseable(rng, len(r)),
+        ],
+    )

@@ -89,8 +89,9 @@ def build_esp(
     available = np.maximum(last - first, 0)
     pair_recipient = np.repeat(np.arange(len(person)), available)
     pair_start = np.concatenate([[0], np.cumsum(available)[:-1]])
-    pair_campaign = first[pair_recipient] + np.arange(len(pair_recipient)) - pair_start[
-        pair_recipient]
+    pair_campaign = (
+        first[pair_recipient] + np.arange(len(pair_recipient)) - pair_start[pair_recipient]
+    )
     sent = rng.random(len(pair_recipient)) < SEND_SHARE
     send_recipient, send_campaign = pair_recipient[sent], pair_campaign[sent]
 
@@ -115,34 +116,59 @@ def build_esp(
     bounce_at = send_at + rng.integers(1, 120, len(sp))
 
     unsubscribed = np.isfinite(stop) & (stop < window.end) & (stop >= start)
-    event_recipient = np.concatenate([
-        send_recipient, send_recipient[bounced], send_recipient[opened],
-        send_recipient[reopened], send_recipient[clicked], np.flatnonzero(unsubscribed),
-    ])
-    event_campaign = np.concatenate([
-        send_campaign, send_campaign[bounced], send_campaign[opened], send_campaign[reopened],
-        send_campaign[clicked], _last_campaign_before(calendar, stop[unsubscribed]),
-    ])
-    event_type = np.concatenate([
-        np.full(len(send_recipient), SEND), np.full(int(bounced.sum()), BOUNCE),
-        np.full(int(opened.sum()), OPEN), np.full(int(reopened.sum()), OPEN),
-        np.full(int(clicked.sum()), CLICK), np.full(int(unsubscribed.sum()), UNSUBSCRIBE),
-    ])
-    event_at = np.concatenate([
-        send_at, bounce_at[bounced], open_at[opened], reopen_at[reopened], click_at[clicked],
-        stop[unsubscribed].astype(np.int64),
-    ])
+    event_recipient = np.concatenate(
+        [
+            send_recipient,
+            send_recipient[bounced],
+            send_recipient[opened],
+            send_recipient[reopened],
+            send_recipient[clicked],
+            np.flatnonzero(unsubscribed),
+        ]
+    )
+    event_campaign = np.concatenate(
+        [
+            send_campaign,
+            send_campaign[bounced],
+            send_campaign[opened],
+            send_campaign[reopened],
+            send_campaign[clicked],
+            _last_campaign_before(calendar, stop[unsubscribed]),
+        ]
+    )
+    event_type = np.concatenate(
+        [
+            np.full(len(send_recipient), SEND),
+            np.full(int(bounced.sum()), BOUNCE),
+            np.full(int(opened.sum()), OPEN),
+            np.full(int(reopened.sum()), OPEN),
+            np.full(int(clicked.sum()), CLICK),
+            np.full(int(unsubscribed.sum()), UNSUBSCRIBE),
+        ]
+    )
+    event_at = np.concatenate(
+        [
+            send_at,
+            bounce_at[bounced],
+            open_at[opened],
+            reopen_at[reopened],
+            click_at[clicked],
+            stop[unsubscribed].astype(np.int64),
+        ]
+    )
     # The export covers the observation window only.
     in_window = (event_at >= window.history_start) & (event_at < window.end)
     order = np.flatnonzero(in_window)[np.argsort(event_at[in_window], kind="stable")]
 
-    table = pa.table({
-        "event_id": random_hex(rng, len(order), 24),
-        "recipient_email": recipients.take(pa.array(event_recipient[order])),
-        "campaign_id": calendar.campaign_id.take(pa.array(event_campaign[order])),
-        "event_type": labels.ESP_EVENT_TYPE.render_canonical(event_type[order]),
-        "occurred_at": format_seconds(event_at[order], "%Y-%m-%dT%H:%M:%SZ"),
-    })
+    table = pa.table(
+        {
+            "event_id": random_hex(rng, len(order), 24),
+            "recipient_email": recipients.take(pa.array(event_recipient[order])),
+            "campaign_id": calendar.campaign_id.take(pa.array(event_campaign[order])),
+            "event_type": labels.ESP_EVENT_TYPE.render_canonical(event_type[order]),
+            "occurred_at": format_seconds(event_at[order], "%Y-%m-%dT%H:%M:%SZ"),
+        }
+    )
     appearing = np.unique(event_recipient[order])
     return EspEvents(
         table=table,

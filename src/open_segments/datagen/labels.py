@@ -88,22 +88,26 @@ CATEGORY = LabelSet(
 )
 CATEGORY_SLUGS = to_vocab(["-".join(words).lower() for words in v.PRODUCT_CATEGORIES])
 
-ORDER_STATUS = LabelSet.of((
-    ("completed", (("completed", 55), ("Complete", 20), ("COMPLETED", 15), ("fulfilled", 10))),
-    ("shipped", (("shipped", 70), ("Shipped", 20), ("in_transit", 10))),
-    ("processing", (("processing", 70), ("pending", 30))),
-    ("cancelled", (("cancelled", 50), ("canceled", 30), ("CANCELLED", 20))),
-    ("returned", (("returned", 70), ("Returned", 20), ("RETURNED", 10))),
-    ("refunded", (("refunded", 70), ("Refunded", 20), ("refund", 10))),
-))
+ORDER_STATUS = LabelSet.of(
+    (
+        ("completed", (("completed", 55), ("Complete", 20), ("COMPLETED", 15), ("fulfilled", 10))),
+        ("shipped", (("shipped", 70), ("Shipped", 20), ("in_transit", 10))),
+        ("processing", (("processing", 70), ("pending", 30))),
+        ("cancelled", (("cancelled", 50), ("canceled", 30), ("CANCELLED", 20))),
+        ("returned", (("returned", 70), ("Returned", 20), ("RETURNED", 10))),
+        ("refunded", (("refunded", 70), ("Refunded", 20), ("refund", 10))),
+    )
+)
 UNKNOWN_ORDER_STATUSES = to_vocab(["on_hold_7", "???", "status_99", "migrated", "TBD"])
 
-CHANNEL = LabelSet.of((
-    ("web", (("web", 55), ("online", 30), ("Web", 10), ("website", 5))),
-    ("app", (("app", 50), ("mobile app", 30), ("App", 10), ("ios", 5), ("android", 5))),
-    ("store", (("store", 50), ("in-store", 30), ("retail", 10), ("Store", 10))),
-    ("phone", (("phone", 70), ("call centre", 20), ("Phone", 10))),
-))
+CHANNEL = LabelSet.of(
+    (
+        ("web", (("web", 55), ("online", 30), ("Web", 10), ("website", 5))),
+        ("app", (("app", 50), ("mobile app", 30), ("App", 10), ("ios", 5), ("android", 5))),
+        ("store", (("store", 50), ("in-store", 30), ("retail", 10), ("Store", 10))),
+        ("phone", (("phone", 70), ("call centre", 20), ("Phone", 10))),
+    )
+)
 
 CURRENCY = LabelSet(
     tuple(c.currency for c in v.COUNTRIES),
@@ -113,20 +117,20 @@ CURRENCY = LabelSet(
 )
 UNKNOWN_CURRENCIES = to_vocab(["XXX", "bitcoin", "EURO", "$", "A$"])
 
-GENDER = LabelSet.of((
-    ("female", (("F", 45), ("female", 20), ("Female", 20), ("f", 10), ("FEMALE", 5))),
-    ("male", (("M", 45), ("male", 20), ("Male", 20), ("m", 10), ("MALE", 5))),
-    ("other", (("x", 40), ("X", 30), ("non-binary", 20), ("other", 10))),
-    ("unknown", (("", 30), ("unknown", 30), ("U", 15), (None, 25))),
-))
-
+GENDER = LabelSet.of(
+    (
+        ("female", (("F", 45), ("female", 20), ("Female", 20), ("f", 10), ("FEMALE", 5))),
+        ("male", (("M", 45), ("male", 20), ("Male", 20), ("m", 10), ("MALE", 5))),
+        ("other", (("x", 40), ("X", 30), ("non-binary", 20), ("other", 10))),
+        ("unknown", (("", 30), ("unknown", 30), ("U", 15), (None, 25))),
+    )
+)
 
 
 def _country_spellings(country: v.Country) -> tuple[Spelling, ...]:
     others = len(country.label_variants) - 1
     return tuple(
-        (label, 50.0 if i == 0 else 50.0 / others)
-        for i, label in enumerate(country.label_variants)
+        (label, 50.0 if i == 0 else 50.0 / others) for i, label in enumerate(country.label_variants)
     )
 
 
@@ -145,48 +149,80 @@ STATE = LabelSet(
     ),
 )
 
-EVENT_TYPE = LabelSet.of((
-    ("page_view", (("page_view", 1),)),
-    ("product_view", (("product_view", 1),)),
-    ("add_to_cart", (("add_to_cart", 1),)),
-    ("checkout", (("checkout", 1),)),
-    ("purchase", (("purchase", 1),)),
-    ("form_submit", (("form_submit", 1),)),
-))
+EVENT_TYPE = LabelSet.of(
+    (
+        ("page_view", (("page_view", 1),)),
+        ("product_view", (("product_view", 1),)),
+        ("add_to_cart", (("add_to_cart", 1),)),
+        ("checkout", (("checkout", 1),)),
+        ("purchase", (("purchase", 1),)),
+        ("form_submit", (("form_submit", 1),)),
+    )
+)
 """Web event types as written by the current tracker (see ``LEGACY_EVENT_TYPE``)."""
 
-LEGACY_EVENT_TYPE = LabelSet.of((
-    ("page_view", (("pageview", 1),)),
-    ("product_view", (("productView", 1),)),
-    ("add_to_cart", (("addToCart", 1),)),
-    ("checkout", (("Checkout", 1),)),
-    ("purchase", (("order_completed", 1),)),
-    ("form_submit", (("formSubmit", 1),)),
-))
+LEGACY_EVENT_TYPE = LabelSet.of(
+    (
+        ("page_view", (("pageview", 1),)),
+        ("product_view", (("productView", 1),)),
+        ("add_to_cart", (("addToCart", 1),)),
+        ("checkout", (("Checkout", 1),)),
+        ("purchase", (("order_completed", 1),)),
+        ("form_submit", (("formSubmit", 1),)),
+    )
+)
 """Spellings of the older tracker still running on part of the traffic."""
 
 ESP_EVENT_TYPE = LabelSet.of(
     (name, ((name, 1),)) for name in ("send", "open", "click", "bounce", "unsubscribe")
 )
 
-CONSENT_PURPOSE = LabelSet.of((
-    ("email", (("email", 45), ("Marketing Email", 20), ("marketing_email", 15), ("EMAIL", 10),
-               ("e-mail", 10))),
-    ("ads", (("ads", 45), ("advertising", 20), ("Personalised Ads", 15), ("ADS", 10),
-             ("targeted_ads", 10))),
-    ("analytics", (("analytics", 50), ("Analytics", 25), ("ANALYTICS", 10),
-                   ("site_analytics", 15))),
-))
+CONSENT_PURPOSE = LabelSet.of(
+    (
+        (
+            "email",
+            (
+                ("email", 45),
+                ("Marketing Email", 20),
+                ("marketing_email", 15),
+                ("EMAIL", 10),
+                ("e-mail", 10),
+            ),
+        ),
+        (
+            "ads",
+            (
+                ("ads", 45),
+                ("advertising", 20),
+                ("Personalised Ads", 15),
+                ("ADS", 10),
+                ("targeted_ads", 10),
+            ),
+        ),
+        (
+            "analytics",
+            (("analytics", 50), ("Analytics", 25), ("ANALYTICS", 10), ("site_analytics", 15)),
+        ),
+    )
+)
 
-CONSENT_STATUS = LabelSet.of((
-    ("granted", (("granted", 50), ("Granted", 20), ("opt-in", 15), ("opt_in", 10),
-                 ("GRANTED", 5))),
-    ("revoked", (("revoked", 50), ("REVOKED", 15), ("opt_out", 15), ("opt-out", 10),
-                 ("withdrawn", 10))),
-))
+CONSENT_STATUS = LabelSet.of(
+    (
+        (
+            "granted",
+            (("granted", 50), ("Granted", 20), ("opt-in", 15), ("opt_in", 10), ("GRANTED", 5)),
+        ),
+        (
+            "revoked",
+            (("revoked", 50), ("REVOKED", 15), ("opt_out", 15), ("opt-out", 10), ("withdrawn", 10)),
+        ),
+    )
+)
 
-SUBJECT_TYPE = LabelSet.of((
-    ("email", (("email", 1),)),
-    ("customer_id", (("customer_id", 1),)),
-    ("phone", (("phone", 1),)),
-))
+SUBJECT_TYPE = LabelSet.of(
+    (
+        ("email", (("email", 1),)),
+        ("customer_id", (("customer_id", 1),)),
+        ("phone", (("phone", 1),)),
+    )
+)

@@ -55,9 +55,19 @@ class NameVariant(IntEnum):
     EMAIL = 8  # lower-case ASCII without spaces/apostrophes: for email local parts
 
 
-_SPECIAL_FOLDS = str.maketrans({
-    "ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "ß": "ss", "đ": "d", "Đ": "D", "æ": "ae", "Æ": "AE",
-})
+_SPECIAL_FOLDS = str.maketrans(
+    {
+        "ł": "l",
+        "Ł": "L",
+        "ø": "o",
+        "Ø": "O",
+        "ß": "ss",
+        "đ": "d",
+        "Đ": "D",
+        "æ": "ae",
+        "Æ": "AE",
+    }
+)
 
 
 def fold_ascii(text: str) -> str:
@@ -156,10 +166,20 @@ def street_names() -> NameBook:
 
 # ----------------------------------------------------------------------------- emails
 
-JUNK_EMAILS = to_vocab([
-    "test@test.com", "test@test.com", "test@test.com", "noemail@example.com",
-    "noemail@example.com", "n/a", "none", "unknown", "no@email.com", "NA",
-])
+JUNK_EMAILS = to_vocab(
+    [
+        "test@test.com",
+        "test@test.com",
+        "test@test.com",
+        "noemail@example.com",
+        "noemail@example.com",
+        "n/a",
+        "none",
+        "unknown",
+        "no@email.com",
+        "NA",
+    ]
+)
 """Placeholder emails typed by staff; repeated entries are more common."""
 
 
@@ -203,9 +223,17 @@ def malformed_emails(rng: np.random.Generator, local: pa.Array, domain: pa.Array
         name, host = parts(rows)
         return concat(name, host)
 
-    return choose(kinds, [
-        no_domain, lambda r: repeat("a@b", len(r)), spaced, double_at, no_tld, no_at,
-    ])
+    return choose(
+        kinds,
+        [
+            no_domain,
+            lambda r: repeat("a@b", len(r)),
+            spaced,
+            double_at,
+            no_tld,
+            no_at,
+        ],
+    )
 
 
 def _insert_after_first(values: pa.Array, text: str) -> pa.Array:
@@ -256,31 +284,51 @@ def email_variants(
         trail = take(pads, rng.integers(0, 3, len(rows)))
         return concat(lead, full(rows), trail)
 
-    return choose(variant, [
-        full,
-        lambda r: pc.utf8_upper(full(r)),
-        lambda r: pc.utf8_capitalize(full(r)),
-        padded,
-        dotted,
-    ])
+    return choose(
+        variant,
+        [
+            full,
+            lambda r: pc.utf8_upper(full(r)),
+            lambda r: pc.utf8_capitalize(full(r)),
+            padded,
+            dotted,
+        ],
+    )
 
 
 # ----------------------------------------------------------------------------- phones
 
 PHONE_TEMPLATES: tuple[tuple[tuple[str, float], ...], ...] = (
-    (("0NNN NNN NNN", 35), ("+61NNNNNNNNN", 20), ("0061 NNN NNN NNN", 5),
-     ("(0N) NNNN NNNN", 5), ("0NNNNNNNNN", 25), ("+61 NNN NNN NNN", 10)),
-    (("(NNN) NNN-NNNN", 35), ("+1 NNN NNN NNNN", 15), ("NNN-NNN-NNNN", 25),
-     ("NNNNNNNNNN", 10), ("+1NNNNNNNNNN", 10), ("1-NNN-NNN-NNNN", 5)),
-    (("0NNNN NNNNNN", 40), ("+44 NNNN NNNNNN", 25), ("+44NNNNNNNNNN", 15),
-     ("0NNNNNNNNNN", 15), ("(0NNNN) NNNNNN", 5)),
-    (("0NN NNN NNNN", 40), ("+64 NN NNN NNNN", 20), ("+64NNNNNNNNN", 15),
-     ("0NNNNNNNNN", 25)),
+    (
+        ("0NNN NNN NNN", 35),
+        ("+61NNNNNNNNN", 20),
+        ("0061 NNN NNN NNN", 5),
+        ("(0N) NNNN NNNN", 5),
+        ("0NNNNNNNNN", 25),
+        ("+61 NNN NNN NNN", 10),
+    ),
+    (
+        ("(NNN) NNN-NNNN", 35),
+        ("+1 NNN NNN NNNN", 15),
+        ("NNN-NNN-NNNN", 25),
+        ("NNNNNNNNNN", 10),
+        ("+1NNNNNNNNNN", 10),
+        ("1-NNN-NNN-NNNN", 5),
+    ),
+    (
+        ("0NNNN NNNNNN", 40),
+        ("+44 NNNN NNNNNN", 25),
+        ("+44NNNNNNNNNN", 15),
+        ("0NNNNNNNNNN", 15),
+        ("(0NNNN) NNNNNN", 5),
+    ),
+    (("0NN NNN NNNN", 40), ("+64 NN NNN NNNN", 20), ("+64NNNNNNNNN", 15), ("0NNNNNNNNN", 25)),
 )
 """Phone spellings per country (same order as ``vocab.COUNTRIES``); ``N`` = next digit."""
 
-JUNK_PHONES = to_vocab(["0000000000", "0000000000", "1234567890", "0400000000", "000",
-                        "9999999999"])
+JUNK_PHONES = to_vocab(
+    ["0000000000", "0000000000", "1234567890", "0400000000", "000", "9999999999"]
+)
 
 
 def phones(rng: np.random.Generator, country: np.ndarray, number: np.ndarray) -> pa.Array:
@@ -310,9 +358,17 @@ US_DOB_FORMAT_WEIGHTS = (45, 0, 12, 12, 22)
 
 _IMPOSSIBLE_DATE = (("", "-02-30"), ("", "-02-31"), ("31/31/", ""), ("", "-13-01"), ("00/00/", ""))
 
-UNPARSEABLE_TIMESTAMPS = to_vocab([
-    "yesterday", "", "N/A", "0000-00-00 00:00:00", "not available", "NULL", "TBC",
-])
+UNPARSEABLE_TIMESTAMPS = to_vocab(
+    [
+        "yesterday",
+        "",
+        "N/A",
+        "0000-00-00 00:00:00",
+        "not available",
+        "NULL",
+        "TBC",
+    ]
+)
 
 
 def impossible_dates(rng: np.random.Generator, years: np.ndarray) -> pa.Array:

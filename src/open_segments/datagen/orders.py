@@ -65,11 +65,17 @@ def simulate_order_times(
     start, stop = latent.active_span(window)
     start, stop = start[:n_crm], stop[:n_crm]
     owner, seconds = sample_arrivals(
-        rng, latent.rate[:n_crm], latent.trend[:n_crm], start, stop, float(window.end),
+        rng,
+        latent.rate[:n_crm],
+        latent.trend[:n_crm],
+        start,
+        stop,
+        float(window.end),
         seasonality(window),
     )
-    offset = utc_offset_minutes(seconds.astype(np.int64), persons.zone_minutes[owner],
-                                persons.zone_rule[owner])
+    offset = utc_offset_minutes(
+        seconds.astype(np.int64), persons.zone_minutes[owner], persons.zone_rule[owner]
+    )
     seconds = local_time_of_day(rng, seconds, offset, start[owner], stop[owner])
 
     created = latent.created_at[:n_crm]
@@ -80,8 +86,9 @@ def simulate_order_times(
         & (rng.random(n_crm) < np.where(new, 0.75, SIGNUP_ORDER_SHARE))
     )
     signup_person = np.flatnonzero(signup)
-    signup_at = np.minimum(created[signup] + rng.uniform(60, 1800, len(signup_person)),
-                           window.end - 1)
+    signup_at = np.minimum(
+        created[signup] + rng.uniform(60, 1800, len(signup_person)), window.end - 1
+    )
     person = np.concatenate([owner, signup_person])
     at = np.floor(np.concatenate([seconds, signup_at])).astype(np.int64)
     order = np.lexsort((person, at))
@@ -108,11 +115,15 @@ def build_orders(
     quantity = 1 + rng.poisson(0.3 + amount / per_aud / 120)
 
     favourite = rng.random(n) < 0.55
-    category = np.where(favourite, latent.favourite_category[person],
-                        weighted(rng, v.CATEGORY_WEIGHTS, n))
+    category = np.where(
+        favourite, latent.favourite_category[person], weighted(rng, v.CATEGORY_WEIGHTS, n)
+    )
     online = rng.random(n) < latent.online_share[person]
-    channel = np.where(online, np.where(rng.random(n) < 0.6, CHANNEL_WEB, CHANNEL_APP),
-                       np.where(rng.random(n) < 0.85, CHANNEL_STORE, CHANNEL_PHONE))
+    channel = np.where(
+        online,
+        np.where(rng.random(n) < 0.6, CHANNEL_WEB, CHANNEL_APP),
+        np.where(rng.random(n) < 0.85, CHANNEL_STORE, CHANNEL_PHONE),
+    )
 
     # completed / shipped / processing / cancelled / returned / refunded
     status = weighted(rng, [88, 0, 0, 4, 4, 4], n)
@@ -122,10 +133,29 @@ def build_orders(
 
     number = 1 + block_ids(spec.index, ORDER_BLOCK, np.arange(n))
     order_id = concat("ORD-", digits(number, 11))
-    table = _render(rng, persons, customers, person, record, at, amount, quantity, category,
-                    channel, status, order_id)
-    return Orders(person=person, record=record, ordered_at=at, channel=channel,
-                  category=category, order_id=order_id, table=table)
+    table = _render(
+        rng,
+        persons,
+        customers,
+        person,
+        record,
+        at,
+        amount,
+        quantity,
+        category,
+        channel,
+        status,
+        order_id,
+    )
+    return Orders(
+        person=person,
+        record=record,
+        ordered_at=at,
+        channel=channel,
+        category=category,
+        order_id=order_id,
+        table=table,
+    )
 
 
 def _render(
@@ -153,25 +183,37 @@ def _render(
 
     currency = labels.CURRENCY.render(rng, persons.country[person])
     unknown_currency = bad & (kind == 2)
-    currency = choose(unknown_currency.astype(np.int64), [
-        lambda r: currency.take(pa.array(r)),
-        lambda r: take(labels.UNKNOWN_CURRENCIES,
-                       rng.integers(0, len(labels.UNKNOWN_CURRENCIES), len(r))),
-    ])
+    currency = choose(
+        unknown_currency.astype(np.int64),
+        [
+            lambda r: currency.take(pa.array(r)),
+            lambda r: take(
+                labels.UNKNOWN_CURRENCIES, rng.integers(0, len(labels.UNKNOWN_CURRENCIES), len(r))
+            ),
+        ],
+    )
     status_text = labels.ORDER_STATUS.render(rng, status)
     unknown_status = bad & (kind == 3)
-    status_text = choose(unknown_status.astype(np.int64), [
-        lambda r: status_text.take(pa.array(r)),
-        lambda r: take(labels.UNKNOWN_ORDER_STATUSES,
-                       rng.integers(0, len(labels.UNKNOWN_ORDER_STATUSES), len(r))),
-    ])
+    status_text = choose(
+        unknown_status.astype(np.int64),
+        [
+            lambda r: status_text.take(pa.array(r)),
+            lambda r: take(
+                labels.UNKNOWN_ORDER_STATUSES,
+                rng.integers(0, len(labels.UNKNOWN_ORDER_STATUSES), len(r)),
+            ),
+        ],
+    )
 
     customer_id = customers.customer_id.take(pa.array(record))
     orphan = bad & (kind == 4)
-    customer_id = choose(orphan.astype(np.int64), [
-        lambda r: customer_id.take(pa.array(r)),
-        lambda r: concat("C9", digits(rng.integers(0, 10**8, len(r)), 8)),
-    ])
+    customer_id = choose(
+        orphan.astype(np.int64),
+        [
+            lambda r: customer_id.take(pa.array(r)),
+            lambda r: concat("C9", digits(rng.integers(0, 10**8, len(r)), 8)),
+        ],
+    )
     customer_id = null_where(customer_id, bad & (kind == 5))
 
     store = channel == CHANNEL_STORE
@@ -180,24 +222,29 @@ def _render(
     style = np.where(store & (rng.random(n) < 0.5), 2, style)
     style = np.where(bad & (kind == 6), 3, style)
     style = np.where(bad & (kind == 7), 4, style)
-    ordered_at = choose(style, [
-        lambda r: format_seconds(at[r], "%Y-%m-%d %H:%M:%S"),
-        lambda r: format_seconds(at[r], "%Y-%m-%dT%H:%M:%SZ"),
-        lambda r: format_local(at[r], offset[r]),
-        lambda r: mess.unparseable(rng, len(r)),
-        lambda r: mess.impossible_dates(rng, at[r] // (365 * DAY) + 1970),
-    ])
+    ordered_at = choose(
+        style,
+        [
+            lambda r: format_seconds(at[r], "%Y-%m-%d %H:%M:%S"),
+            lambda r: format_seconds(at[r], "%Y-%m-%dT%H:%M:%SZ"),
+            lambda r: format_local(at[r], offset[r]),
+            lambda r: mess.unparseable(rng, len(r)),
+            lambda r: mess.impossible_dates(rng, at[r] // (365 * DAY) + 1970),
+        ],
+    )
 
-    table = pa.table({
-        "order_id": null_where(order_id, bad & (kind == 8)),
-        "customer_id": customer_id,
-        "ordered_at": ordered_at,
-        "amount": pa.array(amount, type=pa.float64()),
-        "currency": currency,
-        "quantity": pa.array(quantity, mask=rng.random(n) < 0.02, type=pa.int64()),
-        "status": status_text,
-        "channel": labels.CHANNEL.render(rng, channel),
-        "product_category": labels.CATEGORY.render(rng, category),
-    })
+    table = pa.table(
+        {
+            "order_id": null_where(order_id, bad & (kind == 8)),
+            "customer_id": customer_id,
+            "ordered_at": ordered_at,
+            "amount": pa.array(amount, type=pa.float64()),
+            "currency": currency,
+            "quantity": pa.array(quantity, mask=rng.random(n) < 0.02, type=pa.int64()),
+            "status": status_text,
+            "channel": labels.CHANNEL.render(rng, channel),
+            "product_category": labels.CATEGORY.render(rng, category),
+        }
+    )
     duplicates = np.flatnonzero(rng.random(n) < DUPLICATE_SHARE)
     return pa.concat_tables([table, table.take(pa.array(duplicates))])

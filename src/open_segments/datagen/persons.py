@@ -73,8 +73,9 @@ def geography() -> Geography:
         city_zone_minutes=np.array([c.standard_minutes for c in v.CITIES]),
         city_dst=np.array([int(c.dst) for c in v.CITIES]),
         city_names=to_vocab([c.name for c in v.CITIES]),
-        city_postcode=to_vocab([c.postcode if c.country in ("AU", "NZ") else None
-                                for c in v.CITIES]),
+        city_postcode=to_vocab(
+            [c.postcode if c.country in ("AU", "NZ") else None for c in v.CITIES]
+        ),
         city_zip_base=np.array([int(c.postcode) if c.country == "US" else 0 for c in v.CITIES]),
         gb_outward=to_vocab(outward),
         gb_outward_start=np.array(start),
@@ -154,10 +155,12 @@ def build_persons(rng: np.random.Generator, spec: ChunkSpec, window: TimeWindow)
     """Draw the people of chunk ``spec``."""
     n = spec.n_humans
     geo = geography()
-    person_id = np.concatenate([
-        np.arange(spec.n_crm, dtype=np.int64) + spec.crm_person_offset + 1,
-        np.arange(spec.n_web_only, dtype=np.int64) + spec.web_person_offset + 1,
-    ])
+    person_id = np.concatenate(
+        [
+            np.arange(spec.n_crm, dtype=np.int64) + spec.crm_person_offset + 1,
+            np.arange(spec.n_web_only, dtype=np.int64) + spec.web_person_offset + 1,
+        ]
+    )
     country = weighted(rng, [c.weight for c in v.COUNTRIES], n)
     gender = weighted(rng, [49, 49, 2], n)
 
@@ -295,14 +298,18 @@ def _emails(
 
     year = (birth_day // 365.2425 + 1970).astype(np.int64)
     number_weights = np.array([p.numbers for p in _PATTERNS], dtype=np.float64)
-    number_kind = categorical(rng, number_weights / number_weights.sum(axis=1, keepdims=True),
-                              pattern)
-    number = choose(number_kind, [
-        lambda r: digits(year[r] % 100, 2),
-        lambda r: digits(year[r]),
-        lambda r: digits(rng.integers(1, 100, len(r))),
-        lambda r: digits(rng.integers(100, 100_000, len(r))),
-    ])
+    number_kind = categorical(
+        rng, number_weights / number_weights.sum(axis=1, keepdims=True), pattern
+    )
+    number = choose(
+        number_kind,
+        [
+            lambda r: digits(year[r] % 100, 2),
+            lambda r: digits(year[r]),
+            lambda r: digits(rng.integers(1, 100, len(r))),
+            lambda r: digits(rng.integers(100, 100_000, len(r))),
+        ],
+    )
     empty = repeat("", n)
     local_parts = {
         "first.last": (first_token, sep, last_token, empty),

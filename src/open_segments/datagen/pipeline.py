@@ -51,30 +51,47 @@ def generate_chunk(config: GeneratorConfig, index: int) -> Chunk:
     latent = draw_latent(rng(Stream.BEHAVIOUR), persons, window)
     outlook = draw_outlook(rng(Stream.OUTLOOK), latent, window)
 
-    customers = build_customers(rng(Stream.CUSTOMERS), persons, latent, spec, config.chunk_size,
-                                window)
+    customers = build_customers(
+        rng(Stream.CUSTOMERS), persons, latent, spec, config.chunk_size, window
+    )
     orders = build_orders(rng(Stream.ORDERS), persons, latent, customers, spec, window)
     consent = build_consent(rng(Stream.CONSENT), latent, customers, window)
-    erasure = build_erasure(rng(Stream.ERASURE), latent, customers, spec, config.chunk_size,
-                            window)
-    web = build_web(rng(Stream.WEB), rng(Stream.BOTS), persons, latent, customers, orders, spec,
-                    config.chunk_size, window)
+    erasure = build_erasure(rng(Stream.ERASURE), latent, customers, spec, config.chunk_size, window)
+    web = build_web(
+        rng(Stream.WEB),
+        rng(Stream.BOTS),
+        persons,
+        latent,
+        customers,
+        orders,
+        spec,
+        config.chunk_size,
+        window,
+    )
     esp = build_esp(rng(Stream.ESP), latent, customers, consent, window)
-    third_party = build_third_party(rng(Stream.THIRD_PARTY), persons, latent, spec,
-                                    config.chunk_size, window)
+    third_party = build_third_party(
+        rng(Stream.THIRD_PARTY), persons, latent, spec, config.chunk_size, window
+    )
 
     pid = persons.person_id
     n_orders = len(orders.person)
-    truth_records = pa.concat_tables([
-        truth.records("crm_customers", customers.customer_id, pid[customers.person]),
-        truth.records("crm_orders", orders.table["order_id"].slice(0, n_orders).combine_chunks(),
-                      pid[orders.person]),
-        truth.records("web_cookies", web.cookie_id, web.cookie_person_id),
-        truth.records("esp_recipients", esp.recipient_email, pid[esp.recipient_person]),
-        truth.records("third_party_demographics", third_party.record_id, pid[third_party.person]),
-        truth.records("privacy_consent_events", consent.event_id, pid[consent.event_person]),
-        truth.records("privacy_erasure_requests", erasure.request_id, pid[erasure.person]),
-    ])
+    truth_records = pa.concat_tables(
+        [
+            truth.records("crm_customers", customers.customer_id, pid[customers.person]),
+            truth.records(
+                "crm_orders",
+                orders.table["order_id"].slice(0, n_orders).combine_chunks(),
+                pid[orders.person],
+            ),
+            truth.records("web_cookies", web.cookie_id, web.cookie_person_id),
+            truth.records("esp_recipients", esp.recipient_email, pid[esp.recipient_person]),
+            truth.records(
+                "third_party_demographics", third_party.record_id, pid[third_party.person]
+            ),
+            truth.records("privacy_consent_events", consent.event_id, pid[consent.event_person]),
+            truth.records("privacy_erasure_requests", erasure.request_id, pid[erasure.person]),
+        ]
+    )
     return {
         "crm_customers.parquet": customers.table,
         "crm_orders.parquet": orders.table,
@@ -84,8 +101,9 @@ def generate_chunk(config: GeneratorConfig, index: int) -> Chunk:
         "privacy_consent_events.parquet": consent.table,
         "privacy_erasure_requests.parquet": erasure.table,
         "truth/truth_records.parquet": truth_records,
-        "truth/truth_persons.parquet": truth.persons_table(persons, latent, outlook, customers,
-                                                           web.bot_person_id),
+        "truth/truth_persons.parquet": truth.persons_table(
+            persons, latent, outlook, customers, web.bot_person_id
+        ),
     }
 
 
@@ -153,31 +171,36 @@ def generate(config: GeneratorConfig) -> RunSummary:
     config.out.mkdir(parents=True, exist_ok=True)
     show = config.progress and sys.stderr.isatty()
     with ParquetSink(config.out, schema.FILES) as sink:
-        chunks = tqdm(_chunks(config), total=config.n_chunks, unit="chunk", disable=not show,
-                      desc="datagen")
+        chunks = tqdm(
+            _chunks(config), total=config.n_chunks, unit="chunk", disable=not show, desc="datagen"
+        )
         for chunk in chunks:
             for name, table in chunk.items():
                 sink.write(name, table)
     rows = dict(sink.rows)
     paths = {name: config.out / name for name in schema.FILES}
-    write_manifest(config.out / schema.MANIFEST, {
-        "generator": "open_segments.datagen",
-        "generator_version": GENERATOR_VERSION,
-        "seed": config.seed,
-        "customers": config.customers,
-        "end_date": config.end_date.isoformat(),
-        "history_days": config.history_days,
-        "chunk_size": config.chunk_size,
-        "n_chunks": config.n_chunks,
-        "window": {
-            "history_start_epoch": config.window.history_start,
-            "end_epoch": config.window.end,
-            "label_end_epoch": config.window.future_end,
+    write_manifest(
+        config.out / schema.MANIFEST,
+        {
+            "generator": "open_segments.datagen",
+            "generator_version": GENERATOR_VERSION,
+            "seed": config.seed,
+            "customers": config.customers,
+            "end_date": config.end_date.isoformat(),
+            "history_days": config.history_days,
+            "chunk_size": config.chunk_size,
+            "n_chunks": config.n_chunks,
+            "window": {
+                "history_start_epoch": config.window.history_start,
+                "end_epoch": config.window.end,
+                "label_end_epoch": config.window.future_end,
+            },
+            "files": {
+                name: {"rows": rows[name], "sha256": sha256_of(path)}
+                for name, path in paths.items()
+            },
         },
-        "files": {
-            name: {"rows": rows[name], "sha256": sha256_of(path)} for name, path in paths.items()
-        },
-    })
+    )
     return RunSummary(
         rows=rows,
         bytes={name: path.stat().st_size for name, path in paths.items()},

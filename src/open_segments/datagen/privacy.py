@@ -72,8 +72,9 @@ def build_consent(
     revoke_share = np.tile(REVOKE_SHARE, (n, 1))
     revoke_share[latent.archetype[:n] == Archetype.LAPSED, 0] = 0.35
     revokes = ~np.isnan(granted) & (rng.random((n, 3)) < revoke_share)
-    revoked = np.where(revokes, np.floor(granted + rng.random((n, 3)) * (window.end - granted)),
-                       np.nan)
+    revoked = np.where(
+        revokes, np.floor(granted + rng.random((n, 3)) * (window.end - granted)), np.nan
+    )
 
     person_g, purpose_g = np.nonzero(~np.isnan(granted))
     person_r, purpose_r = np.nonzero(~np.isnan(revoked))
@@ -88,14 +89,16 @@ def build_consent(
 
     event_id = uuid4(rng, len(person))
     subject_type, subject_value = _subjects(rng, customers, person, at)
-    table = pa.table({
-        "consent_event_id": event_id,
-        "subject_type": labels.SUBJECT_TYPE.render(rng, subject_type),
-        "subject_value": subject_value,
-        "purpose": labels.CONSENT_PURPOSE.render(rng, purpose),
-        "status": labels.CONSENT_STATUS.render(rng, status),
-        "occurred_at": _timestamps(rng, at),
-    })
+    table = pa.table(
+        {
+            "consent_event_id": event_id,
+            "subject_type": labels.SUBJECT_TYPE.render(rng, subject_type),
+            "subject_value": subject_value,
+            "purpose": labels.CONSENT_PURPOSE.render(rng, purpose),
+            "status": labels.CONSENT_STATUS.render(rng, status),
+            "occurred_at": _timestamps(rng, at),
+        }
+    )
     duplicates = np.flatnonzero(rng.random(len(person)) < DUPLICATE_SHARE)
     table = pa.concat_tables([table, table.take(pa.array(duplicates))])
     return Consent(granted, revoked, table, person, event_id)
@@ -118,11 +121,14 @@ def _subjects(
         tidy = pc.utf8_lower(pc.utf8_trim_whitespace(stored))
         return where(rng.random(len(r)) < 0.5, tidy, stored)
 
-    value = choose(kind, [
-        email,
-        lambda r: customers.customer_id.take(pa.array(record[r])),
-        lambda r: customers.phone.take(pa.array(record[r])),
-    ])
+    value = choose(
+        kind,
+        [
+            email,
+            lambda r: customers.customer_id.take(pa.array(record[r])),
+            lambda r: customers.phone.take(pa.array(record[r])),
+        ],
+    )
     return kind, value
 
 
@@ -130,12 +136,15 @@ def _timestamps(rng: np.random.Generator, seconds: np.ndarray) -> pa.Array:
     """Mostly ISO with milliseconds; some plain, some epoch seconds, a few unparseable."""
     millis = rng.integers(0, 1000, len(seconds))
     style = bands(rng.random(len(seconds)), 0, (1, 0.25), (2, 0.05), (3, UNPARSEABLE_SHARE))
-    return choose(style, [
-        lambda r: format_seconds(seconds[r], "%Y-%m-%dT%H:%M:%S.%fZ", millis[r]),
-        lambda r: format_seconds(seconds[r], "%Y-%m-%d %H:%M:%S"),
-        lambda r: digits(seconds[r]),  # epoch seconds
-        lambda r: mess.unparseable(rng, len(r)),
-    ])
+    return choose(
+        style,
+        [
+            lambda r: format_seconds(seconds[r], "%Y-%m-%dT%H:%M:%S.%fZ", millis[r]),
+            lambda r: format_seconds(seconds[r], "%Y-%m-%d %H:%M:%S"),
+            lambda r: digits(seconds[r]),  # epoch seconds
+            lambda r: mess.unparseable(rng, len(r)),
+        ],
+    )
 
 
 @dataclass(frozen=True)
@@ -161,8 +170,9 @@ def build_erasure(
     # Some people file a second request through another channel a few days later.
     again = rng.random(len(person)) < 0.1
     person = np.concatenate([person, person[again]])
-    at = np.concatenate([at, np.minimum(at[again] + rng.integers(DAY, 10 * DAY, int(again.sum())),
-                                        window.end - 1)])
+    at = np.concatenate(
+        [at, np.minimum(at[again] + rng.integers(DAY, 10 * DAY, int(again.sum())), window.end - 1)]
+    )
     order = np.argsort(at, kind="stable")
     person, at = person[order], at[order]
 
@@ -177,10 +187,12 @@ def build_erasure(
     )
     number = 1 + block_ids(spec.index, chunk_size, np.arange(len(at)))
     request_id = concat("DSR-", digits(number, 10))
-    table = pa.table({
-        "request_id": request_id,
-        "subject_type": labels.SUBJECT_TYPE.render(rng, kind),
-        "subject_value": value,
-        "requested_at": format_seconds(at, "%Y-%m-%dT%H:%M:%SZ"),
-    })
+    table = pa.table(
+        {
+            "request_id": request_id,
+            "subject_type": labels.SUBJECT_TYPE.render(rng, kind),
+            "subject_value": value,
+            "requested_at": format_seconds(at, "%Y-%m-%dT%H:%M:%SZ"),
+        }
+    )
     return Erasure(table, person, request_id)

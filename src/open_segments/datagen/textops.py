@@ -122,9 +122,7 @@ def render_template(template: str, digit_chars: np.ndarray) -> pa.Array:
     return from_fixed_width(out)
 
 
-def choose(
-    codes: np.ndarray, builders: Sequence[Callable[[np.ndarray], pa.Array]]
-) -> pa.Array:
+def choose(codes: np.ndarray, builders: Sequence[Callable[[np.ndarray], pa.Array]]) -> pa.Array:
     """Build a column where row ``i`` comes from ``builders[codes[i]]``.
 
     Each builder receives the positions of its rows (ascending) and returns an

@@ -54,8 +54,12 @@ REDELIVERY_SHARE = 0.10
 ID_MODULUS = 2**40
 ID_MULTIPLIER = 2_097_143  # odd, so the id map is a bijection
 INCOME_CENTRE = {
-    Archetype.LOYAL_HIGH_VALUE: 2.8, Archetype.FREQUENT_LOW_VALUE: 1.4, Archetype.OCCASIONAL: 1.8,
-    Archetype.WINDOW_SHOPPER: 2.0, Archetype.LAPSED: 1.7, Archetype.NEW_CUSTOMER: 1.8,
+    Archetype.LOYAL_HIGH_VALUE: 2.8,
+    Archetype.FREQUENT_LOW_VALUE: 1.4,
+    Archetype.OCCASIONAL: 1.8,
+    Archetype.WINDOW_SHOPPER: 2.0,
+    Archetype.LAPSED: 1.7,
+    Archetype.NEW_CUSTOMER: 1.8,
     Archetype.WEB_ONLY: 1.6,
 }
 _AGE_BANDS = to_vocab([band for band, _, _ in v.AGE_BANDS])
@@ -82,8 +86,10 @@ def email_sha256(emails: pa.Array) -> pa.Array:
         None if e is None else hashlib.sha256(e.encode("utf-8")).hexdigest()
         for e in distinct.to_pylist()
     ]
-    return take(pa.array(digests, type=pa.string()), pc.index_in(normal, distinct).to_numpy(
-        zero_copy_only=False))
+    return take(
+        pa.array(digests, type=pa.string()),
+        pc.index_in(normal, distinct).to_numpy(zero_copy_only=False),
+    )
 
 
 def build_third_party(
@@ -98,21 +104,30 @@ def build_third_party(
     coverage = np.where(persons.is_crm, COVERAGE[True], COVERAGE[False])
     person = np.flatnonzero(rng.random(len(persons)) < coverage)
     n = len(person)
-    number = scramble(block_ids(spec.index, 2 * chunk_size, np.arange(n)), ID_MODULUS,
-                      ID_MULTIPLIER, 7)
+    number = scramble(
+        block_ids(spec.index, 2 * chunk_size, np.arange(n)), ID_MODULUS, ID_MULTIPLIER, 7
+    )
     record_id = concat("TPD-", from_fixed_width(hex_matrix(number, 10)))
 
     months = _delivery_months(window)
     batch = rng.integers(0, len(months), n)
     delivered = months[batch]
     again = np.flatnonzero((rng.random(n) < REDELIVERY_SHARE) & (batch < len(months) - 1))
-    later_batch = batch[again] + 1 + rng.integers(0, 1 << 20, len(again)) % (
-        len(months) - 1 - batch[again])
+    later_batch = (
+        batch[again] + 1 + rng.integers(0, 1 << 20, len(again)) % (len(months) - 1 - batch[again])
+    )
     rows = np.concatenate([np.arange(n), again])
     delivered_at = np.concatenate([delivered, months[later_batch]])
 
-    table = _render(rng, persons, latent, person[rows], record_id.take(pa.array(rows)),
-                    delivered_at, is_update=np.arange(len(rows)) >= n)
+    table = _render(
+        rng,
+        persons,
+        latent,
+        person[rows],
+        record_id.take(pa.array(rows)),
+        delivered_at,
+        is_update=np.arange(len(rows)) >= n,
+    )
     order = np.lexsort((rng.random(len(rows)), delivered_at))  # batch order, shuffled within
     return ThirdParty(table=table.take(pa.array(order)), record_id=record_id, person=person)
 
@@ -139,7 +154,10 @@ def _render(
     emails = persons.email.take(person)
     canonical_email = emails.address
     typed = mess.email_variants(
-        rng, weighted(rng, [75, 15, 5, 5, 0], n), emails.local, emails.domain_text,
+        rng,
+        weighted(rng, [75, 15, 5, 5, 0], n),
+        emails.local,
+        emails.domain_text,
         emails.is_gmail,
     )
     email = null_where(typed, match != MATCH_EMAIL)
@@ -147,45 +165,54 @@ def _render(
     sha = null_where(email_sha256(canonical_email), ~with_hash)
 
     first_names, last_names = mess.first_names().book, mess.last_names()
-    first_variant = np.array([NameVariant.CANONICAL, NameVariant.UPPER, NameVariant.ASCII,
-                              NameVariant.NICK_A])[weighted(rng, [60, 25, 10, 5], n)]
-    last_variant = np.array([NameVariant.CANONICAL, NameVariant.UPPER,
-                             NameVariant.ASCII])[weighted(rng, [65, 25, 10], n)]
+    first_variant = np.array(
+        [NameVariant.CANONICAL, NameVariant.UPPER, NameVariant.ASCII, NameVariant.NICK_A]
+    )[weighted(rng, [60, 25, 10, 5], n)]
+    last_variant = np.array([NameVariant.CANONICAL, NameVariant.UPPER, NameVariant.ASCII])[
+        weighted(rng, [65, 25, 10], n)
+    ]
     first = first_names.render(persons.first[person], first_variant)
     last = last_names.render(persons.last[person], last_variant)
 
     country = persons.country[person]
     age = persons.age_at(person, delivered_at)
     band = np.searchsorted(_AGE_BAND_LOW, age, side="right") - 1
-    band = np.clip(band + np.where(rng.random(n) < 0.08, rng.choice([-1, 1], n), 0), 0,
-                   len(_AGE_BAND_LOW) - 1)
+    band = np.clip(
+        band + np.where(rng.random(n) < 0.08, rng.choice([-1, 1], n), 0), 0, len(_AGE_BAND_LOW) - 1
+    )
     centre = np.array([INCOME_CENTRE.get(Archetype(a), 1.8) for a in range(len(Archetype))])
-    income = np.clip(np.round(rng.normal(centre[latent.archetype[person]], 0.9)), 0,
-                     len(v.INCOME_BANDS) - 1).astype(np.int64)
+    income = np.clip(
+        np.round(rng.normal(centre[latent.archetype[person]], 0.9)), 0, len(v.INCOME_BANDS) - 1
+    ).astype(np.int64)
 
     city = take(geography().city_names, persons.city[person])
-    return pa.table({
-        "provider_record_id": record_id,
-        "email": email,
-        "email_sha256": sha,
-        "phone": null_where(mess.phones(rng, country, persons.phone[person]),
-                            rng.random(n) >= 0.35),
-        "first_name": _sometimes(rng, first, lambda v: mess.with_emoji(rng, v), EMOJI_SHARE),
-        "last_name": last,
-        "street_address": _sometimes(rng, _street_address(rng, persons, person), mess.very_long,
-                                     LONG_VALUE_SHARE),
-        "city": upper_where(city, rng.random(n) < 0.3),
-        "postcode": persons.postcode.take(pa.array(person)),
-        "state": labels.STATE.render_canonical(persons.state[person]),
-        "country": labels.COUNTRY.render(rng, country),
-        "age": _ages(rng, age),
-        "age_band": null_where(take(_AGE_BANDS, band), rng.random(n) < 0.1),
-        "income_band": null_where(take(to_vocab(list(v.INCOME_BANDS)), income),
-                                  rng.random(n) < 0.15),
-        "household_size": take(_HOUSEHOLD, weighted(rng, [25, 34, 16, 15, 7, 3], n)),
-        "interests": _interests(rng, latent.favourite_category[person], is_update),
-        "delivered_at": format_seconds(delivered_at, "%Y-%m-%dT%H:%M:%SZ"),
-    })
+    return pa.table(
+        {
+            "provider_record_id": record_id,
+            "email": email,
+            "email_sha256": sha,
+            "phone": null_where(
+                mess.phones(rng, country, persons.phone[person]), rng.random(n) >= 0.35
+            ),
+            "first_name": _sometimes(rng, first, lambda v: mess.with_emoji(rng, v), EMOJI_SHARE),
+            "last_name": last,
+            "street_address": _sometimes(
+                rng, _street_address(rng, persons, person), mess.very_long, LONG_VALUE_SHARE
+            ),
+            "city": upper_where(city, rng.random(n) < 0.3),
+            "postcode": persons.postcode.take(pa.array(person)),
+            "state": labels.STATE.render_canonical(persons.state[person]),
+            "country": labels.COUNTRY.render(rng, country),
+            "age": _ages(rng, age),
+            "age_band": null_where(take(_AGE_BANDS, band), rng.random(n) < 0.1),
+            "income_band": null_where(
+                take(to_vocab(list(v.INCOME_BANDS)), income), rng.random(n) < 0.15
+            ),
+            "household_size": take(_HOUSEHOLD, weighted(rng, [25, 34, 16, 15, 7, 3], n)),
+            "interests": _interests(rng, latent.favourite_category[person], is_update),
+            "delivered_at": format_seconds(delivered_at, "%Y-%m-%dT%H:%M:%SZ"),
+        }
+    )
 
 
 def _sometimes(
@@ -206,8 +233,9 @@ def _ages(rng: np.random.Generator, age: np.ndarray) -> pa.Array:
     text = null_where(digits(age), rng.random(len(age)) < 0.5)
     broken = rng.random(len(age)) < INVALID_SHARE
     if broken.any():
-        text = scatter(text, broken, take(_BAD_AGES, rng.integers(0, len(_BAD_AGES),
-                                                                  int(broken.sum()))))
+        text = scatter(
+            text, broken, take(_BAD_AGES, rng.integers(0, len(_BAD_AGES), int(broken.sum())))
+        )
     return text
 
 

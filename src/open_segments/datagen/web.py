@@ -71,8 +71,7 @@ COOKIE_BLOCK_PER_PERSON = 8  # cookie numbers reserved per CRM person of a chunk
 
 TIME_LOCAL, TIME_LOCAL_MILLIS, TIME_UTC_MILLIS = range(3)
 
-_FORM_PAGES = to_vocab(["/newsletter/subscribe", "/account/register", "/contact",
-                        "/account/login"])
+_FORM_PAGES = to_vocab(["/newsletter/subscribe", "/account/register", "/contact", "/account/login"])
 _DEVICES = to_vocab(list(v.DEVICE_TYPES))
 
 
@@ -114,9 +113,9 @@ class _Events:
 
     @staticmethod
     def concat(*parts: _Events) -> _Events:
-        return _Events(**{
-            f.name: np.concatenate([getattr(p, f.name) for p in parts]) for f in fields(_Events)
-        })
+        return _Events(
+            **{f.name: np.concatenate([getattr(p, f.name) for p in parts]) for f in fields(_Events)}
+        )
 
     def take(self, rows: np.ndarray) -> _Events:
         return _Events(**{f.name: getattr(self, f.name)[rows] for f in fields(_Events)})
@@ -167,11 +166,19 @@ def build_web(
     seen = first_seen < never
     number = scramble(
         block_ids(spec.index, COOKIE_BLOCK_PER_PERSON * chunk_size, np.arange(len(cookies))),
-        COOKIE_MODULUS, COOKIE_MULTIPLIER, 12_345,
+        COOKIE_MODULUS,
+        COOKIE_MULTIPLIER,
+        12_345,
     )
     version = take(to_vocab(["1", "2"]), rng.integers(0, 2, len(cookies)))
-    cookie_id = concat("GA1.", version, ".", digits(number + 100_000_000), ".",
-                       digits(np.where(seen, first_seen, 0)))
+    cookie_id = concat(
+        "GA1.",
+        version,
+        ".",
+        digits(number + 100_000_000),
+        ".",
+        digits(np.where(seen, first_seen, 0)),
+    )
 
     table = _render(rng, persons, customers, cookies, cookie_id, events)
     bot_person_id = spec.bot_person_offset + 1 + np.arange(spec.n_bots, dtype=np.int64)
@@ -237,11 +244,17 @@ def _session_events(
     window: TimeWindow,
 ) -> _Events:
     owner, start = sample_arrivals(
-        rng, latent.session_rate, latent.trend, latent.web_start, latent.web_stop,
-        float(window.end), seasonality(window),
+        rng,
+        latent.session_rate,
+        latent.trend,
+        latent.web_start,
+        latent.web_stop,
+        float(window.end),
+        seasonality(window),
     )
-    offset = utc_offset_minutes(start.astype(np.int64), persons.zone_minutes[owner],
-                                persons.zone_rule[owner])
+    offset = utc_offset_minutes(
+        start.astype(np.int64), persons.zone_minutes[owner], persons.zone_rule[owner]
+    )
     start = local_time_of_day(rng, start, offset, latent.web_start[owner], latent.web_stop[owner])
     cookie_of_session = cookies.pick(rng, owner, skew=1.6)
 
@@ -267,15 +280,19 @@ def _session_events(
     np.minimum.at(first_visit, cookie_of_session, start)
     np.maximum.at(last_visit, cookie_of_session, start)
     span = np.where(np.isfinite(first_visit), last_visit - first_visit, 0.0)
-    login_at = np.where(cookies.logs_in, first_visit + rng.random(len(cookies)) * 0.8 * span,
-                        np.inf)
+    login_at = np.where(
+        cookies.logs_in, first_visit + rng.random(len(cookies)) * 0.8 * span, np.inf
+    )
     logged = at >= login_at[cookie]
     record = np.full(len(session), -1)
     record[logged] = customers.latest_at(person[logged], at[logged])
 
     favourite = rng.random(len(session)) < 0.6
-    category = np.where(favourite, latent.favourite_category[person],
-                        weighted(rng, v.CATEGORY_WEIGHTS, len(session)))
+    category = np.where(
+        favourite,
+        latent.favourite_category[person],
+        weighted(rng, v.CATEGORY_WEIGHTS, len(session)),
+    )
     return _Events(
         cookie=cookie,
         at_ms=np.floor(at * 1000).astype(np.int64),
@@ -331,8 +348,9 @@ def _bot_events(
     count = count.astype(np.int64)
     bot = np.repeat(np.arange(len(bots)), count)
     first_row = np.concatenate([[0], np.cumsum(count)[:-1]])
-    start = window.history_start + rng.random(len(bots)) * (window.end - 3 * DAY
-                                                            - window.history_start)
+    start = window.history_start + rng.random(len(bots)) * (
+        window.end - 3 * DAY - window.history_start
+    )
     gap = rng.exponential(8.0, len(bot))
     elapsed = np.cumsum(gap)
     at = start[bot] + elapsed - elapsed[first_row[bot]]
@@ -362,42 +380,52 @@ def _render(
     legacy = cookies.legacy[ev.cookie]
     ua_vocab, _, _ = _user_agents()
 
-    event_type = choose(legacy.astype(np.int64), [
-        lambda r: labels.EVENT_TYPE.render_canonical(ev.kind[r]),
-        lambda r: labels.LEGACY_EVENT_TYPE.render_canonical(ev.kind[r]),
-    ])
+    event_type = choose(
+        legacy.astype(np.int64),
+        [
+            lambda r: labels.EVENT_TYPE.render_canonical(ev.kind[r]),
+            lambda r: labels.LEGACY_EVENT_TYPE.render_canonical(ev.kind[r]),
+        ],
+    )
     has_category = np.isin(ev.kind, [PRODUCT_VIEW, ADD_TO_CART, PURCHASE])
     n_sessions = int(ev.session.max(initial=-1)) + 1
     session_id = take(random_hex(rng, n_sessions, 16), np.maximum(ev.session, 0))
     no_session = (ev.session < 0) | legacy | (rng.random(n) < MISSING_SESSION_SHARE)
     user_id = customers.customer_id.take(pa.array(np.maximum(ev.record, 0)))
 
-    campaign = np.where(rng.random(n_sessions) < UTM_SHARE,
-                        rng.integers(0, len(v.UTM_CAMPAIGNS), n_sessions), -1)
-    row_campaign = np.where(ev.first_in_session & (ev.session >= 0) & (person >= 0),
-                            campaign[np.maximum(ev.session, 0)], -1)
+    campaign = np.where(
+        rng.random(n_sessions) < UTM_SHARE, rng.integers(0, len(v.UTM_CAMPAIGNS), n_sessions), -1
+    )
+    row_campaign = np.where(
+        ev.first_in_session & (ev.session >= 0) & (person >= 0),
+        campaign[np.maximum(ev.session, 0)],
+        -1,
+    )
     no_utm = row_campaign < 0
     utm = [to_vocab([c[i] for c in v.UTM_CAMPAIGNS]) for i in range(3)]
 
     zone_minutes = np.where(person >= 0, persons.zone_minutes[human_person], 0)
     zone_rule = np.where(person >= 0, persons.zone_rule[human_person], 0)
-    table = pa.table({
-        "event_id": uuid4(rng, n),
-        "cookie_id": cookie_id.take(pa.array(ev.cookie)),
-        "user_id": null_where(user_id, ev.record < 0),
-        "email": _form_emails(rng, persons, ev, person),
-        "event_type": event_type,
-        "page_path": _paths(rng, ev),
-        "product_category": null_where(labels.CATEGORY.render(rng, ev.category), ~has_category),
-        "session_id": null_where(session_id, no_session),
-        "device_type": take(_DEVICES, cookies.device[ev.cookie]),
-        "user_agent": take(ua_vocab, cookies.user_agent[ev.cookie]),
-        "utm_source": null_where(take(utm[0], np.maximum(row_campaign, 0)), no_utm),
-        "utm_medium": null_where(take(utm[1], np.maximum(row_campaign, 0)), no_utm),
-        "utm_campaign": null_where(take(utm[2], np.maximum(row_campaign, 0)), no_utm),
-        "event_at": _event_times(rng, ev.at_ms, cookies.time_style[ev.cookie], zone_minutes,
-                                 zone_rule),
-    })
+    table = pa.table(
+        {
+            "event_id": uuid4(rng, n),
+            "cookie_id": cookie_id.take(pa.array(ev.cookie)),
+            "user_id": null_where(user_id, ev.record < 0),
+            "email": _form_emails(rng, persons, ev, person),
+            "event_type": event_type,
+            "page_path": _paths(rng, ev),
+            "product_category": null_where(labels.CATEGORY.render(rng, ev.category), ~has_category),
+            "session_id": null_where(session_id, no_session),
+            "device_type": take(_DEVICES, cookies.device[ev.cookie]),
+            "user_agent": take(ua_vocab, cookies.user_agent[ev.cookie]),
+            "utm_source": null_where(take(utm[0], np.maximum(row_campaign, 0)), no_utm),
+            "utm_medium": null_where(take(utm[1], np.maximum(row_campaign, 0)), no_utm),
+            "utm_campaign": null_where(take(utm[2], np.maximum(row_campaign, 0)), no_utm),
+            "event_at": _event_times(
+                rng, ev.at_ms, cookies.time_style[ev.cookie], zone_minutes, zone_rule
+            ),
+        }
+    )
 
     delay_ms = np.round(rng.lognormal(np.log(1500), 1.0, n)).astype(np.int64)
     late = rng.random(n) < LATE_SHARE
@@ -431,8 +459,10 @@ def _form_emails(
     def typed(emails_of: Emails) -> Callable[[np.ndarray], pa.Array]:
         def build(r: np.ndarray) -> pa.Array:
             emails = emails_of.take(person[rows[r]])
-            return mess.email_variants(rng, variant[r], emails.local, emails.domain_text,
-                                       emails.is_gmail)
+            return mess.email_variants(
+                rng, variant[r], emails.local, emails.domain_text, emails.is_gmail
+            )
+
         return build
 
     values = choose(source - 1, [typed(persons.email), typed(persons.alt_email)])
@@ -442,8 +472,13 @@ def _form_emails(
 def _paths(rng: np.random.Generator, ev: _Events) -> pa.Array:
     n = len(ev.kind)
     code = np.select(
-        [ev.kind == PAGE_VIEW, ev.kind == PRODUCT_VIEW, ev.kind == ADD_TO_CART,
-         ev.kind == CHECKOUT, ev.kind == PURCHASE],
+        [
+            ev.kind == PAGE_VIEW,
+            ev.kind == PRODUCT_VIEW,
+            ev.kind == ADD_TO_CART,
+            ev.kind == CHECKOUT,
+            ev.kind == PURCHASE,
+        ],
         [np.where(rng.random(n) < 0.3, 1, 0), 2, 3, 4, 5],
         default=6,
     )
@@ -451,15 +486,18 @@ def _paths(rng: np.random.Generator, ev: _Events) -> pa.Array:
     sku = ev.category * 100_000 + rng.integers(1, 100_000, n)
     slug = labels.CATEGORY_SLUGS
 
-    paths = choose(code, [
-        lambda r: take(static, rng.integers(0, len(static), len(r))),
-        lambda r: concat("/c/", take(slug, ev.category[r])),
-        lambda r: concat("/p/", take(slug, ev.category[r]), "/", digits(sku[r])),
-        lambda r: concat("/cart/add?sku=", digits(sku[r])),
-        lambda r: repeat("/checkout", len(r)),
-        lambda r: repeat("/checkout/confirmation", len(r)),
-        lambda r: take(_FORM_PAGES, rng.integers(0, len(_FORM_PAGES), len(r))),
-    ])
+    paths = choose(
+        code,
+        [
+            lambda r: take(static, rng.integers(0, len(static), len(r))),
+            lambda r: concat("/c/", take(slug, ev.category[r])),
+            lambda r: concat("/p/", take(slug, ev.category[r]), "/", digits(sku[r])),
+            lambda r: concat("/cart/add?sku=", digits(sku[r])),
+            lambda r: repeat("/checkout", len(r)),
+            lambda r: repeat("/checkout/confirmation", len(r)),
+            lambda r: take(_FORM_PAGES, rng.integers(0, len(_FORM_PAGES), len(r))),
+        ],
+    )
     # A few absurdly long URLs (crawler traps, pasted search terms).
     long_path = rng.random(n) < LONG_PATH_SHARE
     if long_path.any():
@@ -477,9 +515,12 @@ def _event_times(
     seconds, millis = np.divmod(at_ms, 1000)
     offset = utc_offset_minutes(seconds, zone_minutes, zone_rule)
     style = np.where(rng.random(len(at_ms)) < UNPARSEABLE_SHARE, 3, style)
-    return choose(style, [
-        lambda r: format_local(seconds[r], offset[r]),
-        lambda r: format_local(seconds[r], offset[r], millis=millis[r]),
-        lambda r: format_seconds(seconds[r], "%Y-%m-%dT%H:%M:%S.%fZ", millis[r]),
-        lambda r: mess.unparseable(rng, len(r)),
-    ])
+    return choose(
+        style,
+        [
+            lambda r: format_local(seconds[r], offset[r]),
+            lambda r: format_local(seconds[r], offset[r], millis=millis[r]),
+            lambda r: format_seconds(seconds[r], "%Y-%m-%dT%H:%M:%S.%fZ", millis[r]),
+            lambda r: mess.unparseable(rng, len(r)),
+        ],
+    )
