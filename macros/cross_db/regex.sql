@@ -47,3 +47,9 @@
 {% macro duckdb__regexp_contains(expr, pattern) -%}
     regexp_matches({{ expr }}, {{ regex_literal(pattern) }})
 {%- endmacro %}
+
+
+{#- The text of capture group `group` of the first match, or '' when there is none. -#}
+{% macro regexp_extract_group(expr, pattern, group) -%}
+    regexp_extract({{ expr }}, {{ regex_literal(pattern) }}, {{ group }})
+{%- endmacro %}

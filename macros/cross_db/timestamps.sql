@@ -38,7 +38,11 @@
                 'UTC',
                 try_cast({{ regexp_replace_all('trim(' ~ expr ~ ')', ' +([Zz]|[+-][0-9]{2}(:?[0-9]{2})?)$', '\\1') }} as timestamptz)
             )
-        else timezone('UTC', timezone('{{ var("source_timezone", "UTC") }}', try_cast(trim({{ expr }}) as timestamp)))
+        {%- if var("source_timezone", "UTC") | upper == "UTC" %}
+        else try_cast(trim({{ expr }}) as timestamp)
+        {%- else %}
+        else timezone('UTC', timezone('{{ var("source_timezone") }}', try_cast(trim({{ expr }}) as timestamp)))
+        {%- endif %}
     end
 {%- endmacro %}
 

@@ -5,17 +5,15 @@
 {#-
     Lowercased, trimmed email address; null unless it is a plausible address
     (one '@', a dotted domain with a 2+ letter top level, no blanks, no '..',
-    at most 254 characters).
+    at most 254 characters). The cleaned value is computed once and matched
+    with a capturing full-match, so the macro costs one pass per row.
 -#}
 {% macro normalize_email(expr) -%}
-    {#- clean_text trims tabs and newlines too, which exports leave around emails. -#}
-    {%- set candidate = 'lower(' ~ clean_text(expr) ~ ')' -%}
-    case
-        when length({{ candidate }}) <= 254
-            and {{ regexp_contains(candidate,
-                "^[a-z0-9!#$%&'*+/=?^_`{|}~-]+([.][a-z0-9!#$%&'*+/=?^_`{|}~-]+)*@[a-z0-9]([a-z0-9-]*[a-z0-9])?([.][a-z0-9]([a-z0-9-]*[a-z0-9])?)*[.][a-z]{2,}$") }}
-            then {{ candidate }}
-    end
+    {%- set bounded = 'case when length(' ~ expr ~ ') <= 254 then ' ~ expr ~ ' end' -%}
+    nullif({{ regexp_extract_group(
+        'lower(' ~ clean_text(bounded) ~ ')',
+        "^([a-z0-9!#$%&'*+/=?^_`{|}~-]+([.][a-z0-9!#$%&'*+/=?^_`{|}~-]+)*@[a-z0-9]([a-z0-9-]*[a-z0-9])?([.][a-z0-9]([a-z0-9-]*[a-z0-9])?)*[.][a-z]{2,})$",
+        1) }}, '')
 {%- endmacro %}
 
 

@@ -6,9 +6,12 @@
     ('null', 'n/a', '-', 'unknown', ...).
 -#}
 {% macro clean_text(expr) -%}
+    {#- The placeholder test is a short-circuited regular expression rather than
+        an IN list: engines plan long IN lists as a join per call site. -#}
     nullif(
         case
-            when lower(trim({{ expr }})) in ('null', 'none', 'n/a', 'na', 'nil', '-', '--', '.', '?', 'unknown', 'not provided')
+            when length({{ expr }}) <= 14
+                and {{ regexp_contains('lower(trim(' ~ expr ~ '))', '^(null|none|n/a|na|nil|-+|[.]|[?]|unknown|not provided)$') }}
                 then ''
             else trim({{ regexp_replace_all(expr, '\s+', ' ') }})
         end,
@@ -51,4 +54,24 @@
     case
         when length({{ expr }}) <= {{ var('max_address_length', 200) }} then {{ clean_text(expr) }}
     end
+{%- endmacro %}
+
+
+{#-
+    A lookup from every distinct raw value of `column` in `relation` to its
+    label in seeds/label_map.csv (`domain`), with the normalize_label form.
+    Categorical columns hold a handful of distinct values in millions of rows:
+    normalizing the distinct values and joining back on the raw text costs a
+    hash join instead of a string pipeline per row. Join with
+    `on <relation>.<column> = <lookup>.raw_value`.
+-#}
+{% macro label_lookup(relation, column, domain) -%}
+    select
+        raw_values.{{ column }} as raw_value,
+        {{ normalize_label('raw_values.' ~ column) }} as normalized_label,
+        label_map.label
+    from (select distinct {{ column }} from {{ relation }}) as raw_values
+    left join {{ ref('label_map') }} as label_map
+        on label_map.domain = '{{ domain }}'
+        and {{ normalize_label('raw_values.' ~ column) }} = label_map.raw_label
 {%- endmacro %}

@@ -25,13 +25,12 @@ countries as (
     select * from {{ ref('stg_reference__countries') }}
 ),
 
-label_map as (
-    select * from {{ ref('label_map') }}
-    where domain = 'gender'
-),
-
 distinct_rows as (
     {{ collapse_exact_duplicates('source', raw_columns) }}
+),
+
+genders as (
+    {{ label_lookup('distinct_rows', 'gender', 'gender') }}
 ),
 
 parsed as (
@@ -43,12 +42,12 @@ parsed as (
         {{ parse_utc_timestamp('distinct_rows.created_at') }} as created_at_utc,
         {{ parse_utc_timestamp('distinct_rows.updated_at') }} as updated_at_utc,
         {{ parse_date('distinct_rows.date_of_birth') }} as date_of_birth_parsed,
-        label_map.label as gender_label
+        genders.label as gender_label
     from distinct_rows
     left join country_lookup
         on {{ normalize_label('distinct_rows.country') }} = country_lookup.lookup_key
-    left join label_map
-        on {{ normalize_label('distinct_rows.gender') }} = label_map.raw_label
+    left join genders
+        on distinct_rows.gender = genders.raw_value
 ),
 
 normalized as (

@@ -19,12 +19,21 @@ currencies as (
     select * from {{ ref('currencies') }}
 ),
 
-label_map as (
-    select * from {{ ref('label_map') }}
-),
-
 distinct_rows as (
     {{ collapse_exact_duplicates('source', raw_columns) }}
+),
+
+-- Categorical columns are normalized once per distinct value, not per order.
+statuses as (
+    {{ label_lookup('distinct_rows', 'status', 'order_status') }}
+),
+
+channels as (
+    {{ label_lookup('distinct_rows', 'channel', 'channel') }}
+),
+
+product_categories as (
+    {{ label_lookup('distinct_rows', 'product_category', 'product_category') }}
 ),
 
 parsed as (
@@ -37,13 +46,15 @@ parsed as (
         coalesce(upper(trim(distinct_rows.currency)), '{{ var("reporting_currency") }}') as currency_code,
         currencies.units_per_usd,
         {{ try_cast_as('trim(distinct_rows.quantity)', dbt.type_bigint()) }} as quantity_number,
-        coalesce(status_map.label, case when {{ clean_text('distinct_rows.status') }} is null then '{{ var("default_order_status") }}' end) as status_label,
-        channel_map.label as channel_label,
-        coalesce(
-            category_map.label,
-            replace({{ normalize_label('distinct_rows.product_category') }}, ' ', '_')
-        ) as product_category_label,
-        category_map.label is null and {{ normalize_label('distinct_rows.product_category') }} is not null
+        case
+            when statuses.normalized_label is null then '{{ var("default_order_status") }}'
+            else statuses.label
+        end as status_label,
+        channels.label as channel_label,
+        channels.normalized_label is not null as has_channel,
+        coalesce(product_categories.label, replace(product_categories.normalized_label, ' ', '_'))
+            as product_category_label,
+        product_categories.label is null and product_categories.normalized_label is not null
             as is_product_category_unmapped,
         -- NaN, infinities and absurd magnitudes cannot be money (nor a decimal(18, 2))
         coalesce(
@@ -54,15 +65,12 @@ parsed as (
     from distinct_rows
     left join currencies
         on coalesce(upper(trim(distinct_rows.currency)), '{{ var("reporting_currency") }}') = currencies.currency_code
-    left join label_map as status_map
-        on status_map.domain = 'order_status'
-            and {{ normalize_label('distinct_rows.status') }} = status_map.raw_label
-    left join label_map as channel_map
-        on channel_map.domain = 'channel'
-            and {{ normalize_label('distinct_rows.channel') }} = channel_map.raw_label
-    left join label_map as category_map
-        on category_map.domain = 'product_category'
-            and {{ normalize_label('distinct_rows.product_category') }} = category_map.raw_label
+    left join statuses
+        on distinct_rows.status = statuses.raw_value
+    left join channels
+        on distinct_rows.channel = channels.raw_value
+    left join product_categories
+        on distinct_rows.product_category = product_categories.raw_value
 ),
 
 reporting_rate as (
@@ -102,7 +110,7 @@ validated as (
         end as rejection_reason,
         nullif(concat_ws(
             ',',
-            case when {{ clean_text('channel') }} is not null and channel_label is null then 'channel_unmapped' end,
+            case when has_channel and channel_label is null then 'channel_unmapped' end,
             case when is_product_category_unmapped then 'product_category_unmapped' end
         ), '') as dq_flags
     from versioned
@@ -117,7 +125,7 @@ final as (
         -- order
         ordered_at_utc as normalized_ordered_at,
         status_label as normalized_status,
-        case when {{ clean_text('channel') }} is not null then coalesce(channel_label, 'other') end as normalized_channel,
+        case when has_channel then coalesce(channel_label, 'other') end as normalized_channel,
         product_category_label as normalized_product_category,
         quantity_number as normalized_quantity,
         -- money

@@ -11,13 +11,12 @@ source as (
     select * from {{ source('esp', 'email_events') }}
 ),
 
-label_map as (
-    select * from {{ ref('label_map') }}
-    where domain = 'email_event_type'
-),
-
 distinct_rows as (
     {{ collapse_exact_duplicates('source', raw_columns) }}
+),
+
+event_types as (
+    {{ label_lookup('distinct_rows', 'event_type', 'email_event_type') }}
 ),
 
 parsed as (
@@ -26,10 +25,10 @@ parsed as (
         {{ clean_text('distinct_rows.event_id') }} as event_id_clean,
         {{ normalize_email('distinct_rows.recipient_email') }} as recipient_email_clean,
         {{ parse_utc_timestamp('distinct_rows.occurred_at') }} as occurred_at_utc,
-        label_map.label as event_type_label
+        event_types.label as event_type_label
     from distinct_rows
-    left join label_map
-        on {{ normalize_label('distinct_rows.event_type') }} = label_map.raw_label
+    left join event_types
+        on distinct_rows.event_type = event_types.raw_value
 ),
 
 versioned as (

@@ -15,10 +15,6 @@ source as (
     select * from {{ source('privacy', 'consent_events') }}
 ),
 
-label_map as (
-    select * from {{ ref('label_map') }}
-),
-
 default_country as (
     select * from {{ ref('stg_reference__countries') }}
     where country_code = '{{ var("default_country") }}'
@@ -28,28 +24,38 @@ distinct_rows as (
     {{ collapse_exact_duplicates('source', raw_columns) }}
 ),
 
+-- Categorical columns are normalized once per distinct value, not per row.
+subject_types as (
+    {{ label_lookup('distinct_rows', 'subject_type', 'subject_type') }}
+),
+
+purposes as (
+    {{ label_lookup('distinct_rows', 'purpose', 'consent_purpose') }}
+),
+
+statuses as (
+    {{ label_lookup('distinct_rows', 'status', 'consent_status') }}
+),
+
 parsed as (
     select
         distinct_rows.*,
         {{ clean_text('distinct_rows.consent_event_id') }} as consent_event_id_clean,
-        subject_type_map.label as subject_type_label,
-        purpose_map.label as purpose_label,
-        status_map.label as status_label,
+        subject_types.label as subject_type_label,
+        purposes.label as purpose_label,
+        statuses.label as status_label,
         {{ normalize_subject_value(
-            'subject_type_map.label', 'distinct_rows.subject_value',
+            'subject_types.label', 'distinct_rows.subject_value',
             'default_country.calling_code', 'default_country.trunk_prefix') }} as subject_value_clean,
         {{ parse_utc_timestamp('distinct_rows.occurred_at') }} as occurred_at_utc
     from distinct_rows
     cross join default_country
-    left join label_map as subject_type_map
-        on subject_type_map.domain = 'subject_type'
-            and {{ normalize_label('distinct_rows.subject_type') }} = subject_type_map.raw_label
-    left join label_map as purpose_map
-        on purpose_map.domain = 'consent_purpose'
-            and {{ normalize_label('distinct_rows.purpose') }} = purpose_map.raw_label
-    left join label_map as status_map
-        on status_map.domain = 'consent_status'
-            and {{ normalize_label('distinct_rows.status') }} = status_map.raw_label
+    left join subject_types
+        on distinct_rows.subject_type = subject_types.raw_value
+    left join purposes
+        on distinct_rows.purpose = purposes.raw_value
+    left join statuses
+        on distinct_rows.status = statuses.raw_value
 ),
 
 versioned as (

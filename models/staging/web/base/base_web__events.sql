@@ -18,12 +18,28 @@ source as (
     select * from {{ source('web', 'events') }}
 ),
 
-label_map as (
-    select * from {{ ref('label_map') }}
-),
-
 distinct_rows as (
     {{ collapse_exact_duplicates('source', raw_columns) }}
+),
+
+-- Categorical columns are normalized once per distinct value, not per event.
+event_types as (
+    {{ label_lookup('distinct_rows', 'event_type', 'event_type') }}
+),
+
+product_categories as (
+    {{ label_lookup('distinct_rows', 'product_category', 'product_category') }}
+),
+
+device_types as (
+    {{ label_lookup('distinct_rows', 'device_type', 'device_type') }}
+),
+
+user_agents as (
+    select
+        user_agent,
+        coalesce({{ regexp_contains('lower(user_agent)', var('bot_user_agent_pattern')) }}, false) as is_bot
+    from (select distinct user_agent from distinct_rows) as raw_values
 ),
 
 parsed as (
@@ -35,29 +51,22 @@ parsed as (
         {{ normalize_email('distinct_rows.email') }} as email_clean,
         {{ parse_utc_timestamp('distinct_rows.event_at') }} as event_at_utc,
         {{ parse_utc_timestamp('distinct_rows.received_at') }} as received_at_utc,
-        event_type_map.label as event_type_label,
-        coalesce(
-            category_map.label,
-            replace({{ normalize_label('distinct_rows.product_category') }}, ' ', '_')
-        ) as product_category_label,
+        event_types.label as event_type_label,
+        coalesce(product_categories.label, replace(product_categories.normalized_label, ' ', '_'))
+            as product_category_label,
         case
-            when {{ clean_text('distinct_rows.device_type') }} is not null
-                then coalesce(device_map.label, 'other')
+            when device_types.normalized_label is not null then coalesce(device_types.label, 'other')
         end as device_type_label,
-        coalesce(
-            {{ regexp_contains('lower(distinct_rows.user_agent)', var('bot_user_agent_pattern')) }},
-            false
-        ) as is_bot_user_agent
+        coalesce(user_agents.is_bot, false) as is_bot_user_agent
     from distinct_rows
-    left join label_map as event_type_map
-        on event_type_map.domain = 'event_type'
-            and {{ normalize_label('distinct_rows.event_type') }} = event_type_map.raw_label
-    left join label_map as category_map
-        on category_map.domain = 'product_category'
-            and {{ normalize_label('distinct_rows.product_category') }} = category_map.raw_label
-    left join label_map as device_map
-        on device_map.domain = 'device_type'
-            and {{ normalize_label('distinct_rows.device_type') }} = device_map.raw_label
+    left join event_types
+        on distinct_rows.event_type = event_types.raw_value
+    left join product_categories
+        on distinct_rows.product_category = product_categories.raw_value
+    left join device_types
+        on distinct_rows.device_type = device_types.raw_value
+    left join user_agents
+        on distinct_rows.user_agent = user_agents.user_agent
 ),
 
 versioned as (
