@@ -33,7 +33,7 @@ data: install
 
 build: install
 	@mkdir -p warehouse
-	$(BIN)/dbt build --quiet --warn-error-options '{"error": ["NoNodesForSelectionCriteria"]}'
+	$(BIN)/dbt build --quiet
 
 lint: install
 	$(BIN)/ruff check src tests/python
