@@ -22,7 +22,9 @@ distinct_rows as (
     {{ collapse_exact_duplicates('source', raw_columns) }}
 ),
 
--- Categorical columns are normalized once per distinct value, not per event.
+-- Categorical columns (and user agents and campaign tags, a few thousand
+-- distinct values in millions of events) are normalized once per distinct
+-- value, not per event.
 event_types as (
     {{ label_lookup('distinct_rows', 'event_type', 'event_type') }}
 ),
@@ -38,8 +40,26 @@ device_types as (
 user_agents as (
     select
         user_agent,
+        {{ clean_text('user_agent') }} as user_agent_clean,
         coalesce({{ regexp_contains('lower(user_agent)', var('bot_user_agent_pattern')) }}, false) as is_bot
     from (select distinct user_agent from distinct_rows) as raw_values
+),
+
+campaigns as (
+    select
+        utm_source,
+        utm_medium,
+        utm_campaign,
+        lower({{ clean_text('utm_source') }}) as utm_source_clean,
+        lower({{ clean_text('utm_medium') }}) as utm_medium_clean,
+        lower({{ clean_text('utm_campaign') }}) as utm_campaign_clean
+    from (
+        select distinct
+            utm_source,
+            utm_medium,
+            utm_campaign
+        from distinct_rows
+    ) as raw_values
 ),
 
 parsed as (
@@ -57,7 +77,11 @@ parsed as (
         case
             when device_types.normalized_label is not null then coalesce(device_types.label, 'other')
         end as device_type_label,
-        coalesce(user_agents.is_bot, false) as is_bot_user_agent
+        coalesce(user_agents.is_bot, false) as is_bot_user_agent,
+        user_agents.user_agent_clean,
+        campaigns.utm_source_clean,
+        campaigns.utm_medium_clean,
+        campaigns.utm_campaign_clean
     from distinct_rows
     left join event_types
         on distinct_rows.event_type = event_types.raw_value
@@ -67,6 +91,10 @@ parsed as (
         on distinct_rows.device_type = device_types.raw_value
     left join user_agents
         on distinct_rows.user_agent = user_agents.user_agent
+    left join campaigns
+        on distinct_rows.utm_source is not distinct from campaigns.utm_source
+            and distinct_rows.utm_medium is not distinct from campaigns.utm_medium
+            and distinct_rows.utm_campaign is not distinct from campaigns.utm_campaign
 ),
 
 versioned as (
@@ -95,7 +123,7 @@ validated as (
         nullif(concat_ws(
             ',',
             case when {{ clean_text('email') }} is not null and email_clean is null then 'email_invalid' end,
-            case when {{ clean_text('received_at') }} is not null and received_at_utc is null then 'received_at_unparseable' end
+            case when nullif(trim(received_at), '') is not null and received_at_utc is null then 'received_at_unparseable' end
         ), '') as dq_flags
     from versioned
 ),
@@ -116,11 +144,11 @@ final as (
         product_category_label as normalized_product_category,
         -- device and traffic
         device_type_label as normalized_device_type,
-        {{ clean_text('user_agent') }} as normalized_user_agent,
+        user_agent_clean as normalized_user_agent,
         is_bot_user_agent as normalized_is_bot,
-        lower({{ clean_text('utm_source') }}) as normalized_utm_source,
-        lower({{ clean_text('utm_medium') }}) as normalized_utm_medium,
-        lower({{ clean_text('utm_campaign') }}) as normalized_utm_campaign,
+        utm_source_clean as normalized_utm_source,
+        utm_medium_clean as normalized_utm_medium,
+        utm_campaign_clean as normalized_utm_campaign,
         -- time
         event_at_utc as normalized_event_at,
         received_at_utc as normalized_received_at,
