@@ -12,6 +12,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import pytest
+import yaml
 
 from open_segments.datagen import GeneratorConfig, generate
 from open_segments.datagen.__main__ import main
@@ -21,95 +22,24 @@ from open_segments.datagen.timefmt import format_seconds
 CUSTOMERS = 2_000
 SEED = 7
 
-CONTRACT = {
-    "crm_customers.parquet": [
-        "customer_id",
-        "first_name",
-        "last_name",
-        "email",
-        "phone",
-        "date_of_birth",
-        "gender",
-        "street_number",
-        "address_line_1",
-        "address_line_2",
-        "city",
-        "postcode",
-        "state",
-        "country",
-        "loyalty_id",
-        "created_at",
-        "updated_at",
-    ],
-    "crm_orders.parquet": [
-        "order_id",
-        "customer_id",
-        "ordered_at",
-        "amount",
-        "currency",
-        "quantity",
-        "status",
-        "channel",
-        "product_category",
-    ],
-    "web_events.parquet": [
-        "event_id",
-        "cookie_id",
-        "user_id",
-        "email",
-        "event_type",
-        "page_path",
-        "product_category",
-        "session_id",
-        "device_type",
-        "user_agent",
-        "utm_source",
-        "utm_medium",
-        "utm_campaign",
-        "event_at",
-        "received_at",
-    ],
-    "esp_email_events.parquet": [
-        "event_id",
-        "recipient_email",
-        "campaign_id",
-        "event_type",
-        "occurred_at",
-    ],
-    "third_party_demographics.parquet": [
-        "provider_record_id",
-        "email",
-        "email_sha256",
-        "phone",
-        "first_name",
-        "last_name",
-        "street_address",
-        "city",
-        "postcode",
-        "state",
-        "country",
-        "age",
-        "age_band",
-        "income_band",
-        "household_size",
-        "interests",
-        "delivered_at",
-    ],
-    "privacy_consent_events.parquet": [
-        "consent_event_id",
-        "subject_type",
-        "subject_value",
-        "purpose",
-        "status",
-        "occurred_at",
-    ],
-    "privacy_erasure_requests.parquet": [
-        "request_id",
-        "subject_type",
-        "subject_value",
-        "requested_at",
-    ],
-}
+PROJECT_DIR = Path(__file__).resolve().parents[2]
+
+
+def dbt_raw_contract() -> dict[str, list[str]]:
+    """The raw data contract as the dbt sources YAML declares it: file name -> columns, in order.
+
+    Reading it from the dbt project (not from the generator's own schema module) makes this test
+    the check that the generator and the staging models agree.
+    """
+    contract = {}
+    for path in sorted(PROJECT_DIR.glob("models/staging/*/_*__sources.yml")):
+        for source in yaml.safe_load(path.read_text())["sources"]:
+            for table in source["tables"]:
+                contract[f"{table['identifier']}.parquet"] = [c["name"] for c in table["columns"]]
+    return contract
+
+
+CONTRACT = dbt_raw_contract()
 NON_STRING = {
     ("crm_orders.parquet", "amount"): pa.float64(),
     ("crm_orders.parquet", "quantity"): pa.int64(),
@@ -231,6 +161,7 @@ def test_fast_timestamp_formatting_matches_strftime() -> None:
 
 
 def test_files_have_exactly_the_contract_columns(out: Path) -> None:
+    assert sorted(CONTRACT) == sorted(RAW_FILES)
     for name, columns in CONTRACT.items():
         schema = pq.read_schema(out / name)
         assert schema.names == columns, name
