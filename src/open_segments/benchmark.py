@@ -1,7 +1,9 @@
 """Benchmark: generate demo data at a chosen scale, build the project, report time and memory.
 
-Every stage runs as its own process, so its wall time and peak resident memory (from the
-kernel's accounting of that child) are measured separately. Per-model timings come from dbt's
+Every stage runs as its own process, so its wall time and peak resident memory are measured
+separately. The peak is the kernel's maximum RSS over the stage's process and the processes it
+waited for: the largest single process, not a sum (the generator's two workers and its parent
+together use more). Per-model timings come from dbt's
 target/run_results.json. This is a measurement script, not a test: targets are read off its
 table, never asserted by timed unit tests.
 
@@ -37,7 +39,7 @@ class StageResult:
 
 
 def run_measured(stage: str, command: list[str], env: dict[str, str], log: Path) -> StageResult:
-    """Run a command as a child process; return its wall time and its own peak RSS."""
+    """Run a command as a child process; return its wall time and the largest RSS in its tree."""
     started = time.perf_counter()
     with log.open("w") as out:
         process = subprocess.Popen(command, cwd=PROJECT_DIR, env=env, stdout=out, stderr=out)
@@ -115,7 +117,7 @@ def main(argv: list[str] | None = None) -> int:
     print("\nRaw rows")
     for name, rows in raw_row_counts(raw_dir).items():
         print(f"  {name:<30}{rows:>14,}")
-    print(f"\n{'stage':<14}{'seconds':>10}{'peak RSS MiB':>14}{'exit':>6}")
+    print(f"\n{'stage':<14}{'seconds':>10}{'max RSS MiB':>14}{'exit':>6}  (largest single process)")
     for s in stages:
         print(f"{s.stage:<14}{s.seconds:>10.1f}{s.peak_rss_mib:>14.0f}{s.returncode:>6}")
 
