@@ -55,13 +55,7 @@ parsed as (
         coalesce(product_categories.label, replace(product_categories.normalized_label, ' ', '_'))
             as product_category_label,
         product_categories.label is null and product_categories.normalized_label is not null
-            as is_product_category_unmapped,
-        -- NaN, infinities and absurd magnitudes cannot be money (nor a decimal(18, 2))
-        coalesce(
-            {{ is_finite(try_cast_as('trim(distinct_rows.amount)', dbt.type_float())) }}
-            and abs({{ try_cast_as('trim(distinct_rows.amount)', dbt.type_float()) }}) < 1e15,
-            false
-        ) as is_amount_representable
+            as is_product_category_unmapped
     from distinct_rows
     left join currencies
         on coalesce(upper(trim(distinct_rows.currency)), '{{ var("reporting_currency") }}') = currencies.currency_code
@@ -83,6 +77,9 @@ versioned as (
     -- time is kept, ties broken by the row fingerprint.
     select
         *,
+        -- NaN, infinities and absurd magnitudes cannot be money (nor a decimal(18, 2))
+        coalesce({{ is_finite('amount_number') }} and abs(amount_number) < 1e15, false)
+            as is_amount_representable,
         row_number() over (
             partition by order_id_clean
             order by ordered_at_utc nulls last, raw_row_id
