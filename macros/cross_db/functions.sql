@@ -40,3 +40,50 @@
 {% macro duckdb__is_finite(expr) -%}
     coalesce(isfinite({{ expr }}), false)
 {%- endmacro %}
+
+
+{#- Lowercase hexadecimal SHA-256 of a string (64 characters). -#}
+{% macro sha256_hex(expr) %}
+    {{- return(adapter.dispatch('sha256_hex', 'open_segments')(expr)) -}}
+{% endmacro %}
+
+{% macro default__sha256_hex(expr) -%}
+    sha2({{ expr }}, 256)
+{%- endmacro %}
+
+{% macro duckdb__sha256_hex(expr) -%}
+    sha256({{ expr }})
+{%- endmacro %}
+
+
+{#-
+    Jaro-Winkler similarity of two strings, 0 (nothing in common) to 1
+    (equal). Spark has no Jaro-Winkler built-in: its default falls back to a
+    normalized Levenshtein similarity, which puts a few borderline pairs in a
+    neighbouring comparison level.
+-#}
+{% macro string_similarity(left, right) %}
+    {{- return(adapter.dispatch('string_similarity', 'open_segments')(left, right)) -}}
+{% endmacro %}
+
+{% macro default__string_similarity(left, right) -%}
+    (1.0 - levenshtein({{ left }}, {{ right }}) / greatest(length({{ left }}), length({{ right }}), 1))
+{%- endmacro %}
+
+{% macro duckdb__string_similarity(left, right) -%}
+    jaro_winkler_similarity({{ left }}, {{ right }})
+{%- endmacro %}
+
+
+{#- The blank-separated words of a string in sorted order ('b a c' -> 'a b c'). -#}
+{% macro sorted_tokens(expr) %}
+    {{- return(adapter.dispatch('sorted_tokens', 'open_segments')(expr)) -}}
+{% endmacro %}
+
+{% macro default__sorted_tokens(expr) -%}
+    array_join(array_sort(split({{ expr }}, ' ')), ' ')
+{%- endmacro %}
+
+{% macro duckdb__sorted_tokens(expr) -%}
+    array_to_string(list_sort(string_split({{ expr }}, ' ')), ' ')
+{%- endmacro %}

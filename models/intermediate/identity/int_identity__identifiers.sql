@@ -1,0 +1,164 @@
+-- Every identifier of every identity record, one per row, with the guards
+-- that decide whether it may link records: blocked values (seed list and
+-- per-type patterns) and per-type limits on how many distinct records may
+-- carry one value. Only rows with `is_usable` create deterministic edges.
+-- Emails also appear as their SHA-256, the form third parties share them in.
+-- Grain: one row per (record_id, identifier_type, identifier_value).
+{%- set rules = var('identity_identifier_rules') %}
+{%- set patterns = var('identity_blocked_patterns') %}
+with
+
+records as (
+    select * from {{ ref('int_identity__records') }}
+),
+
+demographics as (
+    select * from {{ ref('stg_third_party__demographics') }}
+),
+
+web_events as (
+    select * from {{ ref('stg_web__events') }}
+),
+
+blocked_values as (
+    select * from {{ ref('blocked_identifier_values') }}
+),
+
+record_identifiers as (
+    select record_id, 'customer_id' as identifier_type, customer_id as identifier_value
+    from records
+    union all
+    select record_id, 'loyalty_id', loyalty_id from records
+    union all
+    select record_id, 'email', email from records
+    union all
+    select record_id, 'phone', phone_e164 from records
+),
+
+-- A cookie is linked by every login and every address typed on it, not
+-- only the latest one kept on the record.
+cookie_identifiers as (
+    select distinct
+        'web_cookies:' || web_events.cookie_id as record_id,
+        'customer_id' as identifier_type,
+        web_events.user_id as identifier_value
+    from web_events
+    where web_events.user_id is not null
+    union
+    select distinct
+        'web_cookies:' || web_events.cookie_id,
+        'email',
+        web_events.email
+    from web_events
+    where web_events.email is not null
+),
+
+-- Third parties often hold only the hash of an address.
+provided_hashes as (
+    select
+        'third_party_demographics:' || provider_record_id as record_id,
+        'email_sha256' as identifier_type,
+        email_sha256 as identifier_value
+    from demographics
+),
+
+plain as (
+    select record_id, identifier_type, identifier_value
+    from record_identifiers
+    where identifier_value is not null
+    union
+    -- only cookies that are identity records (bot cookies are not)
+    select cookie_identifiers.record_id, cookie_identifiers.identifier_type, cookie_identifiers.identifier_value
+    from cookie_identifiers
+    inner join records
+        on cookie_identifiers.record_id = records.record_id
+),
+
+all_identifiers as (
+    select record_id, identifier_type, identifier_value from plain
+    union
+    select record_id, 'email_sha256', {{ sha256_hex('identifier_value') }}
+    from plain
+    where identifier_type = 'email'
+    union
+    select record_id, identifier_type, identifier_value
+    from provided_hashes
+    where identifier_value is not null
+),
+
+counted as (
+    select
+        all_identifiers.*,
+        count(*) over (partition by identifier_type, identifier_value) as records_with_value
+    from all_identifiers
+),
+
+-- A blocked address blocks its hash too, however the hash arrived: hashes
+-- cannot be matched against patterns, so the hashes of every address that
+-- is blocked (listed, or seen anywhere matching the pattern) are looked up.
+blocked_emails as (
+    select identifier_value, 'blocked_value' as guard_reason
+    from blocked_values
+    where identifier_type = 'email'
+    {%- if 'email' in patterns %}
+    union
+    select identifier_value, 'blocked_pattern'
+    from plain
+    where identifier_type = 'email'
+        and {{ regexp_contains('identifier_value', patterns['email']) }}
+    {%- endif %}
+),
+
+blocked_listed as (
+    select identifier_type, identifier_value, 'blocked_value' as guard_reason
+    from blocked_values
+    union all
+    select 'email_sha256', {{ sha256_hex('identifier_value') }}, guard_reason
+    from blocked_emails
+),
+
+blocked as (
+    select identifier_type, identifier_value, min(guard_reason) as guard_reason
+    from blocked_listed
+    group by identifier_type, identifier_value
+),
+
+guarded as (
+    select
+        counted.record_id,
+        {{ dbt.split_part('counted.record_id', "':'", 1) }} as record_source,
+        counted.identifier_type,
+        counted.identifier_value,
+        case counted.identifier_type
+            {%- for type, rule in rules.items() %}
+            when '{{ type }}' then {{ rule.priority }}
+            {%- endfor %}
+        end as identifier_priority,
+        counted.records_with_value,
+        case
+            when blocked.guard_reason is not null then blocked.guard_reason
+            {%- for type, pattern in patterns.items() %}
+            when counted.identifier_type = '{{ type }}'
+                and {{ regexp_contains('counted.identifier_value', pattern) }}
+                then 'blocked_pattern'
+            {%- endfor %}
+            {%- for type, rule in rules.items() %}
+            when counted.identifier_type = '{{ type }}'
+                and counted.records_with_value > {{ rule.max_records_per_value }}
+                then 'too_many_records'
+            {%- endfor %}
+        end as guard_reason
+    from counted
+    left join blocked
+        on counted.identifier_type = blocked.identifier_type
+        and counted.identifier_value = blocked.identifier_value
+),
+
+final as (
+    select
+        *,
+        guard_reason is null as is_usable
+    from guarded
+)
+
+select * from final

@@ -1,0 +1,1 @@
+"""Identity resolution helpers used by the dbt Python models."""
