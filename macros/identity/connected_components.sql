@@ -32,8 +32,9 @@
 
     {%- do adapter.drop_relation(labels) -%}
     {%- do adapter.drop_relation(next_labels) -%}
+    {#- Only nodes with an edge can change label: the rest stay singletons. -#}
     {%- do run_query(create_table_as(false, labels,
-        'select ' ~ node_column ~ ' as node, ' ~ node_column ~ ' as component_id from ' ~ nodes)) -%}
+        'select distinct node, node as component_id from (' ~ directed_edges ~ ') as directed_edges')) -%}
 
     {%- for round in range(1, max_rounds + 1) -%}
         {%- set step -%}
@@ -83,7 +84,9 @@
         {%- do adapter.rename_relation(next_labels, labels) -%}
         {{ log('connected_components: round ' ~ round ~ ', ' ~ changed ~ ' labels changed') }}
         {%- if changed == 0 -%}
-            {{ return('select node as ' ~ node_column ~ ', component_id from ' ~ labels) }}
+            {{ return('select nodes.' ~ node_column ~ ', coalesce(labels.component_id, nodes.' ~ node_column
+                ~ ') as component_id from ' ~ nodes ~ ' as nodes left join ' ~ labels
+                ~ ' as labels on nodes.' ~ node_column ~ ' = labels.node') }}
         {%- endif -%}
     {%- endfor -%}
     {{ exceptions.raise_compiler_error(
