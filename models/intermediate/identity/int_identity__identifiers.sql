@@ -117,8 +117,10 @@ blocked_listed as (
     from blocked_emails
 ),
 
+-- A listed value reads 'blocked_value' even when a pattern matches it too
+-- ('blocked_value' sorts after 'blocked_pattern').
 blocked as (
-    select identifier_type, identifier_value, min(guard_reason) as guard_reason
+    select identifier_type, identifier_value, max(guard_reason) as guard_reason
     from blocked_listed
     group by identifier_type, identifier_value
 ),
