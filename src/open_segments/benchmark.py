@@ -7,6 +7,13 @@ together use more). Per-model timings come from dbt's
 target/run_results.json. This is a measurement script, not a test: targets are read off its
 table, never asserted by timed unit tests.
 
+Identity resolution is reported as a stage of its own: the summed execution time of the
+int_identity__* and int_customer__* models (work, not wall time: with several dbt threads some
+of it overlaps other models), and the number of candidate pairs next to the number of records
+that can be compared. Blocking is meant to keep pairs per record bounded, so across runs at
+different scales the candidate pairs should grow linearly with the comparable records; this is
+where that claim can be read off.
+
 Usage:
     python -m open_segments.benchmark --customers 1000000
     python -m open_segments.benchmark --customers 1000000 --skip-generate   # reuse the data
@@ -23,9 +30,14 @@ import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+import duckdb
 import pyarrow.parquet as pq
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
+# Models whose names start with these make up the identity stage (int_customer__unified_profiles
+# is the end of it: survivorship over the resolved profiles).
+IDENTITY_MODEL_PREFIXES = ("int_identity__", "int_customer__")
+IDENTITY_SCHEMA = "identity"
 
 
 @dataclass(frozen=True)
@@ -61,6 +73,51 @@ def slowest_models(run_results: Path, limit: int) -> list[tuple[str, float]]:
     results = json.loads(run_results.read_text())["results"]
     timings = [(r["unique_id"].split(".")[-1], float(r["execution_time"])) for r in results]
     return sorted(timings, key=lambda item: (-item[1], item[0]))[:limit]
+
+
+def identity_model_timings(run_results: Path) -> list[tuple[str, float]]:
+    """Execution seconds of every identity model of a dbt run, in the order dbt reported them.
+
+    Only models count: the data tests on these models are checks of the result, not part of
+    producing it, and `dbt build` would otherwise fold them into the stage.
+    """
+    results = json.loads(run_results.read_text())["results"]
+    timings = []
+    for result in results:
+        # model.<project>.<name>, with a .v<n> suffix for versioned models
+        resource_type, _project, name = result["unique_id"].split(".", 2)
+        if resource_type == "model" and name.startswith(IDENTITY_MODEL_PREFIXES):
+            timings.append((name, float(result["execution_time"])))
+    return timings
+
+
+def candidate_pair_scale(
+    connection: duckdb.DuckDBPyConnection, schema: str = IDENTITY_SCHEMA
+) -> tuple[int, int]:
+    """(candidate pairs, comparable records): records with a name are the only ones blocked."""
+    records = f'"{schema}"."int_identity__records"'
+    pairs = f'"{schema}"."int_identity__candidate_pairs"'
+    row = connection.execute(
+        f"""
+        select
+            (select count(*) from {pairs}),
+            (select count(*) from {records}
+             where match_first_name is not null or match_last_name is not null)
+        """
+    ).fetchone()
+    assert row is not None
+    return int(row[0]), int(row[1])
+
+
+def identity_scale(warehouse: Path) -> tuple[int, int] | None:
+    """Candidate pairs and comparable records of a warehouse; None if identity was not built."""
+    if not warehouse.exists():
+        return None
+    try:
+        with duckdb.connect(str(warehouse), read_only=True) as connection:
+            return candidate_pair_scale(connection)
+    except duckdb.CatalogException:
+        return None
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -108,6 +165,8 @@ def main(argv: list[str] | None = None) -> int:
         "build",
         "--target-path",
         str(workdir / "target"),
+        "--log-path",
+        str(workdir / "logs"),
     ]
     if args.select:
         build += ["--select", args.select]
@@ -127,10 +186,27 @@ def main(argv: list[str] | None = None) -> int:
         print(f"\nSlowest {len(slowest)} dbt nodes (seconds)")
         for name, seconds in slowest:
             print(f"  {name:<60}{seconds:>8.2f}")
+
+    identity_timings = identity_model_timings(run_results) if run_results.exists() else []
+    identity_seconds = sum(seconds for _name, seconds in identity_timings)
+    scale = identity_scale(Path(env["SEGMENTS_DUCKDB_PATH"]))
+    if identity_timings or scale is not None:
+        print("\nIdentity stage")
+        models_label = f"seconds, sum over {len(identity_timings)} models"
+        print(f"  {models_label:<40}{identity_seconds:>14.1f}")
+        if scale is not None:
+            pairs, comparable = scale
+            per_record = pairs / comparable if comparable else 0.0
+            print(f"  {'candidate pairs':<40}{pairs:>14,}")
+            print(f"  {'comparable records (with a name)':<40}{comparable:>14,}")
+            print(f"  {'candidate pairs per comparable record':<40}{per_record:>14.2f}")
     (workdir / "benchmark.json").write_text(
         json.dumps({"customers": args.customers, "seed": args.seed,
                     "stages": [asdict(s) for s in stages],
-                    "raw_rows": raw_row_counts(raw_dir), "slowest": slowest}, indent=2)
+                    "raw_rows": raw_row_counts(raw_dir), "slowest": slowest,
+                    "identity_stage_seconds": identity_seconds if identity_timings else None,
+                    "candidate_pairs": scale[0] if scale else None,
+                    "comparable_records": scale[1] if scale else None}, indent=2)
     )  # fmt: skip
     if stages[-1].returncode != 0:
         print((workdir / "dbt_build.log").read_text()[-3000:])

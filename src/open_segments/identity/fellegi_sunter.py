@@ -482,7 +482,9 @@ def estimate_match_weights_by_blocking_rule(
         rows_out.append(_weight_row(name, NULL_LEVEL, NULL_LABEL, 1.0, 1.0, 1.0))
         for level, label in enumerate(comparisons[name]):
             m_level, u_level = float(m[index][level]), float(u[index][level])
-            rows_out.append(_weight_row(name, level, str(label), m_level, u_level, m_level / u_level))
+            rows_out.append(
+                _weight_row(name, level, str(label), m_level, u_level, m_level / u_level)
+            )
     weights = pd.DataFrame(rows_out, columns=list(WEIGHT_COLUMNS))
     weights["level"] = weights["level"].astype("int64")
     weights["em_iterations"] = np.int64(iterations)
@@ -517,7 +519,9 @@ def _global_prior(
     for _ in range(max_iterations):
         posterior, _ = _e_step(levels, counts, log_u_sum, m, prior)
         new_prior = float(counts @ posterior) / comparable_pairs
-        new_prior = min(max(new_prior, PROBABILITY_FLOOR / comparable_pairs), 1.0 - PROBABILITY_FLOOR)
+        new_prior = min(
+            max(new_prior, PROBABILITY_FLOOR / comparable_pairs), 1.0 - PROBABILITY_FLOOR
+        )
         if abs(math.log(new_prior) - math.log(prior)) < tolerance:
             return new_prior
         prior = new_prior
