@@ -130,6 +130,51 @@ def render(accounts: list[SourceAccount], reasons: list[tuple[str, str, int]]) -
     return "\n".join(lines)
 
 
+def render_identity(con: duckdb.DuckDBPyConnection) -> str:
+    """A few lines on identity resolution: records, profiles, links and what the guards refused."""
+    try:
+        sources = con.sql(
+            """
+            select
+                record_source,
+                count(*) as records,
+                count(distinct profile_id) as profiles
+            from identity.int_identity__profile_map
+            group by record_source
+            order by records desc
+            """
+        ).fetchall()
+    except duckdb.CatalogException:
+        return "Identity: not built"
+    profiles = con.sql(
+        "select count(*), count(*) filter (where linked_records > 1)"
+        " from identity.int_customer__unified_profiles"
+    ).fetchone()
+    edges = con.sql(
+        "select edge_type, count(*) from identity.int_identity__edges group by 1 order by 1"
+    ).fetchall()
+    guards = con.sql(
+        """
+        select guard_reason, count(*)
+        from identity.int_identity__identifiers
+        where guard_reason is not null
+        group by 1
+        order by 2 desc
+        """
+    ).fetchall()
+    records = sum(n for _source, n, _profiles in sources)
+    lines = [
+        f"Identity: {records:,} records resolved into {profiles[0]:,} profiles"
+        f" ({profiles[1]:,} link several records)",
+        f"{'source':<28}{'records':>12}{'profiles':>12}",
+    ]
+    lines += [f"{source:<28}{n:>12,}{p:>12,}" for source, n, p in sources]
+    lines.append("links: " + ", ".join(f"{n:,} {kind}" for kind, n in edges))
+    if guards:
+        lines.append("identifiers refused: " + ", ".join(f"{n:,} {why}" for why, n in guards))
+    return "\n".join(lines)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
@@ -152,6 +197,8 @@ def main(argv: list[str] | None = None) -> int:
     with duckdb.connect(str(args.warehouse), read_only=True) as con:
         accounts = account_for_sources(con)
         print(render(accounts, top_rejection_reasons(con)))
+        print()
+        print(render_identity(con))
     return 0 if all(a.balanced for a in accounts) else 1
 
 

@@ -16,18 +16,24 @@ profiles as (
 ),
 
 mapped as (
-    select profile_id, count(*) as records_in_map
+    select
+        profile_id,
+        count(*) as records_in_map
     from profile_map
     group by profile_id
 )
 
-select records.record_id, 'record without a profile' as problem
+select
+    records.record_id,
+    'record without a profile' as problem
 from records
 left join profile_map
     on records.record_id = profile_map.record_id
 where profile_map.record_id is null
 union all
-select mapped.profile_id, 'profile missing or with other linked_records'
+select
+    mapped.profile_id,
+    'profile missing or with other linked_records' as problem
 from mapped
 left join profiles
     on mapped.profile_id = profiles.profile_id

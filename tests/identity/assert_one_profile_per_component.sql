@@ -7,14 +7,18 @@ profile_map as (
 ),
 
 split_components as (
-    select component_id as key_value, 'component with several profiles' as problem
+    select
+        component_id as key_value,
+        'component with several profiles' as problem
     from profile_map
     group by component_id
     having count(distinct profile_id) > 1
 ),
 
 shared_profiles as (
-    select profile_id, 'profile spanning several components'
+    select
+        profile_id,
+        'profile spanning several components' as problem
     from profile_map
     group by profile_id
     having count(distinct component_id) > 1

@@ -35,7 +35,7 @@ rule_{{ rule_index }}_members as (
     from rule_{{ rule_index }}_keys
     inner join rule_{{ rule_index }}_blocks
         on {% for column in rule %}rule_{{ rule_index }}_keys.{{ column }} = rule_{{ rule_index }}_blocks.{{ column }}{% if not loop.last %}
-        and {% endif %}{% endfor %}
+            and {% endif %}{% endfor %}
 ),
 
 rule_{{ rule_index }}_pairs as (
@@ -46,8 +46,8 @@ rule_{{ rule_index }}_pairs as (
     from rule_{{ rule_index }}_members as left_record
     inner join rule_{{ rule_index }}_members as right_record
         on {% for column in rule %}left_record.{{ column }} = right_record.{{ column }}{% if not loop.last %}
-        and {% endif %}{% endfor %}
-        and left_record.record_id < right_record.record_id
+            and {% endif %}{% endfor %}
+            and left_record.record_id < right_record.record_id
 ),
 
 {% endfor %}

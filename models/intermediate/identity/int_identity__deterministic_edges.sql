@@ -34,8 +34,8 @@ ranked as (
     select
         links.*,
         row_number() over (
-            partition by record_id_a, record_id_b
-            order by identifier_priority, identifier_type
+            partition by links.record_id_a, links.record_id_b
+            order by links.identifier_priority, links.identifier_type
         ) as strength_rank
     from links
 ),

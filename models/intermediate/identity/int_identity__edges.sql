@@ -20,7 +20,7 @@ probabilistic_edges as (
     from scored_pairs
     left join deterministic_edges
         on scored_pairs.record_id_a = deterministic_edges.record_id_a
-        and scored_pairs.record_id_b = deterministic_edges.record_id_b
+            and scored_pairs.record_id_b = deterministic_edges.record_id_b
     where scored_pairs.is_match
         and deterministic_edges.record_id_a is null
 ),
@@ -37,8 +37,8 @@ final as (
     select
         record_id_a,
         record_id_b,
-        'probabilistic',
-        'fellegi_sunter',
+        'probabilistic' as edge_type,
+        'fellegi_sunter' as matched_on,
         match_probability
     from probabilistic_edges
 )

@@ -25,14 +25,29 @@ blocked_values as (
 ),
 
 record_identifiers as (
-    select record_id, 'customer_id' as identifier_type, customer_id as identifier_value
+    select
+        record_id,
+        'customer_id' as identifier_type,
+        customer_id as identifier_value
     from records
     union all
-    select record_id, 'loyalty_id', loyalty_id from records
+    select
+        record_id,
+        'loyalty_id' as identifier_type,
+        loyalty_id as identifier_value
+    from records
     union all
-    select record_id, 'email', email from records
+    select
+        record_id,
+        'email' as identifier_type,
+        email as identifier_value
+    from records
     union all
-    select record_id, 'phone', phone_e164 from records
+    select
+        record_id,
+        'phone' as identifier_type,
+        phone_e164 as identifier_value
+    from records
 ),
 
 -- A cookie is linked by every login and every address typed on it, not
@@ -46,9 +61,9 @@ cookie_identifiers as (
     where web_events.user_id is not null
     union
     select distinct
-        'web_cookies:' || web_events.cookie_id,
-        'email',
-        web_events.email
+        'web_cookies:' || web_events.cookie_id as record_id,
+        'email' as identifier_type,
+        web_events.email as identifier_value
     from web_events
     where web_events.email is not null
 ),
@@ -63,25 +78,41 @@ provided_hashes as (
 ),
 
 plain as (
-    select record_id, identifier_type, identifier_value
+    select
+        record_id,
+        identifier_type,
+        identifier_value
     from record_identifiers
     where identifier_value is not null
     union
     -- only cookies that are identity records (bot cookies are not)
-    select cookie_identifiers.record_id, cookie_identifiers.identifier_type, cookie_identifiers.identifier_value
+    select
+        cookie_identifiers.record_id,
+        cookie_identifiers.identifier_type,
+        cookie_identifiers.identifier_value
     from cookie_identifiers
     inner join records
         on cookie_identifiers.record_id = records.record_id
 ),
 
 all_identifiers as (
-    select record_id, identifier_type, identifier_value from plain
+    select
+        record_id,
+        identifier_type,
+        identifier_value
+    from plain
     union
-    select record_id, 'email_sha256', {{ sha256_hex('identifier_value') }}
+    select
+        record_id,
+        'email_sha256' as identifier_type,
+        {{ sha256_hex('identifier_value') }} as identifier_value
     from plain
     where identifier_type = 'email'
     union
-    select record_id, identifier_type, identifier_value
+    select
+        record_id,
+        identifier_type,
+        identifier_value
     from provided_hashes
     where identifier_value is not null
 ),
@@ -89,7 +120,7 @@ all_identifiers as (
 counted as (
     select
         all_identifiers.*,
-        count(*) over (partition by identifier_type, identifier_value) as records_with_value
+        count(*) over (partition by all_identifiers.identifier_type, all_identifiers.identifier_value) as records_with_value
     from all_identifiers
 ),
 
@@ -97,12 +128,16 @@ counted as (
 -- cannot be matched against patterns, so the hashes of every address that
 -- is blocked (listed, or seen anywhere matching the pattern) are looked up.
 blocked_emails as (
-    select identifier_value, 'blocked_value' as guard_reason
+    select
+        identifier_value,
+        'blocked_value' as guard_reason
     from blocked_values
     where identifier_type = 'email'
     {%- if 'email' in patterns %}
     union
-    select identifier_value, 'blocked_pattern'
+    select
+        identifier_value,
+        'blocked_pattern' as guard_reason
     from plain
     where identifier_type = 'email'
         and {{ regexp_contains('identifier_value', patterns['email']) }}
@@ -110,17 +145,26 @@ blocked_emails as (
 ),
 
 blocked_listed as (
-    select identifier_type, identifier_value, 'blocked_value' as guard_reason
+    select
+        identifier_type,
+        identifier_value,
+        'blocked_value' as guard_reason
     from blocked_values
     union all
-    select 'email_sha256', {{ sha256_hex('identifier_value') }}, guard_reason
+    select
+        'email_sha256' as identifier_type,
+        {{ sha256_hex('identifier_value') }} as identifier_value,
+        guard_reason
     from blocked_emails
 ),
 
 -- A listed value reads 'blocked_value' even when a pattern matches it too
 -- ('blocked_value' sorts after 'blocked_pattern').
 blocked as (
-    select identifier_type, identifier_value, max(guard_reason) as guard_reason
+    select
+        identifier_type,
+        identifier_value,
+        max(guard_reason) as guard_reason
     from blocked_listed
     group by identifier_type, identifier_value
 ),
@@ -153,7 +197,7 @@ guarded as (
     from counted
     left join blocked
         on counted.identifier_type = blocked.identifier_type
-        and counted.identifier_value = blocked.identifier_value
+            and counted.identifier_value = blocked.identifier_value
 ),
 
 final as (

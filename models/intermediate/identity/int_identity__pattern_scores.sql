@@ -14,9 +14,16 @@ weights as (
     select * from {{ ref('int_identity__match_weights') }}
 ),
 
-prior as (
-    select match_weight from weights where comparison = 'prior'
+prior_weight as (
+    select match_weight
+    from weights
+    where comparison = 'prior'
 ),
+
+{%- set level_weights = [] %}
+{%- for name in comparisons %}
+{%- do level_weights.append(name ~ '_weight.match_weight') %}
+{%- endfor %}
 
 weighed as (
     select
@@ -24,24 +31,22 @@ weighed as (
         patterns.{{ name }},
         {%- endfor %}
         patterns.pair_count,
-        prior.match_weight
-        {%- for name in comparisons %}
-        + {{ name }}_weight.match_weight
-        {%- endfor %} as match_weight
+        prior_weight.match_weight + {{ level_weights | join(' + ') }} as match_weight
     from patterns
-    cross join prior
+    cross join prior_weight
     {%- for name in comparisons %}
     inner join weights as {{ name }}_weight
-        on {{ name }}_weight.comparison = '{{ name }}'
-        and patterns.{{ name }} = {{ name }}_weight.level
+        on
+            {{ name }}_weight.comparison = '{{ name }}'
+            and patterns.{{ name }} = {{ name }}_weight.level
     {%- endfor %}
 ),
 
 final as (
     select
         weighed.*,
-        1.0 / (1.0 + power(2.0, -match_weight)) as match_probability,
-        1.0 / (1.0 + power(2.0, -match_weight)) >= {{ var('identity_match_threshold') }} as is_match
+        1.0 / (1.0 + power(2.0, -weighed.match_weight)) as match_probability,
+        1.0 / (1.0 + power(2.0, -weighed.match_weight)) >= {{ var('identity_match_threshold') }} as is_match
     from weighed
 )
 

@@ -16,7 +16,7 @@
 -- Grain: one row per record.
 {%- set previous = none %}
 {%- if execute and not flags.FULL_REFRESH %}
-    {%- set previous = adapter.get_relation(this.database, this.schema, this.identifier) %}
+{%- set previous = adapter.get_relation(this.database, this.schema, this.identifier) %}
 {%- endif %}
 with
 
@@ -65,8 +65,8 @@ homes as (
     select
         shares.*,
         row_number() over (
-            partition by previous_profile_id
-            order by record_count desc, component_id
+            partition by shares.previous_profile_id
+            order by shares.record_count desc, shares.component_id asc
         ) as home_rank
     from shares
 ),
@@ -79,7 +79,7 @@ survivors as (
         previous_profile_id as profile_id,
         row_number() over (
             partition by component_id
-            order by record_count desc, previous_profile_id
+            order by record_count desc, previous_profile_id asc
         ) as survivor_rank
     from homes
     where home_rank = 1
@@ -108,7 +108,7 @@ final as (
         on claims.component_id = new_ids.component_id
     left join survivors
         on claims.component_id = survivors.component_id
-        and survivors.survivor_rank = 1
+            and survivors.survivor_rank = 1
 )
 
 select * from final

@@ -47,7 +47,10 @@ random_pairs as (
 
 level_counts as (
     {%- for name in comparisons %}
-    select '{{ name }}' as comparison, {{ name }} as level, count(*) as pair_count
+    select
+        '{{ name }}' as comparison,
+        {{ name }} as level,
+        count(*) as pair_count
     from random_pairs
     group by {{ name }}
     {%- if not loop.last %}
@@ -59,10 +62,16 @@ level_counts as (
 levels as (
     {%- for name, spec in comparisons.items() %}
     {%- set comparison_loop = loop %}
-    select '{{ name }}' as comparison, -1 as level, 'null' as label
+    select
+        '{{ name }}' as comparison,
+        -1 as level,
+        'null' as label
     {%- for label in comparison_labels(spec) %}
     union all
-    select '{{ name }}', {{ loop.index0 }}, '{{ label }}'
+    select
+        '{{ name }}',
+        {{ loop.index0 }},
+        '{{ label }}'
     {%- endfor %}
     {%- if not comparison_loop.last %}
     union all
@@ -81,7 +90,7 @@ final as (
     from levels
     left join level_counts
         on levels.comparison = level_counts.comparison
-        and levels.level = level_counts.level
+            and levels.level = level_counts.level
 )
 
 select * from final

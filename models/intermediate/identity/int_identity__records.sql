@@ -90,7 +90,7 @@ cookie_emails as (
     from web_events
     inner join cookies
         on web_events.cookie_id = cookies.cookie_id
-        and web_events.event_at = cookies.email_at
+            and web_events.event_at = cookies.email_at
     where web_events.email is not null
     group by web_events.cookie_id
 ),
@@ -163,7 +163,7 @@ unioned as (
 
 final as (
     select
-        record_source || ':' || record_key as record_id,
+        unioned.record_source || ':' || unioned.record_key as record_id,
         unioned.*,
         -- match keys (see macros/identity/match_keys.sql)
         {{ name_match_key('first_name') }} as match_first_name,

@@ -21,7 +21,7 @@ final as (
     from candidate_pairs
     inner join pattern_scores
         on {% for name in comparisons %}candidate_pairs.{{ name }} = pattern_scores.{{ name }}{% if not loop.last %}
-        and {% endif %}{% endfor %}
+            and {% endif %}{% endfor %}
 )
 
 select * from final

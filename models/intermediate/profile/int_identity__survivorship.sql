@@ -38,13 +38,13 @@ profile_records as (
             when '{{ source }}' then {{ loop.index }}
             {%- endfor %}
         end as source_rank,
-        {%- if rule.prefer == 'recency' %}
-        0 as preference
-        {%- elif rule.prefer == 'completeness' %}
-        -({% for column in rule.columns %}case when {{ column }} is not null then 1 else 0 end{% if not loop.last %} + {% endif %}{% endfor %}) as preference
-        {%- else %}
-        -count(*) over (partition by profile_id, {{ rule.columns | join(', ') }}) as preference
-        {%- endif %}
+    {%- if rule.prefer == 'recency' %}
+    0 as preference
+    {%- elif rule.prefer == 'completeness' %}
+    -({% for column in rule.columns %}case when {{ column }} is not null then 1 else 0 end{% if not loop.last %} + {% endif %}{% endfor %}) as preference
+    {%- else %}
+    -count(*) over (partition by profile_id, {{ rule.columns | join(', ') }}) as preference
+    {%- endif %}
     from profile_records
     where record_source in ('{{ rule.sources | join("', '") }}')
         and ({% for column in rule.columns %}{{ column }} is not null{% if not loop.last %} or {% endif %}{% endfor %})
@@ -59,7 +59,7 @@ profile_records as (
         record_key,
         row_number() over (
             partition by profile_id
-            order by source_rank, preference, record_updated_at desc nulls last, record_id
+            order by source_rank asc, preference asc, record_updated_at desc nulls last, record_id asc
         ) as survivorship_rank
     from {{ group }}_candidates
 ),
