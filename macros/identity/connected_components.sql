@@ -8,7 +8,8 @@
     round instead of moving one hop. A round that changes no label proves that
     every edge joins two nodes of the same label: that is the fixpoint, so the
     result holds whatever the chain length. The labels live in a work table
-    `<this>__labels` between rounds; drop it afterwards with
+    `<this>__labels` between rounds, the edges (both directions) in
+    `<this>__edges`; drop them afterwards with
     drop_connected_components_work() in a post-hook.
 
     Arguments: `nodes` (relation) with the string column `node_column`;
@@ -30,8 +31,12 @@
         select {{ right_column }} as node, {{ left_column }} as neighbour from {{ edges }}
     {%- endset -%}
 
+    {%- set edge_work = this.incorporate(path={'identifier': this.identifier ~ '__edges'}, type='table') -%}
     {%- do adapter.drop_relation(labels) -%}
     {%- do adapter.drop_relation(next_labels) -%}
+    {#- Both directions of every edge, written once and read every round. -#}
+    {%- do run_query(create_table_as(false, edge_work, directed_edges)) -%}
+    {%- set directed_edges = 'select node, neighbour from ' ~ edge_work -%}
     {#- Only nodes with an edge can change label: the rest stay singletons. -#}
     {%- do run_query(create_table_as(false, labels,
         'select distinct node, node as component_id from (' ~ directed_edges ~ ') as directed_edges')) -%}
@@ -97,5 +102,6 @@
 
 {#- Post-hook: drop the work table of connected_components(). -#}
 {% macro drop_connected_components_work() -%}
-    drop table if exists {{ this.incorporate(path={'identifier': this.identifier ~ '__labels'}, type='table') }}
+    drop table if exists {{ this.incorporate(path={'identifier': this.identifier ~ '__labels'}, type='table') }};
+    drop table if exists {{ this.incorporate(path={'identifier': this.identifier ~ '__edges'}, type='table') }}
 {%- endmacro %}

@@ -7,6 +7,7 @@ import pytest
 
 from dbt_harness import run_dbt
 from open_segments.datagen.__main__ import main as generate
+from open_segments.identity.accuracy import evaluate_resolution
 from open_segments.report import account_for_sources
 
 CUSTOMERS = 3_000
@@ -142,3 +143,14 @@ def test_normalization_collapses_format_variants(demo_build) -> None:
     assert pairs >= 100
     assert phone >= 0.9 and phone > raw_phone + 0.5
     assert email > raw_email + 0.2
+
+
+def test_identity_resolution_matches_ground_truth(demo_build) -> None:
+    """Pairwise accuracy of identity resolution over the records that carry any evidence."""
+    raw, run, con = demo_build
+    assert run.returncode == 0, run.output[-4000:]
+    accuracy = evaluate_resolution(con, raw / "truth")
+    pairs = accuracy.linkable.pairs
+    assert pairs.true_pairs > 1_000
+    assert pairs.precision >= 0.99, pairs
+    assert pairs.recall >= 0.98, pairs

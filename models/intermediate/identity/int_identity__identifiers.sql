@@ -16,8 +16,8 @@ demographics as (
     select * from {{ ref('stg_third_party__demographics') }}
 ),
 
-web_events as (
-    select * from {{ ref('stg_web__events') }}
+cookie_activity as (
+    select * from {{ ref('int_identity__cookie_activity') }}
 ),
 
 blocked_values as (
@@ -54,18 +54,18 @@ record_identifiers as (
 -- only the latest one kept on the record.
 cookie_identifiers as (
     select distinct
-        'web_cookies:' || web_events.cookie_id as record_id,
+        'web_cookies:' || cookie_activity.cookie_id as record_id,
         'customer_id' as identifier_type,
-        web_events.user_id as identifier_value
-    from web_events
-    where web_events.user_id is not null
+        cookie_activity.user_id as identifier_value
+    from cookie_activity
+    where cookie_activity.user_id is not null
     union
     select distinct
-        'web_cookies:' || web_events.cookie_id as record_id,
+        'web_cookies:' || cookie_activity.cookie_id as record_id,
         'email' as identifier_type,
-        web_events.email as identifier_value
-    from web_events
-    where web_events.email is not null
+        cookie_activity.email as identifier_value
+    from cookie_activity
+    where cookie_activity.email is not null
 ),
 
 -- Third parties often hold only the hash of an address.

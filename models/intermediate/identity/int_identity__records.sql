@@ -13,8 +13,8 @@ demographics as (
     select * from {{ ref('stg_third_party__demographics') }}
 ),
 
-web_events as (
-    select * from {{ ref('stg_web__events') }}
+cookie_activity as (
+    select * from {{ ref('int_identity__cookie_activity') }}
 ),
 
 email_events as (
@@ -74,25 +74,24 @@ third_party_records as (
 cookies as (
     select
         cookie_id,
-        min(event_at) as first_seen_at,
-        max(event_at) as last_seen_at,
-        -- the address most recently typed into a form on this device
-        max(case when email is not null then event_at end) as email_at,
-        max(case when is_bot then 1 else 0 end) as has_bot_events
-    from web_events
+        min(first_seen_at) as first_seen_at,
+        max(last_seen_at) as last_seen_at,
+        max(has_bot_events) as has_bot_events
+    from cookie_activity
     group by cookie_id
 ),
 
+-- the address most recently typed into a form on this device
 cookie_emails as (
     select
-        web_events.cookie_id,
-        min(web_events.email) as email
-    from web_events
-    inner join cookies
-        on web_events.cookie_id = cookies.cookie_id
-            and web_events.event_at = cookies.email_at
-    where web_events.email is not null
-    group by web_events.cookie_id
+        cookie_id,
+        email,
+        row_number() over (
+            partition by cookie_id
+            order by last_seen_at desc, email asc
+        ) as recency_rank
+    from cookie_activity
+    where email is not null
 ),
 
 web_records as (
@@ -119,7 +118,9 @@ web_records as (
         cookies.last_seen_at as record_updated_at
     from cookies
     left join cookie_emails
-        on cookies.cookie_id = cookie_emails.cookie_id
+        on
+            cookies.cookie_id = cookie_emails.cookie_id
+            and cookie_emails.recency_rank = 1
     where cookies.has_bot_events = 0
 ),
 

@@ -34,13 +34,31 @@ profile_summary as (
     group by profile_map.profile_id
 ),
 
-chosen as (
+chosen_records as (
+    select
+        survivorship.profile_id,
+        survivorship.attribute_group,
+        records.*
+    from survivorship
+    inner join records
+        on survivorship.record_id = records.record_id
+),
+
+-- One chosen record per profile and group: pivot the groups into columns.
+golden_records as (
     select
         profile_id,
-        {%- for group in groups %}
-        max(case when attribute_group = '{{ group }}' then record_id end) as {{ group }}_record_id{% if not loop.last %},{% endif %}
+        {%- for group, rule in groups.items() %}
+        {%- for column in rule.columns %}
+        max(case when attribute_group = '{{ group }}' then {{ column }} end) as {{ column }},
         {%- endfor %}
-    from survivorship
+        {%- endfor %}
+        {%- for group in groups %}
+        max(case when attribute_group = '{{ group }}' then record_source end) as {{ group }}_source,
+        max(case when attribute_group = '{{ group }}' then record_key end) as {{ group }}_record_key
+        {%- if not loop.last %},{% endif %}
+        {%- endfor %}
+    from chosen_records
     group by profile_id
 ),
 
@@ -50,13 +68,13 @@ final as (
         -- golden record
         {%- for group, rule in groups.items() %}
         {%- for column in rule.columns %}
-        {{ group }}_record.{{ column }},
+        golden_records.{{ column }},
         {%- endfor %}
         {%- endfor %}
         -- lineage: the record each attribute group came from
         {%- for group in groups %}
-        {{ group }}_record.record_source as {{ group }}_source,
-        {{ group }}_record.record_key as {{ group }}_record_key,
+        golden_records.{{ group }}_source,
+        golden_records.{{ group }}_record_key,
         {%- endfor %}
         -- linked records
         profile_summary.linked_records,
@@ -66,12 +84,8 @@ final as (
         profile_summary.first_seen_at,
         profile_summary.last_seen_at
     from profile_summary
-    left join chosen
-        on profile_summary.profile_id = chosen.profile_id
-    {%- for group in groups %}
-    left join records as {{ group }}_record
-        on chosen.{{ group }}_record_id = {{ group }}_record.record_id
-    {%- endfor %}
+    left join golden_records
+        on profile_summary.profile_id = golden_records.profile_id
 )
 
 select * from final
