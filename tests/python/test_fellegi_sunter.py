@@ -20,6 +20,7 @@ from open_segments.identity.fellegi_sunter import (
     PRIOR_COMPARISON,
     PRIOR_LABEL,
     estimate_match_weights,
+    estimate_match_weights_by_blocking_rule,
     match_probability,
 )
 
@@ -390,3 +391,32 @@ def test_invalid_comparisons_raise() -> None:
         estimate_match_weights(patterns, random_levels, {"a": ["only"], "b": ["no", "yes"]})
     with pytest.raises(ValueError, match="reserved"):
         estimate_match_weights(patterns, random_levels, {"prior": ["no", "yes"]})
+
+
+def test_blocking_rule_estimation_builds_on_tiny_data() -> None:
+    """No candidate pairs and a comparison nobody fills (a 3-row CRM without birth dates) still
+    give a finite weights table: uniform u and the initial m for the empty comparison."""
+    comparisons = {"first_name": ["different", "exact"], "date_of_birth": ["different", "exact"]}
+    empty = pd.DataFrame(
+        {
+            "session": pd.Series([], dtype="int64"),
+            "first_name": pd.Series([], dtype="int64"),
+            "date_of_birth": pd.Series([], dtype="int64"),
+            "pair_count": pd.Series([], dtype="int64"),
+        }
+    )
+    random_levels = pd.DataFrame(
+        {
+            "comparison": ["first_name", "first_name", "date_of_birth"],
+            "level": [0, 1, -1],
+            "pair_count": [2, 0, 2],
+        }
+    )
+    weights = estimate_match_weights_by_blocking_rule(
+        empty, {}, empty.drop(columns="session"), random_levels, comparisons, comparable_pairs=3
+    )
+    dob = weights[(weights["comparison"] == "date_of_birth") & (weights["level"] >= 0)]
+    assert dob["u_probability"].tolist() == [0.5, 0.5]
+    assert np.isfinite(weights["match_weight"]).all()
+    prior = weights[weights["comparison"] == "prior"]["m_probability"].iloc[0]
+    assert 0 < prior < 1e-5

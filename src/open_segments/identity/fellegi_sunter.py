@@ -275,7 +275,7 @@ def _pattern_arrays(
 
 
 def _u_probabilities(
-    random_levels: pd.DataFrame, names: list[str], sizes: list[int]
+    random_levels: pd.DataFrame, names: list[str], sizes: list[int], *, strict: bool = True
 ) -> tuple[list[np.ndarray], int]:
     """Smoothed u per comparison, and the number of random pairs behind them.
 
@@ -300,7 +300,7 @@ def _u_probabilities(
         _check_levels(levels[rows], size, f"random_levels for {name!r}")
         random_pairs = max(random_pairs, int(counts[rows].sum()))
         non_null = rows & (levels >= 0)
-        if counts[non_null].sum() == 0:
+        if counts[non_null].sum() == 0 and strict:
             raise ValueError(f"random_levels has no non-null random pairs for {name!r}")
         level_counts = np.bincount(levels[non_null], weights=counts[non_null], minlength=size)
         smoothed = level_counts + 1.0
@@ -434,17 +434,24 @@ def estimate_match_weights_by_blocking_rule(
         raise ValueError("session_patterns is missing the column 'session'")
     names = list(comparisons)
     sizes = [len(comparisons[name]) for name in names]
-    u, random_pairs = _u_probabilities(random_levels, names, sizes)
+    # Small or sparse data (a comparison nobody fills, no candidate pairs at all) must still
+    # build: a comparison without observations gets uniform u and keeps the initial m, which no
+    # pair ever uses because no pair has a non-null level for it.
+    u, random_pairs = _u_probabilities(random_levels, names, sizes, strict=False)
 
     estimates: list[list[np.ndarray]] = [[] for _ in names]
+    estimable: set[str] = set()
     iterations, converged, max_change = 0, True, 0.0
     for session in sorted(session_patterns["session"].unique().tolist()):
         rows = session_patterns[session_patterns["session"] == session]
-        levels, counts = _pattern_arrays(rows, names, sizes)
         blocked = set(blocked_comparisons.get(session, ()))
         unknown = blocked - set(names)
         if unknown:
             raise ValueError(f"session {session} blocks unknown comparisons: {sorted(unknown)}")
+        estimable |= set(names) - blocked
+        if rows.empty or rows[COUNT_COLUMN].sum() == 0:
+            continue
+        levels, counts = _pattern_arrays(rows, names, sizes)
         for index, name in enumerate(names):
             if name in blocked:
                 levels[:, index] = NULL_LEVEL
@@ -455,15 +462,23 @@ def estimate_match_weights_by_blocking_rule(
         for index, name in enumerate(names):
             if name not in blocked and (levels[:, index] >= 0).any():
                 estimates[index].append(fit.m[index])
-    untrained = [name for name, found in zip(names, estimates, strict=True) if not found]
-    if untrained:
+    always_blocked = [name for name in names if name not in estimable]
+    if blocked_comparisons and always_blocked:
         raise ValueError(
-            f"no blocking rule leaves {untrained} free to be estimated: add a blocking rule "
-            "that does not block on them"
+            f"every blocking rule blocks on {always_blocked}, so their m cannot be estimated: "
+            "add a blocking rule that does not use them"
         )
-    m = tuple(np.mean(found, axis=0) for found in estimates)
+    m = tuple(
+        np.mean(found, axis=0) if found else _initial_m(size)
+        for found, size in zip(estimates, sizes, strict=True)
+    )
 
-    levels, counts = _pattern_arrays(patterns, names, sizes)
+    if patterns.empty or patterns[COUNT_COLUMN].sum() == 0:
+        levels = np.zeros((0, len(names)), dtype=np.int64)
+        counts = np.zeros(0)
+    else:
+        levels, counts = _pattern_arrays(patterns, names, sizes)
+    comparable_pairs = max(comparable_pairs, 1)
     if comparable_pairs < counts.sum():
         raise ValueError(
             f"comparable_pairs ({comparable_pairs}) is smaller than the candidate pairs "
@@ -515,13 +530,12 @@ def _global_prior(
 ) -> float:
     """Fixed point of lambda = expected matches among candidates / comparable pairs."""
     log_u_sum = _log_sum(levels, u)
-    prior = float(counts.sum()) / comparable_pairs / 2.0
+    floor = PROBABILITY_FLOOR / comparable_pairs
+    prior = min(max(float(counts.sum()) / comparable_pairs / 2.0, floor), 1.0 - PROBABILITY_FLOOR)
     for _ in range(max_iterations):
         posterior, _ = _e_step(levels, counts, log_u_sum, m, prior)
         new_prior = float(counts @ posterior) / comparable_pairs
-        new_prior = min(
-            max(new_prior, PROBABILITY_FLOOR / comparable_pairs), 1.0 - PROBABILITY_FLOOR
-        )
+        new_prior = min(max(new_prior, floor), 1.0 - PROBABILITY_FLOOR)
         if abs(math.log(new_prior) - math.log(prior)) < tolerance:
             return new_prior
         prior = new_prior
