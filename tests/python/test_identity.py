@@ -20,6 +20,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from dbt_harness import DbtRun, run_dbt
+from open_segments.datagen import schema
 from open_segments.datagen.__main__ import main as generate
 
 IDENTITY = [
@@ -40,25 +41,7 @@ LAST = [
     "Vega",
 ]
 # fmt: on
-COLUMNS = [
-    "customer_id",
-    "first_name",
-    "last_name",
-    "email",
-    "phone",
-    "date_of_birth",
-    "gender",
-    "street_number",
-    "address_line_1",
-    "address_line_2",
-    "city",
-    "postcode",
-    "state",
-    "country",
-    "loyalty_id",
-    "created_at",
-    "updated_at",
-]  # fmt: skip
+COLUMNS = schema.CRM_CUSTOMERS.names
 
 
 def _customer(index: int, **changes: str | None) -> dict[str, str | None]:

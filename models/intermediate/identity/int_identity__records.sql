@@ -2,7 +2,24 @@
 -- CRM customers, web cookies (bots left out: they are not people), email
 -- recipients and third-party records. Carries the staged attributes the
 -- golden record chooses from and the match keys probabilistic matching
--- compares. Grain: one row per (record_source, record_key).
+-- compares. Each source supplies the attributes it has; the rest are null.
+-- Grain: one row per (record_source, record_key).
+{%- set attributes = {
+    'customer_id': dbt.type_string(), 'first_name': dbt.type_string(),
+    'last_name': dbt.type_string(), 'date_of_birth': 'date', 'gender': dbt.type_string(),
+    'email': dbt.type_string(), 'phone_e164': dbt.type_string(),
+    'street_number': dbt.type_string(), 'address_line_1': dbt.type_string(),
+    'address_line_2': dbt.type_string(), 'city': dbt.type_string(),
+    'postcode': dbt.type_string(), 'state': dbt.type_string(),
+    'country_code': dbt.type_string(), 'loyalty_id': dbt.type_string(),
+} %}
+{%- set supplied = {
+    'crm_records': attributes.keys() | list,
+    'third_party_records': ['first_name', 'last_name', 'email', 'phone_e164', 'address_line_1',
+        'city', 'postcode', 'state', 'country_code'],
+    'web_records': ['email'],
+    'esp_records': ['email'],
+} %}
 with
 
 customers as (
@@ -50,21 +67,15 @@ third_party_records as (
     select
         'third_party_demographics' as record_source,
         provider_record_id as record_key,
-        cast(null as {{ dbt.type_string() }}) as customer_id,
         first_name,
         last_name,
-        cast(null as date) as date_of_birth,
-        cast(null as {{ dbt.type_string() }}) as gender,
         email,
         phone_e164,
-        cast(null as {{ dbt.type_string() }}) as street_number,
         street_address as address_line_1,
-        cast(null as {{ dbt.type_string() }}) as address_line_2,
         city,
         postcode,
         state,
         country_code,
-        cast(null as {{ dbt.type_string() }}) as loyalty_id,
         delivered_at as first_seen_at,
         delivered_at as last_seen_at,
         delivered_at as record_updated_at
@@ -98,21 +109,7 @@ web_records as (
     select
         'web_cookies' as record_source,
         cookies.cookie_id as record_key,
-        cast(null as {{ dbt.type_string() }}) as customer_id,
-        cast(null as {{ dbt.type_string() }}) as first_name,
-        cast(null as {{ dbt.type_string() }}) as last_name,
-        cast(null as date) as date_of_birth,
-        cast(null as {{ dbt.type_string() }}) as gender,
         cookie_emails.email,
-        cast(null as {{ dbt.type_string() }}) as phone_e164,
-        cast(null as {{ dbt.type_string() }}) as street_number,
-        cast(null as {{ dbt.type_string() }}) as address_line_1,
-        cast(null as {{ dbt.type_string() }}) as address_line_2,
-        cast(null as {{ dbt.type_string() }}) as city,
-        cast(null as {{ dbt.type_string() }}) as postcode,
-        cast(null as {{ dbt.type_string() }}) as state,
-        cast(null as {{ dbt.type_string() }}) as country_code,
-        cast(null as {{ dbt.type_string() }}) as loyalty_id,
         cookies.first_seen_at,
         cookies.last_seen_at,
         cookies.last_seen_at as record_updated_at
@@ -130,21 +127,7 @@ esp_records as (
     select
         'esp_recipients' as record_source,
         recipient_email as record_key,
-        cast(null as {{ dbt.type_string() }}) as customer_id,
-        cast(null as {{ dbt.type_string() }}) as first_name,
-        cast(null as {{ dbt.type_string() }}) as last_name,
-        cast(null as date) as date_of_birth,
-        cast(null as {{ dbt.type_string() }}) as gender,
         recipient_email as email,
-        cast(null as {{ dbt.type_string() }}) as phone_e164,
-        cast(null as {{ dbt.type_string() }}) as street_number,
-        cast(null as {{ dbt.type_string() }}) as address_line_1,
-        cast(null as {{ dbt.type_string() }}) as address_line_2,
-        cast(null as {{ dbt.type_string() }}) as city,
-        cast(null as {{ dbt.type_string() }}) as postcode,
-        cast(null as {{ dbt.type_string() }}) as state,
-        cast(null as {{ dbt.type_string() }}) as country_code,
-        cast(null as {{ dbt.type_string() }}) as loyalty_id,
         min(occurred_at) as first_seen_at,
         max(occurred_at) as last_seen_at,
         max(occurred_at) as record_updated_at
@@ -153,13 +136,25 @@ esp_records as (
 ),
 
 unioned as (
-    select * from crm_records
+    {%- for source_records, columns in supplied.items() %}
+    select
+        record_source,
+        record_key,
+        {%- for attribute, data_type in attributes.items() %}
+        {%- if attribute in columns %}
+        {{ attribute }},
+        {%- else %}
+        cast(null as {{ data_type }}) as {{ attribute }},
+        {%- endif %}
+        {%- endfor %}
+        first_seen_at,
+        last_seen_at,
+        record_updated_at
+    from {{ source_records }}
+    {%- if not loop.last %}
     union all
-    select * from third_party_records
-    union all
-    select * from web_records
-    union all
-    select * from esp_records
+    {%- endif %}
+    {%- endfor %}
 ),
 
 final as (
