@@ -2,97 +2,162 @@
     Connected components of an undirected graph, in SQL, iterated until
     nothing changes.
 
-    Every node starts with its own id as its component label, then each round
-    (1) takes the smallest label among itself and its neighbours and (2) jumps
-    to the label of its label (pointer jumping), which halves long chains each
-    round instead of moving one hop. A round that changes no label proves that
-    every edge joins two nodes of the same label: that is the fixpoint, so the
-    result holds whatever the chain length. The labels live in a work table
-    `<this>__labels` between rounds, the edges (both directions) in
-    `<this>__edges`; drop them afterwards with
+    Nodes with an edge are numbered once (`<this>__numbers`) so that the rounds
+    join and compare integers; nodes without an edge are singletons and never
+    enter the rounds. Every node starts with its own number as its label. Each
+    round is semi-naive: only the nodes whose label changed in the previous
+    round (`<this>__frontier`; every node in the first round) offer their label
+    to their neighbours, a neighbour takes the smallest label offered when it
+    is smaller than its own, and then jumps to the label of its new label
+    (pointer jumping, which shortens long chains). The rounds end when no
+    label changes. Labels only ever fall, and every node whose label fell has
+    offered it to all its neighbours, so at that point every edge joins two
+    nodes of the same label: the result holds whatever the chain length (the
+    singular test assert_identity_edges_within_one_component checks it
+    independently). Work tables are named after the model; drop them with
     drop_connected_components_work() in a post-hook.
 
     Arguments: `nodes` (relation) with the string column `node_column`;
     `edges` (relation) with columns `left_column` and `right_column` naming
-    nodes. Returns a query with `node_column` and `component_id` (the smallest
-    node id of the component).
+    nodes. Returns a query with `node_column`, `component_id` (the smallest
+    node id of the component, so the result does not depend on the numbering)
+    and `component_size` (nodes in the component).
 -#}
 {% macro connected_components(nodes, node_column, edges, left_column, right_column) %}
     {%- if not execute -%}
         {{ return('select cast(null as ' ~ dbt.type_string() ~ ') as ' ~ node_column
-            ~ ', cast(null as ' ~ dbt.type_string() ~ ') as component_id') }}
+            ~ ', cast(null as ' ~ dbt.type_string() ~ ') as component_id'
+            ~ ', cast(null as ' ~ dbt.type_bigint() ~ ') as component_size') }}
     {%- endif -%}
-    {%- set labels = this.incorporate(path={'identifier': this.identifier ~ '__labels'}, type='table') -%}
-    {%- set next_labels = this.incorporate(path={'identifier': this.identifier ~ '__labels_next'}, type='table') -%}
+    {%- set work = connected_components_work_relations() -%}
     {%- set max_rounds = var('identity_max_component_rounds') -%}
-    {%- set directed_edges -%}
-        select {{ left_column }} as node, {{ right_column }} as neighbour from {{ edges }}
-        union all
-        select {{ right_column }} as node, {{ left_column }} as neighbour from {{ edges }}
-    {%- endset -%}
+    {%- for relation in work.values() -%}
+        {%- do adapter.drop_relation(relation) -%}
+    {%- endfor -%}
 
-    {%- set edge_work = this.incorporate(path={'identifier': this.identifier ~ '__edges'}, type='table') -%}
-    {%- do adapter.drop_relation(labels) -%}
-    {%- do adapter.drop_relation(next_labels) -%}
+    {#- Any numbering will do: labels are turned back into the smallest node id. -#}
+    {%- set numbered_nodes -%}
+        select
+            node,
+            row_number() over () as node_number
+        from (
+            select {{ left_column }} as node from {{ edges }}
+            union
+            select {{ right_column }} as node from {{ edges }}
+        ) as linked_nodes
+    {%- endset -%}
+    {%- do run_query(create_table_as(false, work.numbers, numbered_nodes)) -%}
+
     {#- Both directions of every edge, written once and read every round. -#}
-    {%- do run_query(create_table_as(false, edge_work, directed_edges)) -%}
-    {%- set directed_edges = 'select node, neighbour from ' ~ edge_work -%}
-    {#- Only nodes with an edge can change label: the rest stay singletons. -#}
-    {%- do run_query(create_table_as(false, labels,
-        'select distinct node, node as component_id from (' ~ directed_edges ~ ') as directed_edges')) -%}
+    {%- set directed_edges -%}
+        with numbered_edges as (
+            select
+                left_numbers.node_number as left_number,
+                right_numbers.node_number as right_number
+            from {{ edges }} as edges
+            inner join {{ work.numbers }} as left_numbers
+                on edges.{{ left_column }} = left_numbers.node
+            inner join {{ work.numbers }} as right_numbers
+                on edges.{{ right_column }} = right_numbers.node
+        )
+
+        select left_number as node, right_number as neighbour from numbered_edges
+        union all
+        select right_number as node, left_number as neighbour from numbered_edges
+    {%- endset -%}
+    {%- do run_query(create_table_as(false, work.edges, directed_edges)) -%}
+    {%- set initial_labels = 'select node_number as node, node_number as label from ' ~ work.numbers -%}
+    {%- do run_query(create_table_as(false, work.labels, initial_labels)) -%}
+    {%- do run_query(create_table_as(false, work.frontier, initial_labels)) -%}
 
     {%- for round in range(1, max_rounds + 1) -%}
-        {%- set step -%}
-            with directed_edges as (
-                {{ directed_edges }}
+        {%- set changes -%}
+            with offered as (
+                select
+                    directed_edges.neighbour as node,
+                    min(frontier.label) as label
+                from {{ work.frontier }} as frontier
+                inner join {{ work.edges }} as directed_edges
+                    on frontier.node = directed_edges.node
+                group by directed_edges.neighbour
             ),
 
-            smallest_neighbour as (
+            lowered as (
                 select
-                    directed_edges.node,
-                    min(labels.component_id) as component_id
-                from directed_edges
-                inner join {{ labels }} as labels
-                    on directed_edges.neighbour = labels.node
-                group by directed_edges.node
-            ),
-
-            propagated as (
-                select
-                    labels.node,
-                    case
-                        when smallest_neighbour.component_id < labels.component_id
-                            then smallest_neighbour.component_id
-                        else labels.component_id
-                    end as component_id
-                from {{ labels }} as labels
-                left join smallest_neighbour
-                    on labels.node = smallest_neighbour.node
+                    offered.node,
+                    offered.label
+                from offered
+                inner join {{ work.labels }} as labels
+                    on offered.node = labels.node
+                where offered.label < labels.label
             )
 
             select
-                propagated.node,
+                lowered.node,
                 case
-                    when jumped.component_id < propagated.component_id then jumped.component_id
-                    else propagated.component_id
-                end as component_id
-            from propagated
-            left join propagated as jumped
-                on propagated.component_id = jumped.node
+                    when jumped.label < lowered.label then jumped.label
+                    else lowered.label
+                end as label
+            from lowered
+            left join {{ work.labels }} as jumped
+                on lowered.label = jumped.node
         {%- endset -%}
-        {%- do run_query(create_table_as(false, next_labels, step)) -%}
-        {%- set changed = run_query(
-            'select count(*) from ' ~ next_labels ~ ' as next_labels inner join ' ~ labels
-            ~ ' as labels on next_labels.node = labels.node'
-            ~ ' where next_labels.component_id <> labels.component_id').columns[0].values()[0] -%}
-        {%- do adapter.drop_relation(labels) -%}
-        {%- do adapter.rename_relation(next_labels, labels) -%}
+        {%- do run_query(create_table_as(false, work.next_frontier, changes)) -%}
+        {%- do adapter.drop_relation(work.frontier) -%}
+        {%- do adapter.rename_relation(work.next_frontier, work.frontier) -%}
+        {%- set changed = run_query('select count(*) from ' ~ work.frontier).columns[0].values()[0] -%}
         {{ log('connected_components: round ' ~ round ~ ', ' ~ changed ~ ' labels changed') }}
         {%- if changed == 0 -%}
-            {{ return('select nodes.' ~ node_column ~ ', coalesce(labels.component_id, nodes.' ~ node_column
-                ~ ') as component_id from ' ~ nodes ~ ' as nodes left join ' ~ labels
-                ~ ' as labels on nodes.' ~ node_column ~ ' = labels.node') }}
+            {%- set result -%}
+                with linked as (
+                    select
+                        numbers.node,
+                        labels.label
+                    from {{ work.numbers }} as numbers
+                    inner join {{ work.labels }} as labels
+                        on numbers.node_number = labels.node
+                ),
+
+                components as (
+                    select
+                        label,
+                        min(node) as component_id,
+                        count(*) as component_size
+                    from linked
+                    group by label
+                ),
+
+                linked_components as (
+                    select
+                        linked.node,
+                        components.component_id,
+                        components.component_size
+                    from linked
+                    inner join components
+                        on linked.label = components.label
+                )
+
+                select
+                    nodes.{{ node_column }},
+                    coalesce(linked_components.component_id, nodes.{{ node_column }}) as component_id,
+                    coalesce(linked_components.component_size, 1) as component_size
+                from {{ nodes }} as nodes
+                left join linked_components
+                    on nodes.{{ node_column }} = linked_components.node
+            {%- endset -%}
+            {{ return(result) }}
         {%- endif -%}
+        {%- set updated_labels -%}
+            select
+                labels.node,
+                coalesce(frontier.label, labels.label) as label
+            from {{ work.labels }} as labels
+            left join {{ work.frontier }} as frontier
+                on labels.node = frontier.node
+        {%- endset -%}
+        {%- do run_query(create_table_as(false, work.next_labels, updated_labels)) -%}
+        {%- do adapter.drop_relation(work.labels) -%}
+        {%- do adapter.rename_relation(work.next_labels, work.labels) -%}
     {%- endfor -%}
     {{ exceptions.raise_compiler_error(
         'connected_components: labels still changing after ' ~ max_rounds
@@ -100,8 +165,20 @@
 {% endmacro %}
 
 
-{#- Post-hook: drop the work table of connected_components(). -#}
+{#- The work tables of connected_components(), named after the model. -#}
+{% macro connected_components_work_relations() -%}
+    {%- set work = {} -%}
+    {%- for name in ['numbers', 'edges', 'labels', 'next_labels', 'frontier', 'next_frontier'] -%}
+        {%- do work.update({name: this.incorporate(
+            path={'identifier': this.identifier ~ '__' ~ name}, type='table')}) -%}
+    {%- endfor -%}
+    {{ return(work) }}
+{%- endmacro %}
+
+
+{#- Post-hook: drop the work tables of connected_components(). -#}
 {% macro drop_connected_components_work() -%}
-    drop table if exists {{ this.incorporate(path={'identifier': this.identifier ~ '__labels'}, type='table') }};
-    drop table if exists {{ this.incorporate(path={'identifier': this.identifier ~ '__edges'}, type='table') }}
+    {%- for relation in connected_components_work_relations().values() %}
+    drop table if exists {{ relation }};
+    {%- endfor %}
 {%- endmacro %}

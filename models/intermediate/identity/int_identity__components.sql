@@ -16,7 +16,7 @@ final as (
     select
         record_id,
         component_id,
-        count(*) over (partition by component_id) as component_size
+        component_size
     from components
 )
 

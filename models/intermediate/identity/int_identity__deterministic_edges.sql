@@ -1,9 +1,15 @@
 -- Records that share a usable identifier are the same person. Each value
 -- links its records to one anchor (the smallest record_id carrying it):
 -- n - 1 edges instead of n * (n - 1) / 2 give the same components.
--- A pair linked through several identifiers keeps the strongest one
--- (lowest identifier_priority). Grain: one row per (record_id_a, record_id_b),
--- record_id_a < record_id_b.
+-- A pair linked through several identifiers is labelled with the strongest
+-- one (lowest priority in var identity_identifier_rules; priorities are
+-- distinct, so the label is decided by the priority alone).
+-- Grain: one row per (record_id_a, record_id_b), record_id_a < record_id_b.
+{%- set rules = var('identity_identifier_rules') %}
+{%- set priorities = rules.values() | map(attribute='priority') | list %}
+{%- if priorities | unique | list | length != priorities | length %}
+    {{ exceptions.raise_compiler_error("identity_identifier_rules: every identifier type needs its own priority, got " ~ priorities) }}
+{%- endif %}
 with
 
 identifiers as (
@@ -14,7 +20,6 @@ identifiers as (
 anchored as (
     select
         record_id,
-        identifier_type,
         identifier_priority,
         min(record_id) over (partition by identifier_type, identifier_value) as anchor_record_id
     from identifiers
@@ -24,29 +29,22 @@ links as (
     select
         anchor_record_id as record_id_a,
         record_id as record_id_b,
-        identifier_type,
-        identifier_priority
+        min(identifier_priority) as identifier_priority
     from anchored
     where record_id <> anchor_record_id
-),
-
-ranked as (
-    select
-        links.*,
-        row_number() over (
-            partition by links.record_id_a, links.record_id_b
-            order by links.identifier_priority, links.identifier_type
-        ) as strength_rank
-    from links
+    group by anchor_record_id, record_id
 ),
 
 final as (
     select
         record_id_a,
         record_id_b,
-        identifier_type as matched_on
-    from ranked
-    where strength_rank = 1
+        case identifier_priority
+            {%- for type, rule in rules.items() %}
+            when {{ rule.priority }} then '{{ type }}'
+            {%- endfor %}
+        end as matched_on
+    from links
 )
 
 select * from final

@@ -24,57 +24,77 @@ blocked_values as (
     select * from {{ ref('blocked_identifier_values') }}
 ),
 
+-- Identifiers held on the records themselves (cookies: see below). Each
+-- branch yields one type, so the union has no duplicates.
 record_identifiers as (
     select
         record_id,
         'customer_id' as identifier_type,
         customer_id as identifier_value
     from records
+    where record_source <> 'web_cookies'
+        and customer_id is not null
     union all
     select
         record_id,
         'loyalty_id' as identifier_type,
         loyalty_id as identifier_value
     from records
+    where record_source <> 'web_cookies'
+        and loyalty_id is not null
     union all
     select
         record_id,
         'email' as identifier_type,
         email as identifier_value
     from records
+    where record_source <> 'web_cookies'
+        and email is not null
     union all
     select
         record_id,
         'phone' as identifier_type,
         phone_e164 as identifier_value
     from records
+    where record_source <> 'web_cookies'
+        and phone_e164 is not null
 ),
 
 -- A cookie is linked by every login and every address typed on it, not
--- only the latest one kept on the record.
-cookie_identifiers as (
-    select distinct
-        'web_cookies:' || cookie_activity.cookie_id as record_id,
-        'customer_id' as identifier_type,
-        cookie_activity.user_id as identifier_value
-    from cookie_activity
-    where cookie_activity.user_id is not null
-    union
-    select distinct
-        'web_cookies:' || cookie_activity.cookie_id as record_id,
-        'email' as identifier_type,
-        cookie_activity.email as identifier_value
-    from cookie_activity
-    where cookie_activity.email is not null
+-- only the latest one kept on the record; only cookies that are identity
+-- records count (bot cookies are not).
+cookie_records as (
+    select
+        record_id,
+        record_key as cookie_id
+    from records
+    where record_source = 'web_cookies'
 ),
 
--- Third parties often hold only the hash of an address.
-provided_hashes as (
+cookie_values as (
     select
-        'third_party_demographics:' || provider_record_id as record_id,
-        'email_sha256' as identifier_type,
-        email_sha256 as identifier_value
-    from demographics
+        cookie_id,
+        'customer_id' as identifier_type,
+        user_id as identifier_value
+    from cookie_activity
+    where user_id is not null
+    union all
+    select
+        cookie_id,
+        'email' as identifier_type,
+        email as identifier_value
+    from cookie_activity
+    where email is not null
+),
+
+cookie_identifiers as (
+    select distinct
+        cookie_records.record_id,
+        cookie_values.identifier_type,
+        cookie_values.identifier_value
+    from cookie_values
+    inner join cookie_records
+        on cookie_values.cookie_id = cookie_records.cookie_id
 ),
 
 plain as (
@@ -83,16 +103,36 @@ plain as (
         identifier_type,
         identifier_value
     from record_identifiers
-    where identifier_value is not null
-    union
-    -- only cookies that are identity records (bot cookies are not)
+    union all
     select
-        cookie_identifiers.record_id,
-        cookie_identifiers.identifier_type,
-        cookie_identifiers.identifier_value
+        record_id,
+        identifier_type,
+        identifier_value
     from cookie_identifiers
-    inner join records
-        on cookie_identifiers.record_id = records.record_id
+),
+
+-- Every address also counts as its SHA-256; third parties often hold only
+-- the hash, and may hold both (hence the distinct below).
+email_hashes as (
+    select
+        record_id,
+        {{ sha256_hex('identifier_value') }} as identifier_value
+    from plain
+    where identifier_type = 'email'
+    union all
+    select
+        'third_party_demographics:' || provider_record_id as record_id,
+        email_sha256 as identifier_value
+    from demographics
+    where email_sha256 is not null
+),
+
+sha256_identifiers as (
+    select distinct
+        record_id,
+        'email_sha256' as identifier_type,
+        identifier_value
+    from email_hashes
 ),
 
 all_identifiers as (
@@ -101,20 +141,12 @@ all_identifiers as (
         identifier_type,
         identifier_value
     from plain
-    union
-    select
-        record_id,
-        'email_sha256' as identifier_type,
-        {{ sha256_hex('identifier_value') }} as identifier_value
-    from plain
-    where identifier_type = 'email'
-    union
+    union all
     select
         record_id,
         identifier_type,
         identifier_value
-    from provided_hashes
-    where identifier_value is not null
+    from sha256_identifiers
 ),
 
 counted as (

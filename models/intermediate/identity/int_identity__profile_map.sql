@@ -24,13 +24,12 @@ components as (
     select * from {{ ref('int_identity__components') }}
 ),
 
-records as (
-    select * from {{ ref('int_identity__records') }}
-),
-
 previous_map as (
     {%- if previous is not none %}
-    select record_id, profile_id from {{ previous }}
+    select
+        record_id,
+        profile_id
+    from {{ previous }}
     {%- else %}
     select
         cast(null as {{ dbt.type_string() }}) as record_id,
@@ -96,14 +95,13 @@ new_ids as (
 final as (
     select
         claims.record_id,
-        records.record_source,
-        records.record_key,
+        -- record_id is '<record_source>:<record_key>'
+        {{ dbt.split_part('claims.record_id', "':'", 1) }} as record_source,
+        substring(claims.record_id, {{ dbt.position("':'", 'claims.record_id') }} + 1) as record_key,
         claims.component_id,
         coalesce(survivors.profile_id, new_ids.profile_id) as profile_id,
         claims.previous_profile_id
     from claims
-    inner join records
-        on claims.record_id = records.record_id
     inner join new_ids
         on claims.component_id = new_ids.component_id
     left join survivors

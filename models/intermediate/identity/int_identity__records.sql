@@ -157,7 +157,7 @@ unioned as (
     {%- endfor %}
 ),
 
-final as (
+keyed as (
     select
         unioned.record_source || ':' || unioned.record_key as record_id,
         unioned.*,
@@ -168,6 +168,14 @@ final as (
             dbt.concat(["coalesce(street_number, '')", "' '", "coalesce(address_line_1, '')",
                 "' '", "coalesce(address_line_2, '')"])) }} as match_address
     from unioned
+),
+
+final as (
+    select
+        *,
+        -- a blocking key: typos rarely touch a name's first letter
+        substring(match_first_name, 1, 1) as match_first_initial
+    from keyed
 )
 
 select * from final

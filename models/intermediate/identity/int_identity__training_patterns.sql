@@ -1,7 +1,9 @@
 -- Comparison patterns of the candidate pairs, once per blocking rule: the
 -- training sessions of expectation-maximisation. The pairs a rule proposes
 -- agree on its keys whether they match or not, so each session learns m
--- only for the comparisons its rule does not block on (`blocked_comparisons`).
+-- only for the comparisons its rule does not block on (`blocked_comparisons`:
+-- a rule blocks on a comparison through its column or one of its
+-- `derived_keys`).
 -- Grain: one row per (blocking_rule, combination of comparison levels).
 {%- set comparisons = identity_comparisons() %}
 {%- set rules = var('identity_blocking_rules') %}
@@ -15,7 +17,8 @@ final as (
     {%- for rule in rules %}
     {%- set blocked = [] %}
     {%- for name, spec in comparisons.items() %}
-    {%- if spec.column in rule %}{% do blocked.append(name) %}{% endif %}
+    {%- set keys = [spec.column] + spec.derived_keys | default([]) %}
+    {%- if keys | select('in', rule) | list %}{% do blocked.append(name) %}{% endif %}
     {%- endfor %}
     select
         {{ loop.index }} as blocking_rule,

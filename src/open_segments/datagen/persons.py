@@ -43,8 +43,7 @@ class Geography:
     city_zone_minutes: np.ndarray
     city_dst: np.ndarray
     city_names: pa.Array
-    city_postcode: pa.Array  # AU/NZ postcode (null elsewhere)
-    city_zip_base: np.ndarray  # US lowest ZIP (0 elsewhere)
+    city_postcode_base: np.ndarray  # AU/NZ/US lowest postcode of the city's range (0 for GB)
     gb_outward: pa.Array  # all GB outward codes, flattened
     gb_outward_start: np.ndarray  # per city
     gb_outward_count: np.ndarray  # per city
@@ -73,10 +72,9 @@ def geography() -> Geography:
         city_zone_minutes=np.array([c.standard_minutes for c in v.CITIES]),
         city_dst=np.array([int(c.dst) for c in v.CITIES]),
         city_names=to_vocab([c.name for c in v.CITIES]),
-        city_postcode=to_vocab(
-            [c.postcode if c.country in ("AU", "NZ") else None for c in v.CITIES]
+        city_postcode_base=np.array(
+            [0 if c.country == "GB" else int(c.postcode) for c in v.CITIES]
         ),
-        city_zip_base=np.array([int(c.postcode) if c.country == "US" else 0 for c in v.CITIES]),
         gb_outward=to_vocab(outward),
         gb_outward_start=np.array(start),
         gb_outward_count=np.array(count),
@@ -211,14 +209,22 @@ def _popular(rng: np.random.Generator, size: int, n: int) -> np.ndarray:
     return weighted(rng, weights, n)
 
 
+POSTCODES_PER_CITY = 40
+
+
 def _postcodes(rng: np.random.Generator, country: np.ndarray, city: np.ndarray) -> pa.Array:
     geo = geography()
 
-    def au_nz(rows: np.ndarray) -> pa.Array:
-        return take(geo.city_postcode, city[rows])
+    # A city spans a range of postcodes (one per suburb or ZIP area), so that a
+    # postcode holds a suburb's worth of people rather than a whole city's.
+    def numbered(width: int):
+        def build(rows: np.ndarray) -> pa.Array:
+            base = geo.city_postcode_base[city[rows]]
+            return digits(base + rng.integers(0, POSTCODES_PER_CITY, len(rows)), width)
 
-    def us(rows: np.ndarray) -> pa.Array:
-        return digits(geo.city_zip_base[city[rows]] + rng.integers(0, 40, len(rows)), 5)
+        return build
+
+    au_nz, us = numbered(4), numbered(5)
 
     def gb(rows: np.ndarray) -> pa.Array:
         c = city[rows]

@@ -1069,7 +1069,7 @@ class City(NamedTuple):
     country: str
     name: str
     state: str
-    postcode: str  # AU/NZ: the postcode; US: lowest ZIP of a range; GB: outward codes (space sep)
+    postcode: str  # AU/NZ/US: lowest postcode of the city's range; GB: outward codes (space sep)
     standard_minutes: int
     dst: DstRule
     weight: float
