@@ -87,3 +87,18 @@
 {% macro duckdb__sorted_tokens(expr) -%}
     array_to_string(list_sort(string_split({{ expr }}, ' ')), ' ')
 {%- endmacro %}
+
+
+{#- A struct with named fields, from a list of (name, expression) pairs; read
+    a field back with `column.name`. -#}
+{% macro named_struct(fields) %}
+    {{- return(adapter.dispatch('named_struct', 'open_segments')(fields)) -}}
+{% endmacro %}
+
+{% macro default__named_struct(fields) -%}
+    named_struct({% for name, expr in fields %}'{{ name }}', {{ expr }}{% if not loop.last %}, {% endif %}{% endfor %})
+{%- endmacro %}
+
+{% macro duckdb__named_struct(fields) -%}
+    struct_pack({% for name, expr in fields %}{{ name }} := {{ expr }}{% if not loop.last %}, {% endif %}{% endfor %})
+{%- endmacro %}

@@ -2,9 +2,25 @@
 -- by var profile_survivorship, with lineage (which source and record each
 -- attribute group came from), how many records of each source were linked,
 -- and when the person was first and last seen in any source.
+--
+-- Survivorship, per attribute group: the candidates are the profile's
+-- records from the group's `sources` with a value in the group; the earlier
+-- source in the list wins, then the group's `prefer` (recency: latest
+-- record_updated_at; completeness: most columns of the group filled;
+-- frequency: the value most of the profile's records agree on), then the
+-- latest record, then the smallest record_id. The whole group is taken from
+-- the winning record (a street never meets another record's postcode). All
+-- groups are chosen in one pass over the profile's records: each group's
+-- winner is the record with the smallest ordering key (`min_by`), and the
+-- key is null for records that are not candidates.
 -- Grain: one row per profile_id.
 {%- set groups = var('profile_survivorship') %}
 {%- set sources = ['crm_customers', 'web_cookies', 'esp_recipients', 'third_party_demographics'] %}
+{%- for group, rule in groups.items() %}
+{%- if rule.prefer not in ('recency', 'completeness', 'frequency') %}
+    {{ exceptions.raise_compiler_error("profile_survivorship." ~ group ~ ".prefer must be recency, completeness or frequency, not '" ~ rule.prefer ~ "'") }}
+{%- endif %}
+{%- endfor %}
 with
 
 profile_map as (
@@ -15,77 +31,119 @@ records as (
     select * from {{ ref('int_identity__records') }}
 ),
 
-survivorship as (
-    select * from {{ ref('int_identity__survivorship') }}
-),
-
-profile_summary as (
+profile_records as (
     select
         profile_map.profile_id,
-        count(*) as linked_records,
-        {%- for source in sources %}
-        sum(case when records.record_source = '{{ source }}' then 1 else 0 end) as {{ source }}_records,
-        {%- endfor %}
-        min(records.first_seen_at) as first_seen_at,
-        max(records.last_seen_at) as last_seen_at
-    from profile_map
-    inner join records
-        on profile_map.record_id = records.record_id
-    group by profile_map.profile_id
+        records.*,
+        -- seconds from the record's last update to the end of time: smaller
+        -- is more recent; records never updated come last
+        coalesce(
+            {{ dbt.datediff('records.record_updated_at', "cast('9999-12-31' as " ~ dbt.type_timestamp() ~ ")", 'second') }},
+            {{ 2 ** 62 }}
+        ) as staleness
+    from records
+    inner join profile_map
+        on records.record_id = profile_map.record_id
 ),
 
-chosen_records as (
+{%- set frequency_groups = [] %}
+{%- for group, rule in groups.items() if rule.prefer == 'frequency' %}
+{%- do frequency_groups.append((group, rule)) %}
+{%- endfor %}
+-- For `frequency` groups: how many of the profile's records carry each value.
+{%- for group, rule in frequency_groups %}
+{{ group }}_agreement as (
     select
-        survivorship.profile_id,
-        survivorship.attribute_group,
-        records.*
-    from survivorship
-    inner join records
-        on survivorship.record_id = records.record_id
+        profile_id,
+        {{ rule.columns | join(',\n        ') }},
+        count(*) as {{ group }}_agreement
+    from profile_records
+    where {% for column in rule.columns %}{{ column }} is not null{% if not loop.last %} and {% endif %}{% endfor %}
+    group by profile_id, {{ rule.columns | join(', ') }}
+),
+{% endfor %}
+
+agreement as (
+    select
+        profile_records.*
+        {%- for group, rule in frequency_groups %},
+        {{ group }}_agreement.{{ group }}_agreement
+        {%- endfor %}
+    from profile_records
+    {%- for group, rule in frequency_groups %}
+    left join {{ group }}_agreement
+        on profile_records.profile_id = {{ group }}_agreement.profile_id
+        {%- for column in rule.columns %}
+            and profile_records.{{ column }} = {{ group }}_agreement.{{ column }}
+        {%- endfor %}
+    {%- endfor %}
 ),
 
--- One chosen record per profile and group: pivot the groups into columns.
-golden_records as (
+chosen as (
     select
         profile_id,
         {%- for group, rule in groups.items() %}
+        {%- set value_fields = [] %}
+        {%- for column in rule.columns + ['record_source', 'record_key'] %}
+        {%- do value_fields.append((column, column)) %}
+        {%- endfor %}
+        {%- if rule.prefer == 'recency' %}
+        {%- set preference = '0' %}
+        {%- elif rule.prefer == 'completeness' %}
+        {%- set filled = [] %}
         {%- for column in rule.columns %}
-        max(case when attribute_group = '{{ group }}' then {{ column }} end) as {{ column }},
+        {%- do filled.append('case when ' ~ column ~ ' is not null then 1 else 0 end') %}
         {%- endfor %}
+        {%- set preference = '-(' ~ filled | join(' + ') ~ ')' %}
+        {%- else %}
+        {%- set preference = '-' ~ group ~ '_agreement' %}
+        {%- endif %}
+        {%- set source_rank -%}
+            case record_source
+            {%- for source in rule.sources %} when '{{ source }}' then {{ loop.index }}{% endfor %} end
+        {%- endset %}
+        min_by(
+            {{ named_struct(value_fields) }},
+            case
+                when record_source in ('{{ rule.sources | join("', '") }}')
+                    and ({% for column in rule.columns %}{{ column }} is not null{% if not loop.last %} or {% endif %}{% endfor %})
+                    then {{ named_struct([('source_rank', source_rank), ('preference', preference),
+                        ('staleness', 'staleness'), ('record_id', 'record_id')]) }}
+            end
+        ) as {{ group }}_choice,
         {%- endfor %}
-        {%- for group in groups %}
-        max(case when attribute_group = '{{ group }}' then record_source end) as {{ group }}_source,
-        max(case when attribute_group = '{{ group }}' then record_key end) as {{ group }}_record_key
-        {%- if not loop.last %},{% endif %}
+        count(*) as linked_records,
+        {%- for source in sources %}
+        sum(case when record_source = '{{ source }}' then 1 else 0 end) as {{ source }}_records,
         {%- endfor %}
-    from chosen_records
+        min(first_seen_at) as first_seen_at,
+        max(last_seen_at) as last_seen_at
+    from agreement
     group by profile_id
 ),
 
 final as (
     select
-        profile_summary.profile_id,
+        profile_id,
         -- golden record
         {%- for group, rule in groups.items() %}
         {%- for column in rule.columns %}
-        golden_records.{{ column }},
+        {{ group }}_choice.{{ column }} as {{ column }},
         {%- endfor %}
         {%- endfor %}
         -- lineage: the record each attribute group came from
         {%- for group in groups %}
-        golden_records.{{ group }}_source,
-        golden_records.{{ group }}_record_key,
+        {{ group }}_choice.record_source as {{ group }}_source,
+        {{ group }}_choice.record_key as {{ group }}_record_key,
         {%- endfor %}
         -- linked records
-        profile_summary.linked_records,
+        linked_records,
         {%- for source in sources %}
-        profile_summary.{{ source }}_records,
+        {{ source }}_records,
         {%- endfor %}
-        profile_summary.first_seen_at,
-        profile_summary.last_seen_at
-    from profile_summary
-    left join golden_records
-        on profile_summary.profile_id = golden_records.profile_id
+        first_seen_at,
+        last_seen_at
+    from chosen
 )
 
 select * from final
