@@ -3,10 +3,13 @@
 -- two different people). "Random" is deterministic here: records are put in
 -- the order of a hash of their id and each is paired with its next
 -- var identity_u_pairs_per_record neighbours in that order, up to var identity_u_max_pairs
--- pairs. Every level of every comparison has a row, with 0 when unseen.
+-- pairs (so only the first records in that order are needed, and only they are
+-- ordered and compared). Every level of every comparison has a row, with 0
+-- when unseen.
 -- Grain: one row per (comparison, level).
 {%- set per_record = var('identity_u_pairs_per_record') %}
 {%- set comparisons = identity_comparisons() %}
+{%- set first_records = (var('identity_u_max_pairs') / per_record) | round(0, 'ceil') | int %}
 with
 
 records as (
@@ -14,11 +17,22 @@ records as (
     where match_first_name is not null or match_last_name is not null
 ),
 
+-- The records that come first in the hash order, with the neighbours of the
+-- last of them.
+sampled as (
+    select
+        record_id,
+        {{ dbt.hash('record_id') }} as shuffle_key
+    from records
+    order by shuffle_key, record_id
+    limit {{ first_records + per_record }}
+),
+
 shuffled as (
     select
         record_id,
-        row_number() over (order by {{ dbt.hash('record_id') }}, record_id) as shuffle_rank
-    from records
+        row_number() over (order by shuffle_key, record_id) as shuffle_rank
+    from sampled
 ),
 
 neighbours as (
@@ -42,7 +56,7 @@ random_pairs as (
         on neighbours.record_id_a = left_record.record_id
     inner join records as right_record
         on neighbours.record_id_b = right_record.record_id
-    where neighbours.shuffle_rank <= {{ (var('identity_u_max_pairs') / per_record) | round(0, 'ceil') | int }}
+    where neighbours.shuffle_rank <= {{ first_records }}
 ),
 
 level_counts as (
