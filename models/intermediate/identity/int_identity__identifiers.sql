@@ -1,11 +1,16 @@
 -- Every identifier of every identity record, one per row, with the guards
 -- that decide whether it may link records: blocked values (seed list and
--- per-type patterns) and per-type limits on how many distinct records may
--- carry one value. Only rows with `is_usable` create deterministic edges.
+-- per-type patterns), values whose records were born on clearly different
+-- dates (shared by a household, not one person's), and per-type limits on
+-- how many distinct records may carry one value. Only rows with `is_usable` create deterministic edges.
 -- Emails also appear as their SHA-256, the form third parties share them in.
 -- Grain: one row per (record_id, identifier_type, identifier_value).
 {%- set rules = var('identity_identifier_rules') %}
 {%- set patterns = var('identity_blocked_patterns') %}
+{%- set dob_checked = [] %}
+{%- for type, rule in rules.items() if rule.refuse_conflicting_dates_of_birth | default(false) %}
+{%- do dob_checked.append(type) %}
+{%- endfor %}
 with
 
 records as (
@@ -156,6 +161,55 @@ counted as (
     from all_identifiers
 ),
 
+-- A value whose records carry dates of birth that differ in two or more of
+-- year, month and day (a typo changes one part, or swaps day and month) is
+-- shared by several people. Checked for the types with
+-- `refuse_conflicting_dates_of_birth`; values are small groups (the
+-- per-type limits), so comparing their records pairwise stays cheap.
+dated_values as (
+    {%- if dob_checked %}
+    select distinct
+        all_identifiers.identifier_type,
+        all_identifiers.identifier_value,
+        records.date_of_birth
+    from all_identifiers
+    inner join records
+        on all_identifiers.record_id = records.record_id
+    where all_identifiers.identifier_type in ('{{ dob_checked | join("', '") }}')
+        and records.date_of_birth is not null
+    {%- else %}
+    select
+        cast(null as {{ dbt.type_string() }}) as identifier_type,
+        cast(null as {{ dbt.type_string() }}) as identifier_value,
+        cast(null as date) as date_of_birth
+    where 1 = 0
+    {%- endif %}
+),
+
+several_dates as (
+    select
+        identifier_type,
+        identifier_value
+    from dated_values
+    group by identifier_type, identifier_value
+    having count(*) > 1
+),
+
+conflicting_dates as (
+    select distinct
+        earlier.identifier_type,
+        earlier.identifier_value
+    from several_dates
+    inner join dated_values as earlier
+        on several_dates.identifier_type = earlier.identifier_type
+            and several_dates.identifier_value = earlier.identifier_value
+    inner join dated_values as later
+        on earlier.identifier_type = later.identifier_type
+            and earlier.identifier_value = later.identifier_value
+            and earlier.date_of_birth < later.date_of_birth
+    where {{ comparison_level({'method': 'date'}, 'earlier.date_of_birth', 'later.date_of_birth') }} = 0
+),
+
 -- A blocked address blocks its hash too, however the hash arrived: hashes
 -- cannot be matched against patterns, so the hashes of every address that
 -- is blocked (listed, or seen anywhere matching the pattern) are looked up.
@@ -220,6 +274,7 @@ guarded as (
                 and {{ regexp_contains('counted.identifier_value', pattern) }}
                 then 'blocked_pattern'
             {%- endfor %}
+            when conflicting_dates.identifier_value is not null then 'conflicting_dates_of_birth'
             {%- for type, rule in rules.items() %}
             when counted.identifier_type = '{{ type }}'
                 and counted.records_with_value > {{ rule.max_records_per_value }}
@@ -230,6 +285,9 @@ guarded as (
     left join blocked
         on counted.identifier_type = blocked.identifier_type
             and counted.identifier_value = blocked.identifier_value
+    left join conflicting_dates
+        on counted.identifier_type = conflicting_dates.identifier_type
+            and counted.identifier_value = conflicting_dates.identifier_value
 ),
 
 final as (
