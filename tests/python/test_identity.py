@@ -87,9 +87,13 @@ def junk_runs(tmp_path_factory: pytest.TempPathFactory):
     folder = tmp_path_factory.mktemp("identity_junk")
     raw = folder / "raw"
     customers = [_customer(i) for i in range(500)]
-    # Customers 10 and 11 have real, distinct addresses and phones (bridged in the second run).
+    # Customers 10 and 11 have real, distinct emails and phones (bridged in the second run).
+    # Customer 11 gave no date of birth: with both dates on file, the household guard would
+    # refuse the shared line of the second run (identifiers_guards unit test).
     customers[10] = _customer(10, email="olivia.quinn10@mail.com", phone="0412 555 010")
-    customers[11] = _customer(11, email="noah.quinn11@mail.com", phone="0412 555 011")
+    customers[11] = _customer(
+        11, email="noah.quinn11@mail.com", phone="0412 555 011", date_of_birth=None
+    )
     # A true duplicate of customer 0 registered again: same person, same junk identifiers.
     duplicate = _customer(0, customer_id="C90000", created_at="2025-03-01 09:00:00")
     _write_customers(raw, [*customers, duplicate])
