@@ -24,12 +24,12 @@
     and `component_size` (nodes in the component).
 -#}
 {% macro connected_components(nodes, node_column, edges, left_column, right_column) %}
-    {%- if not execute -%}
-        {{ return('select cast(null as ' ~ dbt.type_string() ~ ') as ' ~ node_column
-            ~ ', cast(null as ' ~ dbt.type_string() ~ ') as component_id'
-            ~ ', cast(null as ' ~ dbt.type_bigint() ~ ') as component_size') }}
-    {%- endif -%}
     {%- set work = connected_components_work_relations() -%}
+    {#- Only a run iterates: parsing, `dbt compile`, docs and linters get the
+        final query without touching the warehouse. -#}
+    {%- if not execute or flags.WHICH not in ('run', 'build', 'retry') -%}
+        {{ return(connected_components_result(nodes, node_column, work)) }}
+    {%- endif -%}
     {%- set max_rounds = var('identity_max_component_rounds') -%}
     {%- for relation in work.values() -%}
         {%- do adapter.drop_relation(relation) -%}
@@ -108,44 +108,7 @@
         {%- set changed = run_query('select count(*) from ' ~ work.frontier).columns[0].values()[0] -%}
         {{ log('connected_components: round ' ~ round ~ ', ' ~ changed ~ ' labels changed') }}
         {%- if changed == 0 -%}
-            {%- set result -%}
-                with linked as (
-                    select
-                        numbers.node,
-                        labels.label
-                    from {{ work.numbers }} as numbers
-                    inner join {{ work.labels }} as labels
-                        on numbers.node_number = labels.node
-                ),
-
-                components as (
-                    select
-                        label,
-                        min(node) as component_id,
-                        count(*) as component_size
-                    from linked
-                    group by label
-                ),
-
-                linked_components as (
-                    select
-                        linked.node,
-                        components.component_id,
-                        components.component_size
-                    from linked
-                    inner join components
-                        on linked.label = components.label
-                )
-
-                select
-                    nodes.{{ node_column }},
-                    coalesce(linked_components.component_id, nodes.{{ node_column }}) as component_id,
-                    coalesce(linked_components.component_size, 1) as component_size
-                from {{ nodes }} as nodes
-                left join linked_components
-                    on nodes.{{ node_column }} = linked_components.node
-            {%- endset -%}
-            {{ return(result) }}
+            {{ return(connected_components_result(nodes, node_column, work)) }}
         {%- endif -%}
         {%- set updated_labels -%}
             select
@@ -162,6 +125,48 @@
     {{ exceptions.raise_compiler_error(
         'connected_components: labels still changing after ' ~ max_rounds
         ~ ' rounds (var identity_max_component_rounds); raise it for graphs with very long chains') }}
+{% endmacro %}
+
+
+{#- The result of connected_components(): every node with the smallest node id
+    of its component and the component's size, read from the work tables
+    after the last round. -#}
+{% macro connected_components_result(nodes, node_column, work) %}
+    with linked as (
+        select
+            numbers.node,
+            labels.label
+        from {{ work.numbers }} as numbers
+        inner join {{ work.labels }} as labels
+            on numbers.node_number = labels.node
+    ),
+
+    components as (
+        select
+            label,
+            min(node) as component_id,
+            count(*) as component_size
+        from linked
+        group by label
+    ),
+
+    linked_components as (
+        select
+            linked.node,
+            components.component_id,
+            components.component_size
+        from linked
+        inner join components
+            on linked.label = components.label
+    )
+
+    select
+        nodes.{{ node_column }},
+        coalesce(linked_components.component_id, nodes.{{ node_column }}) as component_id,
+        coalesce(linked_components.component_size, 1) as component_size
+    from {{ nodes }} as nodes
+    left join linked_components
+        on nodes.{{ node_column }} = linked_components.node
 {% endmacro %}
 
 
