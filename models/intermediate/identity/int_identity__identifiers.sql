@@ -164,19 +164,27 @@ counted as (
 -- A value whose records carry dates of birth that differ in two or more of
 -- year, month and day (a typo changes one part, or swaps day and month) is
 -- shared by several people. Checked for the types with
--- `refuse_conflicting_dates_of_birth`; values are small groups (the
--- per-type limits), so comparing their records pairwise stays cheap.
+-- `refuse_conflicting_dates_of_birth`, on values within the type's
+-- `max_records_per_value` (the others link nothing anyway), so comparing a
+-- value's records pairwise stays cheap.
 dated_values as (
     {%- if dob_checked %}
     select distinct
-        all_identifiers.identifier_type,
-        all_identifiers.identifier_value,
+        counted.identifier_type,
+        counted.identifier_value,
         records.date_of_birth
-    from all_identifiers
+    from counted
     inner join records
-        on all_identifiers.record_id = records.record_id
-    where all_identifiers.identifier_type in ('{{ dob_checked | join("', '") }}')
-        and records.date_of_birth is not null
+        on counted.record_id = records.record_id
+    where records.date_of_birth is not null
+        and (
+            {%- for type in dob_checked %}
+            (counted.identifier_type = '{{ type }}'
+                and counted.records_with_value <= {{ rules[type].max_records_per_value }})
+            {%- if not loop.last %}
+            or {% endif %}
+            {%- endfor %}
+        )
     {%- else %}
     select
         cast(null as {{ dbt.type_string() }}) as identifier_type,
