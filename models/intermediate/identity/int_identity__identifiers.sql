@@ -179,8 +179,10 @@ dated_values as (
     where records.date_of_birth is not null
         and (
             {%- for type in dob_checked %}
-            (counted.identifier_type = '{{ type }}'
-                and counted.records_with_value <= {{ rules[type].max_records_per_value }})
+            (
+                counted.identifier_type = '{{ type }}'
+                and counted.records_with_value <= {{ rules[type].max_records_per_value }}
+            )
             {%- if not loop.last %}
             or {% endif %}
             {%- endfor %}
