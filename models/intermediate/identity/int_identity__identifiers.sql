@@ -3,7 +3,9 @@
 -- per-type patterns), values whose records were born on clearly different
 -- dates (shared by a household, not one person's), and per-type limits on
 -- how many distinct records may carry one value. Only rows with `is_usable` create deterministic edges.
--- Emails also appear as their SHA-256, the form third parties share them in.
+-- An email also appears as its SHA-256 (the form third parties share
+-- addresses in) when a third party holds that hash: elsewhere the hash would
+-- only repeat the links of the address itself.
 -- Grain: one row per (record_id, identifier_type, identifier_value).
 {%- set rules = var('identity_identifier_rules') %}
 {%- set patterns = var('identity_blocked_patterns') %}
@@ -116,14 +118,22 @@ plain as (
     from cookie_identifiers
 ),
 
--- Every address also counts as its SHA-256; third parties often hold only
--- the hash, and may hold both (hence the distinct below).
+-- Third parties often hold only the hash of an address, and may hold both
+-- (hence the distinct below).
+provided_hashes as (
+    select distinct email_sha256
+    from demographics
+    where email_sha256 is not null
+),
+
 email_hashes as (
     select
-        record_id,
-        {{ sha256_hex('identifier_value') }} as identifier_value
+        plain.record_id,
+        provided_hashes.email_sha256 as identifier_value
     from plain
-    where identifier_type = 'email'
+    inner join provided_hashes
+        on {{ sha256_hex('plain.identifier_value') }} = provided_hashes.email_sha256
+    where plain.identifier_type = 'email'
     union all
     select
         'third_party_demographics:' || provider_record_id as record_id,
