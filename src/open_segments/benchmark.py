@@ -71,6 +71,32 @@ def run_measured(stage: str, command: list[str], env: dict[str, str], log: Path)
     return StageResult(stage, seconds, usage.ru_maxrss / 1024, os.waitstatus_to_exitcode(status))
 
 
+def project_env(raw_dir: Path, warehouse: Path) -> dict[str, str]:
+    """Environment for dbt on generated data: this project's profile, the raw files, a warehouse."""
+    return {
+        **os.environ,
+        "DBT_PROFILES_DIR": str(PROJECT_DIR),
+        "SEGMENTS_RAW_LOCATION": str(raw_dir / "{source}_{table}.parquet"),
+        "SEGMENTS_DUCKDB_PATH": str(warehouse),
+        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+    }
+
+
+def generate_data(
+    customers: int, seed: int, raw_dir: Path, env: dict[str, str], workdir: Path
+) -> StageResult:
+    """Run the demo-data generator as a measured stage; print its log's tail when it fails."""
+    command = [
+        sys.executable, "-m", "open_segments.datagen",
+        "--customers", str(customers), "--seed", str(seed),
+        "--out", str(raw_dir), "--no-progress",
+    ]  # fmt: skip
+    result = run_measured("generate", command, env, workdir / "generate.log")
+    if result.returncode != 0:
+        print((workdir / "generate.log").read_text()[-3000:], file=sys.stderr)
+    return result
+
+
 def raw_row_counts(raw_dir: Path) -> dict[str, int]:
     """Rows per raw Parquet file, read from the file footers."""
     return {
@@ -149,24 +175,12 @@ def main(argv: list[str] | None = None) -> int:
     ).resolve()
     raw_dir = workdir / "raw"
     workdir.mkdir(parents=True, exist_ok=True)
-    env = {
-        **os.environ,
-        "DBT_PROFILES_DIR": str(PROJECT_DIR),
-        "SEGMENTS_RAW_LOCATION": str(raw_dir / "{source}_{table}.parquet"),
-        "SEGMENTS_DUCKDB_PATH": str(workdir / "warehouse.duckdb"),
-        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
-    }
+    env = project_env(raw_dir, workdir / "warehouse.duckdb")
     stages: list[StageResult] = []
 
     if not args.skip_generate:
-        generate = [
-            sys.executable, "-m", "open_segments.datagen",
-            "--customers", str(args.customers), "--seed", str(args.seed),
-            "--out", str(raw_dir), "--no-progress",
-        ]  # fmt: skip
-        stages.append(run_measured("generate", generate, env, workdir / "generate.log"))
+        stages.append(generate_data(args.customers, args.seed, raw_dir, env, workdir))
         if stages[-1].returncode != 0:
-            print((workdir / "generate.log").read_text()[-3000:])
             return 1
 
     Path(env["SEGMENTS_DUCKDB_PATH"]).unlink(missing_ok=True)

@@ -51,7 +51,6 @@ from __future__ import annotations
 import argparse
 import json
 import math
-import os
 import sys
 import tempfile
 from collections.abc import Sequence
@@ -65,7 +64,9 @@ from open_segments.benchmark import (
     PROJECT_DIR,
     StageResult,
     candidate_pair_scale,
+    generate_data,
     identity_model_timings,
+    project_env,
     run_measured,
 )
 
@@ -649,13 +650,7 @@ def main(argv: list[str] | None = None) -> int:
     warehouse = workdir / "warehouse.duckdb"
     target_dir = workdir / "target"
     workdir.mkdir(parents=True, exist_ok=True)
-    env = {
-        **os.environ,
-        "DBT_PROFILES_DIR": str(PROJECT_DIR),
-        "SEGMENTS_RAW_LOCATION": str(raw_dir / "{source}_{table}.parquet"),
-        "SEGMENTS_DUCKDB_PATH": str(warehouse),
-        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
-    }
+    env = project_env(raw_dir, warehouse)
     stages: list[StageResult] = []
 
     if args.skip_generate:
@@ -663,14 +658,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"--skip-generate: no generated data in {raw_dir}", file=sys.stderr)
             return 2
     else:
-        generate = [
-            sys.executable, "-m", "open_segments.datagen",
-            "--customers", str(args.customers), "--seed", str(args.seed),
-            "--out", str(raw_dir), "--no-progress",
-        ]  # fmt: skip
-        stages.append(run_measured("generate", generate, env, workdir / "generate.log"))
+        stages.append(generate_data(args.customers, args.seed, raw_dir, env, workdir))
         if stages[-1].returncode != 0:
-            print((workdir / "generate.log").read_text()[-3000:], file=sys.stderr)
             return 1
 
     # A fresh warehouse: the profile map carries ids over from its previous contents.
