@@ -16,7 +16,7 @@ final as (
         email,
         min(event_at) as first_seen_at,
         max(event_at) as last_seen_at,
-        max(case when is_bot then 1 else 0 end) as has_bot_events
+        {{ dbt.bool_or('is_bot') }} as has_bot_events
     from web_events
     group by cookie_id, user_id, email
 )

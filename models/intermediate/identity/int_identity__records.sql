@@ -87,7 +87,7 @@ cookies as (
         cookie_id,
         min(first_seen_at) as first_seen_at,
         max(last_seen_at) as last_seen_at,
-        max(has_bot_events) as has_bot_events
+        {{ dbt.bool_or('has_bot_events') }} as has_bot_events
     from cookie_activity
     group by cookie_id
 ),
@@ -118,7 +118,7 @@ web_records as (
         on
             cookies.cookie_id = cookie_emails.cookie_id
             and cookie_emails.recency_rank = 1
-    where cookies.has_bot_events = 0
+    where not cookies.has_bot_events
 ),
 
 -- The ESP keys its audience by address: one recipient per address as the
