@@ -1,0 +1,288 @@
+-- Customer features as of the as-of date: one row per profile that existed
+-- by then (first seen before the cutoff). Recency, frequency and monetary
+-- value; orders and revenue in rolling windows; the gaps between orders;
+-- returns and cancellations; sessions, pages per session and abandoned carts;
+-- email engagement; a decay-weighted engagement score; preferred channel and
+-- device; age and third-party demographics. Only activity before the cutoff is
+-- read (see int_features__as_of). Counts are 0 and rates null where there is
+-- nothing to count, so a shop with only CRM orders gets every order feature
+-- and empty web and email features.
+-- Grain: one row per profile_id.
+{%- set windows = var('feature_order_windows_days') %}
+{%- set web_window = var('web_activity_window_days') %}
+{%- set half_life = var('engagement_half_life_days') %}
+{%- set weights = var('engagement_weights') %}
+with
+
+profiles as (
+    select * from {{ ref('int_customer__unified_profiles') }}
+),
+
+profile_map as (
+    select * from {{ ref('int_identity__profile_map') }}
+),
+
+orders as (
+    select * from {{ ref('int_features__orders') }}
+),
+
+sessions as (
+    select * from {{ ref('int_features__web_sessions') }}
+),
+
+carts as (
+    select * from {{ ref('int_features__carts') }}
+),
+
+email as (
+    select * from {{ ref('int_features__email_engagement') }}
+),
+
+demographics as (
+    select * from {{ ref('stg_third_party__demographics') }}
+),
+
+as_of as (
+    select * from {{ ref('int_features__as_of') }}
+),
+
+existing_profiles as (
+    select
+        profiles.profile_id,
+        profiles.first_seen_at,
+        profiles.date_of_birth,
+        profiles.gender
+    from profiles
+    cross join as_of
+    where profiles.first_seen_at < as_of.as_of_cutoff
+),
+
+-- Orders -------------------------------------------------------------------
+
+order_summary as (
+    select
+        profile_id,
+        min(case when is_completed then ordered_at end) as first_order_at,
+        max(case when is_completed then ordered_at end) as last_order_at,
+        min(case when is_completed then age_days end) as days_since_last_order,
+        sum(case when is_completed then 1 else 0 end) as orders_lifetime,
+        sum(case when is_completed then amount_reporting else 0 end) as revenue_lifetime,
+        {%- for days in windows %}
+        sum(case when is_completed and age_days < {{ days }} then 1 else 0 end) as orders_{{ days }}d,
+        sum(case when is_completed and age_days < {{ days }} then amount_reporting else 0 end) as revenue_{{ days }}d,
+        {%- endfor %}
+        count(*) as orders_placed,
+        sum(case when status = 'returned' then 1 else 0 end) as orders_returned,
+        sum(case when status = 'cancelled' then 1 else 0 end) as orders_cancelled,
+        sum(
+            case when status <> 'cancelled' then power(0.5, age_exact_days / {{ half_life }}) else 0 end
+        ) as decayed_orders
+    from orders
+    group by profile_id
+),
+
+-- days between consecutive completed orders
+order_gaps as (
+    select
+        profile_id,
+        {{ dbt.datediff(
+            'lag(ordered_at) over (partition by profile_id order by ordered_at)',
+            'ordered_at', 'second') }} / 86400.0 as gap_days
+    from orders
+    where is_completed
+),
+
+gap_summary as (
+    select
+        profile_id,
+        avg(gap_days) as mean_days_between_orders,
+        stddev_samp(gap_days) as stddev_days_between_orders
+    from order_gaps
+    where gap_days is not null
+    group by profile_id
+),
+
+channel_counts as (
+    select
+        profile_id,
+        channel,
+        count(*) as channel_orders
+    from orders
+    where is_completed and channel is not null
+    group by profile_id, channel
+),
+
+-- most orders; ties go to the alphabetically first channel
+preferred_channels as (
+    select
+        profile_id,
+        min_by(channel, {{ named_struct([('orders', '-channel_orders'), ('channel', 'channel')]) }}) as preferred_channel
+    from channel_counts
+    group by profile_id
+),
+
+-- Web ----------------------------------------------------------------------
+
+session_summary as (
+    select
+        profile_id,
+        max(started_at) as last_visit_at,
+        min(age_days) as days_since_last_visit,
+        count(*) as sessions_lifetime,
+        sum(case when age_days < {{ web_window }} then 1 else 0 end) as sessions_recent,
+        sum(case when age_days < {{ web_window }} then pages else 0 end) as pages_recent,
+        sum(power(0.5, age_exact_days / {{ half_life }})) as decayed_sessions
+    from sessions
+    group by profile_id
+),
+
+device_counts as (
+    select
+        profile_id,
+        device_type,
+        count(*) as device_sessions
+    from sessions
+    where device_type is not null
+    group by profile_id, device_type
+),
+
+preferred_devices as (
+    select
+        profile_id,
+        min_by(device_type, {{ named_struct([('sessions', '-device_sessions'), ('device', 'device_type')]) }}) as preferred_device
+    from device_counts
+    group by profile_id
+),
+
+cart_summary as (
+    select
+        profile_id,
+        sum(case when age_days < {{ web_window }} then 1 else 0 end) as carts_recent,
+        sum(case when age_days < {{ web_window }} and is_abandoned then 1 else 0 end) as abandoned_carts_recent,
+        max(case when is_abandoned then added_at end) as last_abandoned_cart_at
+    from carts
+    group by profile_id
+),
+
+-- Third-party demographics: the latest delivery before the cutoff ------------
+
+delivered_demographics as (
+    select
+        profile_map.profile_id,
+        demographics.age_band,
+        demographics.income_band,
+        demographics.household_size,
+        demographics.interests,
+        row_number() over (
+            partition by profile_map.profile_id
+            order by demographics.delivered_at desc, profile_map.record_key asc
+        ) as delivery_rank
+    from demographics
+    cross join as_of
+    inner join profile_map
+        on
+            profile_map.record_source = 'third_party_demographics'
+            and demographics.provider_record_id = profile_map.record_key
+    where demographics.delivered_at < as_of.as_of_cutoff
+),
+
+latest_demographics as (
+    select * from delivered_demographics
+    where delivery_rank = 1
+),
+
+final as (
+    select
+        existing_profiles.profile_id,
+        as_of.as_of_date,
+        -- tenure
+        existing_profiles.first_seen_at,
+        {{ dbt.datediff('cast(existing_profiles.first_seen_at as date)', 'as_of.as_of_date', 'day') }} as tenure_days,
+        -- recency, frequency, monetary (completed orders)
+        order_summary.first_order_at,
+        order_summary.last_order_at,
+        order_summary.days_since_last_order,
+        coalesce(order_summary.orders_lifetime, 0) as orders_lifetime,
+        coalesce(order_summary.revenue_lifetime, 0) as revenue_lifetime,
+        case
+            when order_summary.orders_lifetime > 0
+                then order_summary.revenue_lifetime / order_summary.orders_lifetime
+        end as average_order_value,
+        {%- for days in windows %}
+        coalesce(order_summary.orders_{{ days }}d, 0) as orders_{{ days }}d,
+        coalesce(order_summary.revenue_{{ days }}d, 0) as revenue_{{ days }}d,
+        {%- endfor %}
+        gap_summary.mean_days_between_orders,
+        gap_summary.stddev_days_between_orders,
+        -- returns and cancellations, over every order placed
+        coalesce(order_summary.orders_placed, 0) as orders_placed,
+        case
+            when order_summary.orders_lifetime + order_summary.orders_returned > 0
+                then order_summary.orders_returned * 1.0 / (order_summary.orders_lifetime + order_summary.orders_returned)
+        end as return_rate,
+        case
+            when order_summary.orders_placed > 0
+                then order_summary.orders_cancelled * 1.0 / order_summary.orders_placed
+        end as cancellation_rate,
+        preferred_channels.preferred_channel,
+        -- web (sessions, pages and carts over the last web_activity_window_days)
+        session_summary.last_visit_at,
+        session_summary.days_since_last_visit,
+        coalesce(session_summary.sessions_lifetime, 0) as sessions_lifetime,
+        coalesce(session_summary.sessions_recent, 0) as sessions_recent,
+        case
+            when session_summary.sessions_recent > 0
+                then session_summary.pages_recent * 1.0 / session_summary.sessions_recent
+        end as pages_per_session_recent,
+        preferred_devices.preferred_device,
+        coalesce(cart_summary.carts_recent, 0) as carts_recent,
+        coalesce(cart_summary.abandoned_carts_recent, 0) as abandoned_carts_recent,
+        cart_summary.last_abandoned_cart_at,
+        -- email (campaigns of the last email_window_days)
+        coalesce(email.emails_sent, 0) as emails_sent,
+        coalesce(email.emails_delivered, 0) as emails_delivered,
+        email.email_open_rate,
+        email.email_click_rate,
+        email.last_opened_at,
+        coalesce(email.has_unsubscribed, false) as has_unsubscribed,
+        -- decay-weighted engagement: each activity's weight halves every
+        -- engagement_half_life_days
+        {{ weights.session }} * coalesce(session_summary.decayed_sessions, 0)
+        + {{ weights.order }} * coalesce(order_summary.decayed_orders, 0)
+        + {{ weights.email_open }} * coalesce(email.decayed_opens, 0)
+        + {{ weights.email_click }} * coalesce(email.decayed_clicks, 0) as engagement_score,
+        -- demographics
+        {{ dbt.datediff('existing_profiles.date_of_birth', 'as_of.as_of_date', 'year') }}
+        - case
+            when extract(month from as_of.as_of_date) * 100 + extract(day from as_of.as_of_date)
+                < extract(month from existing_profiles.date_of_birth) * 100
+                + extract(day from existing_profiles.date_of_birth)
+                then 1
+            else 0
+        end as age_years,
+        existing_profiles.gender,
+        latest_demographics.age_band,
+        latest_demographics.income_band,
+        latest_demographics.household_size,
+        latest_demographics.interests
+    from existing_profiles
+    cross join as_of
+    left join order_summary
+        on existing_profiles.profile_id = order_summary.profile_id
+    left join gap_summary
+        on existing_profiles.profile_id = gap_summary.profile_id
+    left join preferred_channels
+        on existing_profiles.profile_id = preferred_channels.profile_id
+    left join session_summary
+        on existing_profiles.profile_id = session_summary.profile_id
+    left join preferred_devices
+        on existing_profiles.profile_id = preferred_devices.profile_id
+    left join cart_summary
+        on existing_profiles.profile_id = cart_summary.profile_id
+    left join email
+        on existing_profiles.profile_id = email.profile_id
+    left join latest_demographics
+        on existing_profiles.profile_id = latest_demographics.profile_id
+)
+
+select * from final

@@ -1,0 +1,44 @@
+-- CRM orders placed before the as-of cutoff, each with the profile of its
+-- customer and its age in days at the as-of date. Order status is the status
+-- the CRM holds now (raw orders carry no status history).
+-- Grain: one row per order_id.
+with
+
+orders as (
+    select * from {{ ref('stg_crm__orders') }}
+),
+
+profile_map as (
+    select * from {{ ref('int_identity__profile_map') }}
+),
+
+as_of as (
+    select * from {{ ref('int_features__as_of') }}
+),
+
+final as (
+    select
+        orders.order_id,
+        profile_map.profile_id,
+        orders.customer_id,
+        orders.ordered_at,
+        orders.status,
+        orders.status = 'completed' as is_completed,
+        orders.channel,
+        orders.product_category,
+        orders.amount_reporting,
+        -- 0 = ordered on the as-of date
+        {{ dbt.datediff('cast(orders.ordered_at as date)', 'as_of.as_of_date', 'day') }} as age_days,
+        -- fractional days from the order to the cutoff, for decay weights
+        {{ dbt.datediff('orders.ordered_at', 'as_of.as_of_cutoff', 'second') }} / 86400.0 as age_exact_days
+    from orders
+    cross join as_of
+    -- an order of a customer that failed validation has no profile
+    inner join profile_map
+        on
+            profile_map.record_source = 'crm_customers'
+            and orders.customer_id = profile_map.record_key
+    where orders.ordered_at < as_of.as_of_cutoff
+)
+
+select * from final
