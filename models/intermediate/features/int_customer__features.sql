@@ -197,7 +197,7 @@ final as (
         as_of.as_of_date,
         -- tenure
         existing_profiles.first_seen_at,
-        {{ dbt.datediff('cast(existing_profiles.first_seen_at as date)', 'as_of.as_of_date', 'day') }} as tenure_days,
+        {{ age_days('existing_profiles.first_seen_at') }} as tenure_days,
         -- recency, frequency, monetary (completed orders)
         order_summary.first_order_at,
         order_summary.last_order_at,

@@ -7,15 +7,11 @@
 with
 
 web_events as (
-    select * from {{ ref('stg_web__events') }}
+    select * from {{ ref('int_features__web_events') }}
 ),
 
 orders as (
     select * from {{ ref('int_features__orders') }}
-),
-
-profile_map as (
-    select * from {{ ref('int_identity__profile_map') }}
 ),
 
 as_of as (
@@ -24,21 +20,13 @@ as_of as (
 
 web_activity as (
     select
-        web_events.event_id,
-        profile_map.profile_id,
-        web_events.event_type,
-        web_events.product_category,
-        web_events.event_at
+        event_id,
+        profile_id,
+        event_type,
+        product_category,
+        event_at
     from web_events
-    cross join as_of
-    inner join profile_map
-        on
-            profile_map.record_source = 'web_cookies'
-            and web_events.cookie_id = profile_map.record_key
-    where
-        web_events.event_at < as_of.as_of_cutoff
-        and not web_events.is_bot
-        and web_events.event_type in ('add_to_cart', 'purchase')
+    where event_type in ('add_to_cart', 'purchase')
 ),
 
 moments as (
@@ -90,7 +78,7 @@ final as (
             when next_purchases.next_purchase_at <= {{ window_closes_at }} then false
             when {{ window_closes_at }} < as_of.as_of_cutoff then true
         end as is_abandoned,
-        {{ dbt.datediff('cast(next_purchases.event_at as date)', 'as_of.as_of_date', 'day') }} as age_days
+        {{ age_days('next_purchases.event_at') }} as age_days
     from next_purchases
     cross join as_of
     where next_purchases.is_cart

@@ -5,15 +5,11 @@
 with
 
 web_events as (
-    select * from {{ ref('stg_web__events') }}
+    select * from {{ ref('int_features__web_events') }}
 ),
 
 orders as (
     select * from {{ ref('int_features__orders') }}
-),
-
-profile_map as (
-    select * from {{ ref('int_identity__profile_map') }}
 ),
 
 as_of as (
@@ -22,23 +18,17 @@ as_of as (
 
 views as (
     select
-        profile_map.profile_id,
+        web_events.profile_id,
         web_events.product_category,
         count(*) as product_views,
         max(web_events.event_at) as last_viewed_at
     from web_events
     cross join as_of
-    inner join profile_map
-        on
-            profile_map.record_source = 'web_cookies'
-            and web_events.cookie_id = profile_map.record_key
     where
         web_events.event_type = 'product_view'
         and web_events.product_category is not null
-        and not web_events.is_bot
-        and web_events.event_at < as_of.as_of_cutoff
         and web_events.event_at >= {{ dbt.dateadd('day', -var('web_activity_window_days'), 'as_of.as_of_cutoff') }}
-    group by profile_map.profile_id, web_events.product_category
+    group by web_events.profile_id, web_events.product_category
 ),
 
 purchases as (

@@ -25,7 +25,7 @@ events as (
         email_events.event_type,
         email_events.occurred_at,
         email_events.occurred_at >= {{ dbt.dateadd('day', -var('email_window_days'), 'as_of.as_of_cutoff') }} as is_recent,
-        {{ dbt.datediff('email_events.occurred_at', 'as_of.as_of_cutoff', 'second') }} / 86400.0 as age_exact_days
+        {{ age_exact_days('email_events.occurred_at') }} as age_exact_days
     from email_events
     cross join as_of
     inner join profile_map

@@ -28,9 +28,9 @@ final as (
         orders.product_category,
         orders.amount_reporting,
         -- 0 = ordered on the as-of date
-        {{ dbt.datediff('cast(orders.ordered_at as date)', 'as_of.as_of_date', 'day') }} as age_days,
+        {{ age_days('orders.ordered_at') }} as age_days,
         -- fractional days from the order to the cutoff, for decay weights
-        {{ dbt.datediff('orders.ordered_at', 'as_of.as_of_cutoff', 'second') }} / 86400.0 as age_exact_days
+        {{ age_exact_days('orders.ordered_at') }} as age_exact_days
     from orders
     cross join as_of
     -- an order of a customer that failed validation has no profile

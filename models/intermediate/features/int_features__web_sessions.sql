@@ -1,39 +1,21 @@
 -- Web and app sessions before the as-of cutoff, each with the profile of its
 -- cookie. Events that arrive without a session id are stitched into sessions
 -- per cookie: a gap of more than `session_inactivity_minutes` starts a new one.
--- Bot traffic is left out (bot events, and cookies that are not people have
--- no profile).
+-- Bot traffic is left out (see int_features__web_events).
 -- Grain: one row per session_key.
 with
 
-web_events as (
-    select * from {{ ref('stg_web__events') }}
-),
-
-profile_map as (
-    select * from {{ ref('int_identity__profile_map') }}
+events as (
+    select * from {{ ref('int_features__web_events') }}
 ),
 
 as_of as (
     select * from {{ ref('int_features__as_of') }}
 ),
 
-events as (
-    select
-        web_events.cookie_id,
-        web_events.session_id,
-        web_events.event_type,
-        web_events.device_type,
-        web_events.event_at
-    from web_events
-    cross join as_of
-    where
-        web_events.event_at < as_of.as_of_cutoff
-        and not web_events.is_bot
-),
-
 unsessioned as (
     select
+        profile_id,
         cookie_id,
         event_type,
         device_type,
@@ -45,6 +27,7 @@ unsessioned as (
 
 stitched as (
     select
+        profile_id,
         cookie_id,
         event_type,
         device_type,
@@ -63,6 +46,7 @@ stitched as (
 
 keyed as (
     select
+        profile_id,
         cookie_id,
         {{ dbt.concat(['cookie_id', "'|'", 'session_id']) }} as session_key,
         event_type,
@@ -72,6 +56,7 @@ keyed as (
     where session_id is not null
     union all
     select
+        profile_id,
         cookie_id,
         {{ dbt.concat(['cookie_id', "'|stitched-'", dbt.cast('stitched_number', dbt.type_string())]) }} as session_key,
         event_type,
@@ -83,6 +68,7 @@ keyed as (
 sessions as (
     select
         session_key,
+        profile_id,
         cookie_id,
         min(event_at) as started_at,
         max(event_at) as ended_at,
@@ -93,29 +79,16 @@ sessions as (
         -- the device of the session's first event (ties: alphabetical)
         min_by(device_type, {{ named_struct([('at', 'event_at'), ('device', 'device_type')]) }}) as device_type
     from keyed
-    group by session_key, cookie_id
+    group by session_key, profile_id, cookie_id
 ),
 
 final as (
     select
-        sessions.session_key,
-        profile_map.profile_id,
-        sessions.cookie_id,
-        sessions.started_at,
-        sessions.ended_at,
-        sessions.events,
-        sessions.pages,
-        sessions.add_to_carts,
-        sessions.purchases,
-        sessions.device_type,
-        {{ dbt.datediff('cast(sessions.started_at as date)', 'as_of.as_of_date', 'day') }} as age_days,
-        {{ dbt.datediff('sessions.started_at', 'as_of.as_of_cutoff', 'second') }} / 86400.0 as age_exact_days
+        sessions.*,
+        {{ age_days('sessions.started_at') }} as age_days,
+        {{ age_exact_days('sessions.started_at') }} as age_exact_days
     from sessions
     cross join as_of
-    inner join profile_map
-        on
-            profile_map.record_source = 'web_cookies'
-            and sessions.cookie_id = profile_map.record_key
 )
 
 select * from final

@@ -73,8 +73,12 @@ rewound as (
     where recorded.valid_from < as_of.as_of_date
 ),
 
+-- a membership is (profile, segment, variant); the variant may be null
 open_stretches as (
-    select * from rewound
+    select
+        *,
+        {{ dbt.concat(['profile_id', "'|'", 'segment_id', "'|'", "coalesce(segment_variant, '')"]) }} as membership_key
+    from rewound
     where valid_to is null
 ),
 
@@ -83,6 +87,7 @@ current_members as (
         membership.profile_id,
         membership.segment_id,
         membership.segment_variant,
+        {{ dbt.concat(['membership.profile_id', "'|'", 'membership.segment_id', "'|'", "coalesce(membership.segment_variant, '')"]) }} as membership_key,
         as_of.as_of_date
     from membership
     cross join as_of
@@ -99,9 +104,7 @@ continued as (
     from open_stretches
     inner join current_members
         on
-            open_stretches.profile_id = current_members.profile_id
-            and open_stretches.segment_id = current_members.segment_id
-            and coalesce(open_stretches.segment_variant, '') = coalesce(current_members.segment_variant, '')
+            open_stretches.membership_key = current_members.membership_key
 ),
 
 ended as (
@@ -116,9 +119,7 @@ ended as (
     cross join as_of
     left join current_members
         on
-            open_stretches.profile_id = current_members.profile_id
-            and open_stretches.segment_id = current_members.segment_id
-            and coalesce(open_stretches.segment_variant, '') = coalesce(current_members.segment_variant, '')
+            open_stretches.membership_key = current_members.membership_key
     where current_members.profile_id is null
 ),
 
@@ -133,9 +134,7 @@ started as (
     from current_members
     left join open_stretches
         on
-            current_members.profile_id = open_stretches.profile_id
-            and current_members.segment_id = open_stretches.segment_id
-            and coalesce(current_members.segment_variant, '') = coalesce(open_stretches.segment_variant, '')
+            current_members.membership_key = open_stretches.membership_key
     where open_stretches.profile_id is null
 ),
 

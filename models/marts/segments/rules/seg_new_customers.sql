@@ -17,7 +17,7 @@ final as (
     from features
     cross join as_of
     where
-        {{ dbt.datediff('cast(features.first_order_at as date)', 'as_of.as_of_date', 'day') }}
+        {{ age_days('features.first_order_at') }}
         < {{ var('new_customers_max_days') }}
 )
 
