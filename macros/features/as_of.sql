@@ -13,3 +13,12 @@
 {% macro age_exact_days(timestamp_expr) -%}
     {{ dbt.datediff(timestamp_expr, 'as_of.as_of_cutoff', 'second') }} / 86400.0
 {%- endmacro %}
+
+
+{#- The weight of an activity `age_exact_days` old in a decay-weighted sum:
+    0.5 every `engagement_half_life_days`. A decimal, so that sums are exact
+    and the same whatever order the rows are added in (sums of doubles are
+    not: two builds could differ in the last digit). -#}
+{% macro decay_weight(age_exact_days_expr) -%}
+    cast(power(0.5, {{ age_exact_days_expr }} / {{ var('engagement_half_life_days') }}) as decimal(18, 9))
+{%- endmacro %}

@@ -7,12 +7,14 @@ together use more). Per-model timings come from dbt's
 target/run_results.json. This is a measurement script, not a test: targets are read off its
 table, never asserted by timed unit tests.
 
-The dbt build runs as stages, so that identity resolution (the models tagged `identity`) is
-timed on its own: everything it reads (seeds, staging and their tests), then `dbt run` of the
-identity models alone, then their tests, then whatever is built on top of them. The identity
-stage reports the process wall time, dbt's own elapsed time (the same minus start-up and
-parsing), peak memory, the slowest identity models, and the number of candidate pairs next to
-the number of records that can be compared. Blocking is meant to keep pairs per record bounded,
+The dbt build runs as stages, so that identity resolution (the models tagged `identity`) and
+the point-in-time features with the rule segments (tags `features`, `segments`) are timed on
+their own: everything they read (seeds, staging and their tests), then `dbt run` of the
+identity models alone, then their tests, then `dbt run` of features and segments, their tests,
+then whatever else is built on top. Each timed stage reports the process wall time, dbt's own
+elapsed time (the same minus start-up and parsing), peak memory and its slowest models; the
+identity stage also the number of candidate pairs next to the number of records that can be
+compared. Blocking is meant to keep pairs per record bounded,
 so across runs at different scales the candidate pairs should grow linearly with the comparable
 records; this is where that claim can be read off.
 
@@ -38,15 +40,29 @@ import pyarrow.parquet as pq
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 # Models whose names start with these make up the identity stage (int_customer__unified_profiles
 # is the end of it: survivorship over the resolved profiles).
-IDENTITY_MODEL_PREFIXES = ("int_identity__", "int_customer__")
+IDENTITY_MODEL_PREFIXES = ("int_identity__", "int_customer__unified_profiles")
 IDENTITY_SCHEMA = "identity"
 IDENTITY_TAG = "tag:identity"
-# The dbt build in stages: (stage name, dbt command, selection arguments).
+# Point-in-time features and the rule segments built on them.
+SEGMENT_TAGS = ["tag:features", "tag:segments"]
+# The dbt build in stages: (stage name, dbt command, selection arguments). The stages timed on
+# their own are plain `dbt run`s; their tests follow as separate stages.
 DBT_STAGES = (
     ("dbt build (staging)", "build", ["--exclude", f"{IDENTITY_TAG}+"]),
     ("identity", "run", ["--select", IDENTITY_TAG]),
     ("identity tests", "test", ["--select", IDENTITY_TAG]),
-    ("dbt build (rest)", "build", ["--select", f"{IDENTITY_TAG}+", "--exclude", IDENTITY_TAG]),
+    ("features and segments", "run", ["--select", *SEGMENT_TAGS]),
+    ("segment tests", "test", ["--select", *SEGMENT_TAGS]),
+    (
+        "dbt build (rest)",
+        "build",
+        ["--select", f"{IDENTITY_TAG}+", "--exclude", IDENTITY_TAG, *SEGMENT_TAGS],
+    ),
+)
+# Stages whose dbt elapsed time and slowest models are reported: (title, target folder).
+TIMED_STAGES = (
+    ("Identity stage (dbt run of tag:identity)", "identity"),
+    ("Features and rule segments (dbt run of tag:features, tag:segments)", "features_and_segments"),
 )
 
 
@@ -125,6 +141,17 @@ def identity_model_timings(run_results: Path) -> list[tuple[str, float]]:
         if resource_type == "model" and name.startswith(IDENTITY_MODEL_PREFIXES):
             timings.append((name, float(result["execution_time"])))
     return timings
+
+
+def stage_timings(run_results: Path) -> tuple[float, list[tuple[str, float]]]:
+    """dbt's elapsed seconds of a run and the execution seconds of each model it ran."""
+    run = json.loads(run_results.read_text())
+    timings = [
+        (result["unique_id"].split(".", 2)[2], float(result["execution_time"]))
+        for result in run["results"]
+        if result["unique_id"].startswith("model.")
+    ]
+    return float(run["elapsed_time"]), timings
 
 
 def candidate_pair_scale(
@@ -217,31 +244,31 @@ def main(argv: list[str] | None = None) -> int:
         for name, seconds in slowest:
             print(f"  {name:<60}{seconds:>8.2f}")
 
-    identity_results = workdir / "target" / "identity" / "run_results.json"
-    identity_elapsed = None
-    identity_timings: list[tuple[str, float]] = []
-    if identity_results.exists():
-        identity_elapsed = float(json.loads(identity_results.read_text())["elapsed_time"])
-        identity_timings = identity_model_timings(identity_results)
+    stage_elapsed: dict[str, float] = {}
+    stage_models: dict[str, list[tuple[str, float]]] = {}
+    for title, folder in TIMED_STAGES:
+        run_results = workdir / "target" / folder / "run_results.json"
+        if not run_results.exists():
+            continue
+        stage_elapsed[folder], stage_models[folder] = stage_timings(run_results)
+        print(f"\n{title}")
+        print(f"  {'dbt elapsed seconds':<40}{stage_elapsed[folder]:>14.1f}")
+        for name, seconds in sorted(stage_models[folder], key=lambda item: -item[1])[:5]:
+            print(f"    {name:<38}{seconds:>14.1f}")
     scale = identity_scale(Path(env["SEGMENTS_DUCKDB_PATH"]))
-    if identity_elapsed is not None or scale is not None:
-        print("\nIdentity stage")
-        if identity_elapsed is not None:
-            print(f"  {'dbt elapsed seconds (run of tag:identity)':<40}{identity_elapsed:>14.1f}")
-            for name, seconds in sorted(identity_timings, key=lambda item: -item[1])[:5]:
-                print(f"    {name:<38}{seconds:>14.1f}")
-        if scale is not None:
-            pairs, comparable = scale
-            per_record = pairs / comparable if comparable else 0.0
-            print(f"  {'candidate pairs':<40}{pairs:>14,}")
-            print(f"  {'comparable records (with a name)':<40}{comparable:>14,}")
-            print(f"  {'candidate pairs per comparable record':<40}{per_record:>14.2f}")
+    if scale is not None:
+        pairs, comparable = scale
+        per_record = pairs / comparable if comparable else 0.0
+        print("\nCandidate pairs")
+        print(f"  {'candidate pairs':<40}{pairs:>14,}")
+        print(f"  {'comparable records (with a name)':<40}{comparable:>14,}")
+        print(f"  {'candidate pairs per comparable record':<40}{per_record:>14.2f}")
     (workdir / "benchmark.json").write_text(
         json.dumps({"customers": args.customers, "seed": args.seed,
                     "stages": [asdict(s) for s in stages],
                     "raw_rows": raw_row_counts(raw_dir), "slowest": slowest,
-                    "identity_elapsed_seconds": identity_elapsed,
-                    "identity_models": identity_timings,
+                    "stage_elapsed_seconds": stage_elapsed,
+                    "stage_models": stage_models,
                     "candidate_pairs": scale[0] if scale else None,
                     "comparable_records": scale[1] if scale else None}, indent=2)
     )  # fmt: skip

@@ -10,7 +10,6 @@
 -- Grain: one row per profile_id.
 {%- set windows = var('feature_order_windows_days') %}
 {%- set web_window = var('web_activity_window_days') %}
-{%- set half_life = var('engagement_half_life_days') %}
 {%- set weights = var('engagement_weights') %}
 with
 
@@ -38,23 +37,21 @@ email as (
     select * from {{ ref('int_features__email_engagement') }}
 ),
 
-demographics as (
-    select * from {{ ref('stg_third_party__demographics') }}
+demographic_deliveries as (
+    select * from {{ ref('stg_third_party__demographic_deliveries') }}
 ),
 
 as_of as (
     select * from {{ ref('int_features__as_of') }}
 ),
 
-existing_profiles as (
+profile_attributes as (
     select
-        profiles.profile_id,
-        profiles.first_seen_at,
-        profiles.date_of_birth,
-        profiles.gender
+        profile_id,
+        first_seen_at,
+        date_of_birth,
+        gender
     from profiles
-    cross join as_of
-    where profiles.first_seen_at < as_of.as_of_cutoff
 ),
 
 -- Orders -------------------------------------------------------------------
@@ -62,6 +59,7 @@ existing_profiles as (
 order_summary as (
     select
         profile_id,
+        min(ordered_at) as first_placed_at,
         min(case when is_completed then ordered_at end) as first_order_at,
         max(case when is_completed then ordered_at end) as last_order_at,
         min(case when is_completed then age_days end) as days_since_last_order,
@@ -74,31 +72,40 @@ order_summary as (
         count(*) as orders_placed,
         sum(case when status = 'returned' then 1 else 0 end) as orders_returned,
         sum(case when status = 'cancelled' then 1 else 0 end) as orders_cancelled,
-        sum(
-            case when status <> 'cancelled' then power(0.5, age_exact_days / {{ half_life }}) else 0 end
-        ) as decayed_orders
+        sum(case when status <> 'cancelled' then {{ decay_weight('age_exact_days') }} else 0 end) as decayed_orders
     from orders
     group by profile_id
 ),
 
--- days between consecutive completed orders
+-- seconds between consecutive completed orders
 order_gaps as (
     select
         profile_id,
         {{ dbt.datediff(
             'lag(ordered_at) over (partition by profile_id order by ordered_at)',
-            'ordered_at', 'second') }} / 86400.0 as gap_days
+            'ordered_at', 'second') }} as gap_seconds
     from orders
     where is_completed
 ),
 
+-- Mean and sample standard deviation from exact integer sums (the same in
+-- every build, unlike floating-point aggregates), in days.
 gap_summary as (
     select
         profile_id,
-        avg(gap_days) as mean_days_between_orders,
-        stddev_samp(gap_days) as stddev_days_between_orders
+        sum(gap_seconds) * 1.0 / count(*) / 86400 as mean_days_between_orders,
+        case
+            when count(*) > 1
+                then sqrt(
+                    (
+                        sum(cast(gap_seconds as decimal(38, 0)) * gap_seconds)
+                        - sum(cast(gap_seconds as decimal(38, 0))) * sum(gap_seconds) / count(*)
+                    )
+                    / (count(*) - 1)
+                ) / 86400
+        end as stddev_days_between_orders
     from order_gaps
-    where gap_days is not null
+    where gap_seconds is not null
     group by profile_id
 ),
 
@@ -126,12 +133,13 @@ preferred_channels as (
 session_summary as (
     select
         profile_id,
+        min(started_at) as first_visit_at,
         max(started_at) as last_visit_at,
         min(age_days) as days_since_last_visit,
         count(*) as sessions_lifetime,
         sum(case when age_days < {{ web_window }} then 1 else 0 end) as sessions_recent,
         sum(case when age_days < {{ web_window }} then pages else 0 end) as pages_recent,
-        sum(power(0.5, age_exact_days / {{ half_life }})) as decayed_sessions
+        sum({{ decay_weight('age_exact_days') }}) as decayed_sessions
     from sessions
     group by profile_id
 ),
@@ -164,26 +172,27 @@ cart_summary as (
     group by profile_id
 ),
 
--- Third-party demographics: the latest delivery before the cutoff ------------
+-- Third-party demographics: the latest delivery before the cutoff (a record
+-- delivered again later has a newer version the as-of date cannot know) -----
 
 delivered_demographics as (
     select
         profile_map.profile_id,
-        demographics.age_band,
-        demographics.income_band,
-        demographics.household_size,
-        demographics.interests,
+        demographic_deliveries.age_band,
+        demographic_deliveries.income_band,
+        demographic_deliveries.household_size,
+        demographic_deliveries.interests,
         row_number() over (
             partition by profile_map.profile_id
-            order by demographics.delivered_at desc, profile_map.record_key asc
+            order by demographic_deliveries.delivered_at desc, profile_map.record_key asc, demographic_deliveries.raw_row_id asc
         ) as delivery_rank
-    from demographics
+    from demographic_deliveries
     cross join as_of
     inner join profile_map
         on
             profile_map.record_source = 'third_party_demographics'
-            and demographics.provider_record_id = profile_map.record_key
-    where demographics.delivered_at < as_of.as_of_cutoff
+            and demographic_deliveries.provider_record_id = profile_map.record_key
+    where demographic_deliveries.delivered_at < as_of.as_of_cutoff
 ),
 
 latest_demographics as (
@@ -191,13 +200,17 @@ latest_demographics as (
     where delivery_rank = 1
 ),
 
-final as (
+{#- first seen in any source, or first active if earlier (a record's own date
+    can be missing or wrong) #}
+{%- set first_seen = 'least(profile_attributes.first_seen_at, order_summary.first_placed_at, '
+    ~ 'session_summary.first_visit_at)' %}
+joined as (
     select
-        existing_profiles.profile_id,
+        profile_attributes.profile_id,
         as_of.as_of_date,
         -- tenure
-        existing_profiles.first_seen_at,
-        {{ age_days('existing_profiles.first_seen_at') }} as tenure_days,
+        {{ first_seen }} as first_seen_at,
+        {{ age_days(first_seen) }} as tenure_days,
         -- recency, frequency, monetary (completed orders)
         order_summary.first_order_at,
         order_summary.last_order_at,
@@ -252,37 +265,47 @@ final as (
         + {{ weights.email_open }} * coalesce(email.decayed_opens, 0)
         + {{ weights.email_click }} * coalesce(email.decayed_clicks, 0) as engagement_score,
         -- demographics
-        {{ dbt.datediff('existing_profiles.date_of_birth', 'as_of.as_of_date', 'year') }}
+        {{ dbt.datediff('profile_attributes.date_of_birth', 'as_of.as_of_date', 'year') }}
         - case
             when extract(month from as_of.as_of_date) * 100 + extract(day from as_of.as_of_date)
-                < extract(month from existing_profiles.date_of_birth) * 100
-                + extract(day from existing_profiles.date_of_birth)
+                < extract(month from profile_attributes.date_of_birth) * 100
+                + extract(day from profile_attributes.date_of_birth)
                 then 1
             else 0
         end as age_years,
-        existing_profiles.gender,
+        profile_attributes.gender,
         latest_demographics.age_band,
         latest_demographics.income_band,
         latest_demographics.household_size,
         latest_demographics.interests
-    from existing_profiles
+    from profile_attributes
     cross join as_of
     left join order_summary
-        on existing_profiles.profile_id = order_summary.profile_id
+        on profile_attributes.profile_id = order_summary.profile_id
     left join gap_summary
-        on existing_profiles.profile_id = gap_summary.profile_id
+        on profile_attributes.profile_id = gap_summary.profile_id
     left join preferred_channels
-        on existing_profiles.profile_id = preferred_channels.profile_id
+        on profile_attributes.profile_id = preferred_channels.profile_id
     left join session_summary
-        on existing_profiles.profile_id = session_summary.profile_id
+        on profile_attributes.profile_id = session_summary.profile_id
     left join preferred_devices
-        on existing_profiles.profile_id = preferred_devices.profile_id
+        on profile_attributes.profile_id = preferred_devices.profile_id
     left join cart_summary
-        on existing_profiles.profile_id = cart_summary.profile_id
+        on profile_attributes.profile_id = cart_summary.profile_id
     left join email
-        on existing_profiles.profile_id = email.profile_id
+        on profile_attributes.profile_id = email.profile_id
     left join latest_demographics
-        on existing_profiles.profile_id = latest_demographics.profile_id
+        on profile_attributes.profile_id = latest_demographics.profile_id
+),
+
+-- The profiles that existed by the as-of date: first seen before the cutoff,
+-- or never dated at all (a record whose dates failed to parse is not known
+-- to be later).
+final as (
+    select joined.*
+    from joined
+    cross join as_of
+    where joined.first_seen_at < as_of.as_of_cutoff or joined.first_seen_at is null
 )
 
 select * from final

@@ -3,7 +3,6 @@
 -- campaigns delivered (sent and not bounced), whether the person ever
 -- unsubscribed, and decayed open and click weights for the engagement score.
 -- Grain: one row per profile_id with at least one email event.
-{%- set half_life = var('engagement_half_life_days') %}
 with
 
 email_events as (
@@ -65,8 +64,8 @@ event_summary as (
         max(case when event_type = 'open' then occurred_at end) as last_opened_at,
         max(case when event_type = 'click' then occurred_at end) as last_clicked_at,
         {{ dbt.bool_or("event_type = 'unsubscribe'") }} as has_unsubscribed,
-        sum(case when event_type = 'open' then power(0.5, age_exact_days / {{ half_life }}) else 0 end) as decayed_opens,
-        sum(case when event_type = 'click' then power(0.5, age_exact_days / {{ half_life }}) else 0 end) as decayed_clicks
+        sum(case when event_type = 'open' then {{ decay_weight('age_exact_days') }} else 0 end) as decayed_opens,
+        sum(case when event_type = 'click' then {{ decay_weight('age_exact_days') }} else 0 end) as decayed_clicks
     from events
     group by profile_id
 ),

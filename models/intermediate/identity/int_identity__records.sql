@@ -30,6 +30,10 @@ demographics as (
     select * from {{ ref('stg_third_party__demographics') }}
 ),
 
+demographic_deliveries as (
+    select * from {{ ref('stg_third_party__demographic_deliveries') }}
+),
+
 cookie_activity as (
     select * from {{ ref('int_identity__cookie_activity') }}
 ),
@@ -63,23 +67,34 @@ crm_records as (
     from customers
 ),
 
+-- a provider record was first seen at its first delivery
+first_deliveries as (
+    select
+        provider_record_id,
+        min(delivered_at) as first_delivered_at
+    from demographic_deliveries
+    group by provider_record_id
+),
+
 third_party_records as (
     select
         'third_party_demographics' as record_source,
-        provider_record_id as record_key,
-        first_name,
-        last_name,
-        email,
-        phone_e164,
-        street_address as address_line_1,
-        city,
-        postcode,
-        state,
-        country_code,
-        delivered_at as first_seen_at,
-        delivered_at as last_seen_at,
-        delivered_at as record_updated_at
+        demographics.provider_record_id as record_key,
+        demographics.first_name,
+        demographics.last_name,
+        demographics.email,
+        demographics.phone_e164,
+        demographics.street_address as address_line_1,
+        demographics.city,
+        demographics.postcode,
+        demographics.state,
+        demographics.country_code,
+        coalesce(first_deliveries.first_delivered_at, demographics.delivered_at) as first_seen_at,
+        demographics.delivered_at as last_seen_at,
+        demographics.delivered_at as record_updated_at
     from demographics
+    left join first_deliveries
+        on demographics.provider_record_id = first_deliveries.provider_record_id
 ),
 
 cookies as (
