@@ -175,6 +175,41 @@ def render_identity(con: duckdb.DuckDBPyConnection) -> str:
     return "\n".join(lines)
 
 
+def render_segments(con: duckdb.DuckDBPyConnection) -> str:
+    """Segment sizes as of the as-of date: members and how many hold it as primary segment."""
+    try:
+        as_of, source = con.sql(
+            "select cast(as_of_date as varchar), as_of_source from features.int_features__as_of"
+        ).fetchone()
+        profiles = con.sql("select count(*) from features.int_customer__features").fetchone()[0]
+        sizes = con.sql(
+            """
+            select
+                registry.segment_id,
+                registry.segment_kind,
+                count(membership.profile_id) as members,
+                count(case when membership.is_primary then 1 end) as primary_members,
+                count(distinct membership.segment_variant) as variants
+            from segments.dim_segments as registry
+            left join segments.fct_segment_membership as membership
+                on registry.segment_id = membership.segment_id
+            group by registry.segment_id, registry.segment_kind, registry.segment_priority
+            order by registry.segment_priority, registry.segment_id
+            """
+        ).fetchall()
+    except duckdb.CatalogException:
+        return "Segments: not built"
+    lines = [
+        f"Segments as of {as_of} ({source}), over {profiles:,} profiles",
+        f"{'segment':<22}{'kind':<8}{'members':>10}{'primary':>10}{'variants':>10}",
+    ]
+    lines += [
+        f"{segment:<22}{kind:<8}{members:>10,}{primary:>10,}{variants or '':>10}"
+        for segment, kind, members, primary, variants in sizes
+    ]
+    return "\n".join(lines)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
@@ -199,6 +234,8 @@ def main(argv: list[str] | None = None) -> int:
         print(render(accounts, top_rejection_reasons(con)))
         print()
         print(render_identity(con))
+        print()
+        print(render_segments(con))
     return 0 if all(a.balanced for a in accounts) else 1
 
 

@@ -11,6 +11,10 @@
 {%- set windows = var('feature_order_windows_days') %}
 {%- set web_window = var('web_activity_window_days') %}
 {%- set weights = var('engagement_weights') %}
+{#- first seen in any source, or first active if earlier (a record's own date
+    can be missing or wrong) #}
+{%- set first_seen = 'least(profile_attributes.first_seen_at, order_summary.first_placed_at, '
+    ~ 'session_summary.first_visit_at)' %}
 with
 
 profiles as (
@@ -88,25 +92,28 @@ order_gaps as (
     where is_completed
 ),
 
--- Mean and sample standard deviation from exact integer sums (the same in
--- every build, unlike floating-point aggregates), in days.
-gap_summary as (
+-- Mean and sample standard deviation of the gaps, in days, from exact
+-- integer sums (the same in every build, unlike floating-point aggregates).
+gap_sums as (
     select
         profile_id,
-        sum(gap_seconds) * 1.0 / count(*) / 86400 as mean_days_between_orders,
-        case
-            when count(*) > 1
-                then sqrt(
-                    (
-                        sum(cast(gap_seconds as decimal(38, 0)) * gap_seconds)
-                        - sum(cast(gap_seconds as decimal(38, 0))) * sum(gap_seconds) / count(*)
-                    )
-                    / (count(*) - 1)
-                ) / 86400
-        end as stddev_days_between_orders
+        count(*) as gaps,
+        sum(cast(gap_seconds as decimal(38, 0))) as sum_seconds,
+        sum(cast(gap_seconds as decimal(38, 0)) * gap_seconds) as sum_squared_seconds
     from order_gaps
     where gap_seconds is not null
     group by profile_id
+),
+
+gap_summary as (
+    select
+        profile_id,
+        sum_seconds / gaps / 86400 as mean_days_between_orders,
+        case
+            when gaps > 1
+                then sqrt((sum_squared_seconds - sum_seconds * sum_seconds / gaps) / (gaps - 1)) / 86400
+        end as stddev_days_between_orders
+    from gap_sums
 ),
 
 channel_counts as (
@@ -200,10 +207,6 @@ latest_demographics as (
     where delivery_rank = 1
 ),
 
-{#- first seen in any source, or first active if earlier (a record's own date
-    can be missing or wrong) #}
-{%- set first_seen = 'least(profile_attributes.first_seen_at, order_summary.first_placed_at, '
-    ~ 'session_summary.first_visit_at)' %}
 joined as (
     select
         profile_attributes.profile_id,

@@ -19,7 +19,7 @@ as_of as (
 
 events as (
     select
-        profile_map.profile_id,
+        email_events.recipient_email,
         email_events.campaign_id,
         email_events.event_type,
         email_events.occurred_at,
@@ -27,73 +27,69 @@ events as (
         {{ age_exact_days('email_events.occurred_at') }} as age_exact_days
     from email_events
     cross join as_of
-    inner join profile_map
-        on
-            profile_map.record_source = 'esp_recipients'
-            and email_events.recipient_email = profile_map.record_key
     where email_events.occurred_at < as_of.as_of_cutoff
 ),
 
--- one row per (profile, campaign): what happened to that email
-campaigns as (
+-- One row per (address, campaign): what happened to that email.
+recipient_campaigns as (
     select
-        profile_id,
+        recipient_email,
         campaign_id,
         max(case when event_type = 'send' and is_recent then 1 else 0 end) as was_sent,
         max(case when event_type = 'bounce' and is_recent then 1 else 0 end) as bounced,
         max(case when event_type = 'open' and is_recent then 1 else 0 end) as opened,
-        max(case when event_type = 'click' and is_recent then 1 else 0 end) as clicked
-    from events
-    group by profile_id, campaign_id
-),
-
-campaign_summary as (
-    select
-        profile_id,
-        sum(was_sent) as emails_sent,
-        sum(case when was_sent = 1 and bounced = 0 then 1 else 0 end) as emails_delivered,
-        sum(case when was_sent = 1 and bounced = 0 then opened else 0 end) as emails_opened,
-        sum(case when was_sent = 1 and bounced = 0 then clicked else 0 end) as emails_clicked
-    from campaigns
-    group by profile_id
-),
-
-event_summary as (
-    select
-        profile_id,
+        max(case when event_type = 'click' and is_recent then 1 else 0 end) as clicked,
         max(case when event_type = 'open' then occurred_at end) as last_opened_at,
         max(case when event_type = 'click' then occurred_at end) as last_clicked_at,
         {{ dbt.bool_or("event_type = 'unsubscribe'") }} as has_unsubscribed,
         sum(case when event_type = 'open' then {{ decay_weight('age_exact_days') }} else 0 end) as decayed_opens,
         sum(case when event_type = 'click' then {{ decay_weight('age_exact_days') }} else 0 end) as decayed_clicks
     from events
-    group by profile_id
+    group by recipient_email, campaign_id
+),
+
+-- per profile, over its addresses (a campaign that reached two addresses of
+-- one person counts for each)
+profile_summary as (
+    select
+        profile_map.profile_id,
+        sum(recipient_campaigns.was_sent) as emails_sent,
+        sum(case when recipient_campaigns.was_sent = 1 and recipient_campaigns.bounced = 0 then 1 else 0 end) as emails_delivered,
+        sum(
+            case when recipient_campaigns.was_sent = 1 and recipient_campaigns.bounced = 0 then recipient_campaigns.opened else 0 end
+        ) as emails_opened,
+        sum(
+            case when recipient_campaigns.was_sent = 1 and recipient_campaigns.bounced = 0 then recipient_campaigns.clicked else 0 end
+        ) as emails_clicked,
+        max(recipient_campaigns.last_opened_at) as last_opened_at,
+        max(recipient_campaigns.last_clicked_at) as last_clicked_at,
+        {{ dbt.bool_or('recipient_campaigns.has_unsubscribed') }} as has_unsubscribed,
+        sum(recipient_campaigns.decayed_opens) as decayed_opens,
+        sum(recipient_campaigns.decayed_clicks) as decayed_clicks
+    from recipient_campaigns
+    inner join profile_map
+        on
+            profile_map.record_source = 'esp_recipients'
+            and recipient_campaigns.recipient_email = profile_map.record_key
+    group by profile_map.profile_id
 ),
 
 final as (
     select
-        event_summary.profile_id,
-        coalesce(campaign_summary.emails_sent, 0) as emails_sent,
-        coalesce(campaign_summary.emails_delivered, 0) as emails_delivered,
-        coalesce(campaign_summary.emails_opened, 0) as emails_opened,
-        coalesce(campaign_summary.emails_clicked, 0) as emails_clicked,
+        profile_id,
+        emails_sent,
+        emails_delivered,
+        emails_opened,
+        emails_clicked,
         -- null when nothing was delivered: no rate, rather than a rate of 0
-        case
-            when campaign_summary.emails_delivered > 0
-                then campaign_summary.emails_opened * 1.0 / campaign_summary.emails_delivered
-        end as email_open_rate,
-        case
-            when campaign_summary.emails_delivered > 0
-                then campaign_summary.emails_clicked * 1.0 / campaign_summary.emails_delivered
-        end as email_click_rate,
-        event_summary.last_opened_at,
-        event_summary.last_clicked_at,
-        event_summary.has_unsubscribed,
-        event_summary.decayed_opens,
-        event_summary.decayed_clicks
-    from event_summary
-    left join campaign_summary
-        on event_summary.profile_id = campaign_summary.profile_id
+        case when emails_delivered > 0 then emails_opened * 1.0 / emails_delivered end as email_open_rate,
+        case when emails_delivered > 0 then emails_clicked * 1.0 / emails_delivered end as email_click_rate,
+        last_opened_at,
+        last_clicked_at,
+        has_unsubscribed,
+        decayed_opens,
+        decayed_clicks
+    from profile_summary
 )
 
 select * from final

@@ -23,10 +23,8 @@ final as (
         web_events.event_id,
         profile_map.profile_id,
         web_events.cookie_id,
-        web_events.session_id,
         web_events.event_type,
         web_events.product_category,
-        web_events.device_type,
         web_events.event_at
     from web_events
     cross join as_of

@@ -1,12 +1,24 @@
 -- Web and app sessions before the as-of cutoff, each with the profile of its
 -- cookie. Events that arrive without a session id are stitched into sessions
 -- per cookie: a gap of more than `session_inactivity_minutes` starts a new one.
--- Bot traffic is left out (see int_features__web_events).
+-- Bot traffic is left out: bot events, and cookies that are not people (they
+-- have no profile). Events are grouped into sessions first and sessions
+-- joined to profiles after: the join then sees sessions, not events.
 -- Grain: one row per session_key.
+{#- events of people before the cutoff; read twice below rather than shared
+    (a shared CTE is materialized), so that each read is a filtered scan #}
+{%- set event_filter -%}
+web_events.event_at < as_of.as_of_cutoff
+        and not web_events.is_bot
+{%- endset %}
 with
 
-events as (
-    select * from {{ ref('int_features__web_events') }}
+web_events as (
+    select * from {{ ref('stg_web__events') }}
+),
+
+profile_map as (
+    select * from {{ ref('int_identity__profile_map') }}
 ),
 
 as_of as (
@@ -15,19 +27,20 @@ as_of as (
 
 unsessioned as (
     select
-        profile_id,
-        cookie_id,
-        event_type,
-        device_type,
-        event_at,
-        lag(event_at) over (partition by cookie_id order by event_at) as previous_event_at
-    from events
-    where session_id is null
+        web_events.cookie_id,
+        web_events.event_type,
+        web_events.device_type,
+        web_events.event_at,
+        lag(web_events.event_at) over (partition by web_events.cookie_id order by web_events.event_at) as previous_event_at
+    from web_events
+    cross join as_of
+    where
+        web_events.session_id is null
+        and {{ event_filter }}
 ),
 
 stitched as (
     select
-        profile_id,
         cookie_id,
         event_type,
         device_type,
@@ -46,19 +59,20 @@ stitched as (
 
 keyed as (
     select
-        profile_id,
-        cookie_id,
-        {{ dbt.concat(['cookie_id', "'|'", 'session_id']) }} as session_key,
-        event_type,
-        device_type,
-        event_at
-    from events
-    where session_id is not null
+        web_events.cookie_id,
+        web_events.session_id,
+        web_events.event_type,
+        web_events.device_type,
+        web_events.event_at
+    from web_events
+    cross join as_of
+    where
+        web_events.session_id is not null
+        and {{ event_filter }}
     union all
     select
-        profile_id,
         cookie_id,
-        {{ dbt.concat(['cookie_id', "'|stitched-'", dbt.cast('stitched_number', dbt.type_string())]) }} as session_key,
+        {{ dbt.concat(["'stitched-'", dbt.cast('stitched_number', dbt.type_string())]) }} as session_id,
         event_type,
         device_type,
         event_at
@@ -67,28 +81,41 @@ keyed as (
 
 sessions as (
     select
-        session_key,
-        profile_id,
         cookie_id,
+        session_id,
         min(event_at) as started_at,
         max(event_at) as ended_at,
         count(*) as events,
         sum(case when event_type in ('page_view', 'product_view') then 1 else 0 end) as pages,
         sum(case when event_type = 'add_to_cart' then 1 else 0 end) as add_to_carts,
         sum(case when event_type = 'purchase' then 1 else 0 end) as purchases,
-        -- the device of the session's first event (ties: alphabetical)
-        min_by(device_type, {{ named_struct([('at', 'event_at'), ('device', 'device_type')]) }}) as device_type
+        -- a session almost never changes device; if it does, the
+        -- alphabetically first
+        min(device_type) as device_type
     from keyed
-    group by session_key, profile_id, cookie_id
+    group by cookie_id, session_id
 ),
 
 final as (
     select
-        sessions.*,
+        {{ dbt.concat(['sessions.cookie_id', "'|'", 'sessions.session_id']) }} as session_key,
+        profile_map.profile_id,
+        sessions.cookie_id,
+        sessions.started_at,
+        sessions.ended_at,
+        sessions.events,
+        sessions.pages,
+        sessions.add_to_carts,
+        sessions.purchases,
+        sessions.device_type,
         {{ age_days('sessions.started_at') }} as age_days,
         {{ age_exact_days('sessions.started_at') }} as age_exact_days
     from sessions
     cross join as_of
+    inner join profile_map
+        on
+            profile_map.record_source = 'web_cookies'
+            and sessions.cookie_id = profile_map.record_key
 )
 
 select * from final

@@ -38,9 +38,9 @@ scored as (
         days_since_last_order,
         orders_lifetime,
         revenue_lifetime,
-        {%- for score in ['recency', 'frequency', 'monetary'] %}
-        cast(floor((5.0 * {{ score }}_position - 1) / buyers) as integer) + 1 as {{ score }}_score{{ ',' if not loop.last }}
-        {%- endfor %}
+        cast(floor((5.0 * recency_position - 1) / buyers) as integer) + 1 as recency_score,
+        cast(floor((5.0 * frequency_position - 1) / buyers) as integer) + 1 as frequency_score,
+        cast(floor((5.0 * monetary_position - 1) / buyers) as integer) + 1 as monetary_score
     from positioned
 ),
 
