@@ -30,6 +30,10 @@ DATED_TABLES = {
     "third_party_demographics": ("base_third_party__demographics", "normalized_delivered_at"),
 }
 UNDATED_TABLES = ("privacy_consent_events", "privacy_erasure_requests")
+MEMBERS = (
+    "select profile_id, segment_id, coalesce(segment_variant, '') "
+    "from segments.fct_segment_membership"
+)
 
 
 def _pattern(raw: Path) -> str:
@@ -217,3 +221,51 @@ def test_crm_only_builds_order_features_and_empty_web_segments(crm_only_build) -
     assert (joined.days_since_last_order == expected_days).all()
     assert (features.sessions_lifetime == 0).all()
     assert (features.emails_sent == 0).all()
+
+
+def test_membership_history_across_as_of_dates(
+    generated: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """Build as of D1, then D2 on the same warehouse: the history answers "members on D" for both
+    dates and lists who entered and left on D2; going back to D1 is refused."""
+    folder = tmp_path_factory.mktemp("history")
+    first, second = "2026-06-30", "2026-09-30"
+    _build(folder, generated, as_of=first)
+    with duckdb.connect(str(folder / "warehouse.duckdb"), read_only=True) as con:
+        members_first = set(con.execute(MEMBERS).fetchall())
+    segments_only = ["build", "--select", "tag:features", "tag:segments"]
+    run = run_dbt(folder, segments_only, _pattern(generated), extra_vars={"as_of_date": second})
+    assert run.returncode == 0, run.output[-4000:]
+    con = run.connect()
+    members_second = set(con.execute(MEMBERS).fetchall())
+    assert members_first and members_second and members_first != members_second
+
+    def members_on(day: str) -> set[tuple]:
+        return set(
+            con.execute(
+                "select profile_id, segment_id, coalesce(segment_variant, '') "
+                "from segments.fct_segment_membership_history "
+                "where valid_from <= cast(? as date) "
+                "and (valid_to is null or valid_to > cast(? as date))",
+                [day, day],
+            ).fetchall()
+        )
+
+    def changes(change_type: str) -> set[tuple]:
+        return set(
+            con.execute(
+                "select profile_id, segment_id, coalesce(segment_variant, '') "
+                "from segments.fct_segment_changes where change_type = ? "
+                "and changed_on between cast(? as date) and cast(? as date)",
+                [change_type, "2026-07-01", second],
+            ).fetchall()
+        )
+
+    assert members_on(first) == members_first
+    assert members_on(second) == members_second
+    assert changes("entered") == members_second - members_first
+    assert changes("exited") == members_first - members_second
+    con.close()
+    back = run_dbt(folder, segments_only, _pattern(generated), extra_vars={"as_of_date": first})
+    assert back.returncode != 0
+    assert "cannot go back to as_of_date" in back.output

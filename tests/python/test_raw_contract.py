@@ -66,7 +66,14 @@ def test_columns_match_case_insensitively_and_csv_is_read(tmp_path: Path) -> Non
     )
     run = run_dbt(
         tmp_path / "dbt",
-        ["build", "--select", "+base_crm__customers+", "--exclude", "int_identity__records+"],
+        [
+            "build",
+            "--select",
+            "+base_crm__customers+",
+            "--exclude",
+            "int_identity__records+",
+            "int_features__as_of+",
+        ],
         str(raw / "{source}_{table}.parquet"),
         {"raw_locations": {"crm.customers": str(raw / "customers_export.csv")}},
     )
