@@ -190,8 +190,8 @@ def render_segments(con: duckdb.DuckDBPyConnection) -> str:
                 count(membership.profile_id) as members,
                 count(case when membership.is_primary then 1 end) as primary_members,
                 count(distinct membership.segment_variant) as variants
-            from segments.dim_segments as registry
-            left join segments.fct_segment_membership as membership
+            from marts.dim_segments as registry
+            left join marts.fct_segment_membership as membership
                 on registry.segment_id = membership.segment_id
             group by registry.segment_id, registry.segment_kind, registry.segment_priority
             order by registry.segment_priority, registry.segment_id

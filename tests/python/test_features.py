@@ -32,7 +32,7 @@ DATED_TABLES = {
 UNDATED_TABLES = ("privacy_consent_events", "privacy_erasure_requests")
 MEMBERS = (
     "select profile_id, segment_id, coalesce(segment_variant, '') "
-    "from segments.fct_segment_membership"
+    "from marts.fct_segment_membership"
 )
 
 
@@ -151,8 +151,8 @@ def test_two_builds_give_identical_features_and_membership(
     con.execute(f"attach '{again.warehouse}' as second_build (read_only)")
     for table in (
         "features.int_customer__features",
-        "segments.fct_segment_membership",
-        "segments.fct_segment_membership_history",
+        "marts.fct_segment_membership",
+        "marts.fct_segment_membership_history",
     ):
         for left, right in (("first_build", "second_build"), ("second_build", "first_build")):
             only_left = con.execute(
@@ -160,7 +160,7 @@ def test_two_builds_give_identical_features_and_membership(
                 f"except all select * from {right}.{table})"
             ).fetchone()[0]
             assert only_left == 0, (table, left)
-    members = con.execute("select count(*) from first_build.segments.fct_segment_membership")
+    members = con.execute("select count(*) from first_build.marts.fct_segment_membership")
     assert members.fetchone()[0] > 0
 
 
@@ -178,7 +178,7 @@ def test_crm_only_builds_order_features_and_empty_web_segments(crm_only_build) -
     con = crm_only_build.connect()
     counts = dict(
         con.execute(
-            "select segment_id, count(*) from segments.fct_segment_membership group by segment_id"
+            "select segment_id, count(*) from marts.fct_segment_membership group by segment_id"
         ).fetchall()
     )
     for needs_web_or_email in (
@@ -244,7 +244,7 @@ def test_membership_history_across_as_of_dates(
         return set(
             con.execute(
                 "select profile_id, segment_id, coalesce(segment_variant, '') "
-                "from segments.fct_segment_membership_history "
+                "from marts.fct_segment_membership_history "
                 "where valid_from <= cast(? as date) "
                 "and (valid_to is null or valid_to > cast(? as date))",
                 [day, day],
@@ -255,7 +255,7 @@ def test_membership_history_across_as_of_dates(
         return set(
             con.execute(
                 "select profile_id, segment_id, coalesce(segment_variant, '') "
-                "from segments.fct_segment_changes where change_type = ? "
+                "from marts.fct_segment_changes where change_type = ? "
                 "and changed_on between cast(? as date) and cast(? as date)",
                 [change_type, "2026-07-01", second],
             ).fetchall()
