@@ -31,8 +31,7 @@ DATED_TABLES = {
 }
 UNDATED_TABLES = ("privacy_consent_events", "privacy_erasure_requests")
 MEMBERS = (
-    "select profile_id, segment_id, coalesce(segment_variant, '') "
-    "from marts.fct_segment_membership"
+    "select profile_id, segment_id, coalesce(segment_variant, '') from marts.fct_segment_membership"
 )
 
 
