@@ -8,7 +8,7 @@
 -- * new memberships open a stretch (`valid_from` = this as-of date).
 -- Building the same as-of date again replaces that date's changes; building
 -- an earlier date than one already recorded is refused (history only moves
--- forward; `--full-refresh` starts it again from this build).
+-- forward; a `--full-refresh` of this model starts it again from this build).
 -- Members of segment S on date D:
 --   valid_from <= D and (valid_to is null or valid_to > D)
 -- Entries and exits between D1 and D2: fct_segment_changes.
@@ -23,7 +23,8 @@
 {%- if latest is not none and as_of_date is not none and (as_of_date | string)[:10] < (latest | string)[:10] %}
     {{ exceptions.raise_compiler_error(
         'fct_segment_membership_history already records ' ~ latest ~ '; it cannot go back to as_of_date '
-        ~ as_of_date ~ ' (rebuild it with --full-refresh to start the history again)') }}
+        ~ as_of_date ~ '; to start the history again from this date, run'
+        ~ ' dbt build --full-refresh --select fct_segment_membership_history') }}
 {%- endif %}
 {%- endif %}
 with
