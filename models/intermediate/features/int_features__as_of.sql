@@ -1,8 +1,10 @@
 -- The point in time every feature and segment is computed at: the end of
 -- `as_of_date`. `as_of_cutoff` is the first instant after it; feature models
 -- read only what happened before the cutoff. With var as_of_date unset it is
--- the date of the latest timestamp in the data (orders, web events, email
--- events, third-party deliveries, CRM customers).
+-- the date of the latest activity in the data (orders, web events, email
+-- events); with no activity at all, of the latest CRM or third-party record
+-- date. Record dates come second because they are edited by people (an
+-- `updated_at` typed years ahead would move every recency).
 -- Grain: one row.
 {%- set as_of_date = var('as_of_date') %}
 {%- if as_of_date is not none and not modules.re.match('^[0-9]{4}-[0-9]{2}-[0-9]{2}$', as_of_date | string) %}
@@ -32,16 +34,18 @@ demographics as (
     select * from {{ ref('stg_third_party__demographics') }}
 ),
 
-latest_per_source as (
+latest_activity as (
     select max(ordered_at) as latest_at from orders
-    union all
-    select max(created_at) as latest_at from customers
-    union all
-    select max(updated_at) as latest_at from customers
     union all
     select max(event_at) as latest_at from web_events
     union all
     select max(occurred_at) as latest_at from email_events
+),
+
+latest_record as (
+    select max(created_at) as latest_at from customers
+    union all
+    select max(updated_at) as latest_at from customers
     union all
     select max(delivered_at) as latest_at from demographics
 ),
@@ -49,9 +53,14 @@ latest_per_source as (
 chosen as (
     select
         -- no data at all: today
-        cast(coalesce(max(latest_at), {{ dbt.current_timestamp() }}) as date) as as_of_date,
+        cast(
+            coalesce(
+                (select max(latest_at) from latest_activity),
+                (select max(latest_at) from latest_record),
+                {{ dbt.current_timestamp() }}
+            ) as date
+        ) as as_of_date,
         'latest data' as as_of_source
-    from latest_per_source
 ),
 
 {%- else %}
