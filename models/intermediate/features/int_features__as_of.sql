@@ -10,9 +10,9 @@
 {%- if as_of_date is not none and not modules.re.match('^[0-9]{4}-[0-9]{2}-[0-9]{2}$', as_of_date | string) %}
     {{ exceptions.raise_compiler_error("var as_of_date must be a date written YYYY-MM-DD, not '" ~ as_of_date ~ "'") }}
 {%- endif %}
+{#- The sources are read whether or not the var is set, so that the model's
+    place in the DAG (after staging) does not depend on the var. #}
 with
-
-{%- if as_of_date is none %}
 
 orders as (
     select * from {{ ref('stg_crm__orders') }}
@@ -51,6 +51,7 @@ latest_record as (
 ),
 
 chosen as (
+    {%- if as_of_date is none %}
     select
         -- no data at all: today
         cast(
@@ -61,17 +62,12 @@ chosen as (
             ) as date
         ) as as_of_date,
         'latest data' as as_of_source
-),
-
-{%- else %}
-
-chosen as (
+    {%- else %}
     select
         cast('{{ as_of_date }}' as date) as as_of_date,
         'var as_of_date' as as_of_source
+    {%- endif %}
 ),
-
-{%- endif %}
 
 final as (
     select
