@@ -14,10 +14,7 @@
 -- existing profile unless two profiles merge. `--full-refresh` forgets the
 -- previous ids and assigns every id afresh from the records alone.
 -- Grain: one row per record.
-{%- set previous = none %}
-{%- if execute and not flags.FULL_REFRESH %}
-{%- set previous = adapter.get_relation(this.database, this.schema, this.identifier) %}
-{%- endif %}
+{%- set previous = previous_build() %}
 with
 
 components as (

@@ -13,10 +13,7 @@
 --   valid_from <= D and (valid_to is null or valid_to > D)
 -- Entries and exits between D1 and D2: fct_segment_changes.
 -- Grain: one row per (profile_id, segment_id, segment_variant, valid_from).
-{%- set previous = none %}
-{%- if execute and not flags.FULL_REFRESH %}
-{%- set previous = adapter.get_relation(this.database, this.schema, this.identifier) %}
-{%- endif %}
+{%- set previous = previous_build() %}
 {%- if previous is not none %}
 {%- set latest = run_query('select max(coalesce(valid_to, last_seen_on)) from ' ~ previous).columns[0].values()[0] %}
 {%- set as_of_date = run_query('select as_of_date from ' ~ ref('int_features__as_of')).columns[0].values()[0] %}
