@@ -36,8 +36,8 @@ build: install
 	$(BIN)/dbt build --quiet
 
 lint: install
-	$(BIN)/ruff check src tests/python
-	$(BIN)/ruff format --check src tests/python
+	$(BIN)/ruff check src python_models tests/python
+	$(BIN)/ruff format --check src python_models tests/python
 	$(BIN)/sqlfluff lint models tests/staging tests/identity --processes 2
 
 pytest: install

@@ -18,12 +18,16 @@ def model(dbt, session):
     # each with its level labels from level 0 up.
     comparisons = {}
     for name in (column for column in patterns.columns if column != "pair_count"):
-        levels = random_levels[(random_levels["comparison"] == name) & (random_levels["level"] >= 0)]
+        levels = random_levels[
+            (random_levels["comparison"] == name) & (random_levels["level"] >= 0)
+        ]
         comparisons[name] = list(levels.sort_values("level")["label"])
 
     blocked = {
         int(rule): [name for name in text.split(",") if name]
-        for rule, text in training[["blocking_rule", "blocked_comparisons"]].drop_duplicates().itertuples(index=False)
+        for rule, text in training[["blocking_rule", "blocked_comparisons"]]
+        .drop_duplicates()
+        .itertuples(index=False)
     }
     records = int(random_levels["comparable_records"].iloc[0])
     return estimate_match_weights_by_blocking_rule(

@@ -25,7 +25,7 @@ registry as (
         '{{ segment.owner | replace("'", "''") }}' as segment_owner,
         '{{ segment.kind }}' as segment_kind,
         {{ segment.priority | int }} as segment_priority,
-        '{{ "seg_" ~ segment_id if segment.kind == "rule" else segment.get("model", "") }}' as model_name
+        'seg_{{ segment_id }}' as model_name
     {%- if not loop.last %}
     union all
     {%- endif %}
@@ -40,7 +40,7 @@ final as (
         segment_owner,
         segment_kind,
         segment_priority,
-        nullif(model_name, '') as model_name
+        model_name
     from registry
 )
 

@@ -1,14 +1,15 @@
 -- Who is in which segment as of the as-of date, and why: one row per profile
 -- per segment (and variant: the category of category_interest, the grid cell
--- of rfm), with the values that put the profile there. Rule segments come
--- from models/marts/segments/rules/seg_<segment_id>.sql, one per entry of kind
--- `rule` in var segment_registry. Each profile's primary segment is its
+-- of rfm), with the values that put the profile there. Every entry of var
+-- segment_registry has its model seg_<segment_id>: rules in
+-- models/marts/segments/rules/, cluster and model segments in
+-- models/marts/segments/ml/. Each profile's primary segment is its
 -- member segment of smallest priority (ties: segment_id, then variant).
 -- Grain: one row per (profile_id, segment_id, segment_variant).
 {%- set registry = var('segment_registry') %}
-{%- set rules = [] %}
-{%- for segment_id, segment in registry.items() if segment.kind == 'rule' %}
-{%- do rules.append((segment_id, segment, ref('seg_' ~ segment_id))) %}
+{%- set segment_models = [] %}
+{%- for segment_id, segment in registry.items() %}
+{%- do segment_models.append((segment_id, segment, ref('seg_' ~ segment_id))) %}
 {%- endfor %}
 with
 
@@ -17,7 +18,7 @@ as_of as (
 ),
 
 members as (
-    {%- for segment_id, segment, relation in rules %}
+    {%- for segment_id, segment, relation in segment_models %}
     {#- the rule's own columns, as 'name=value; ...' -#}
     {%- set parts = [] %}
     {%- set found = namespace(variant=false) %}

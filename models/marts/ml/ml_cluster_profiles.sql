@@ -1,0 +1,136 @@
+-- What each behavioural cluster is: its size, the mean of every clustering
+-- feature in original units beside the population's, how far it stands out
+-- on each, and a readable label made of the phrases
+-- (seed cluster_feature_phrases) of its two most distinctive features, e.g.
+-- "recent high-frequency buyers" (visitors when the cluster averages under
+-- 0.1 orders a year).
+-- Distinctiveness is the difference of means on log(1 + x) scale over the
+-- population's standard deviation there (the features are non-negative and
+-- heavy-tailed); only differences of at least 0.5 standard deviations name a
+-- cluster.
+-- Grain: one row per (cluster_number, feature_name).
+{%- set features = var('cluster_features') %}
+with
+
+clusters as (
+    select * from {{ ref('ml_clusters') }}
+),
+
+cluster_input as (
+    select * from {{ ref('int_ml__cluster_input') }}
+),
+
+phrases as (
+    select * from {{ ref('cluster_feature_phrases') }}
+),
+
+joined as (
+    select
+        clusters.cluster_number,
+        {%- for feature in features %}
+        cluster_input.{{ feature }},
+        ln(1 + cluster_input.{{ feature }}) as log_{{ feature }},
+        {%- endfor %}
+        -- buyers or visitors, whether or not orders_per_year is clustered on
+        cluster_input.orders_per_year as label_orders_per_year
+    from clusters
+    inner join cluster_input on clusters.profile_id = cluster_input.profile_id
+),
+
+population as (
+    select
+        {%- for feature in features %}
+        avg({{ feature }}) as mean_{{ feature }},
+        avg(log_{{ feature }}) as log_mean_{{ feature }},
+        stddev_samp(log_{{ feature }}) as log_stddev_{{ feature }},
+        {%- endfor %}
+        count(*) as profiles
+    from joined
+),
+
+per_cluster as (
+    select
+        cluster_number,
+        {%- for feature in features %}
+        avg({{ feature }}) as mean_{{ feature }},
+        avg(log_{{ feature }}) as log_mean_{{ feature }},
+        {%- endfor %}
+        avg(label_orders_per_year) as label_orders_per_year,
+        count(*) as profiles
+    from joined
+    group by cluster_number
+),
+
+contrasts as (
+    {%- for feature in features %}
+    select
+        per_cluster.cluster_number,
+        per_cluster.profiles as cluster_profiles,
+        cast(per_cluster.profiles as {{ dbt.type_float() }}) / population.profiles as cluster_share,
+        per_cluster.label_orders_per_year as cluster_orders_per_year,
+        '{{ feature }}' as feature_name,
+        per_cluster.mean_{{ feature }} as cluster_mean,
+        population.mean_{{ feature }} as population_mean,
+        (per_cluster.log_mean_{{ feature }} - population.log_mean_{{ feature }})
+        / nullif(population.log_stddev_{{ feature }}, 0) as standardized_difference
+    from per_cluster
+    cross join population
+    {%- if not loop.last %}
+    union all
+    {%- endif %}
+    {%- endfor %}
+),
+
+ranked as (
+    select
+        contrasts.*,
+        row_number() over (
+            partition by contrasts.cluster_number
+            order by abs(coalesce(contrasts.standardized_difference, 0)) desc, contrasts.feature_name
+        ) as distinction_rank
+    from contrasts
+),
+
+phrased as (
+    select
+        ranked.*,
+        case
+            when ranked.distinction_rank <= 2 and ranked.standardized_difference >= 0.5 then phrases.high_phrase
+            when ranked.distinction_rank <= 2 and ranked.standardized_difference <= -0.5 then phrases.low_phrase
+        end as phrase
+    from ranked
+    left join phrases on ranked.feature_name = phrases.feature_name
+),
+
+labels as (
+    select
+        cluster_number,
+        {{ dbt.listagg('phrase', "' '", 'order by distinction_rank') }} as phrase_text
+    from phrased
+    where phrase is not null
+    group by cluster_number
+),
+
+final as (
+    select
+        phrased.cluster_number,
+        case
+            -- DBSCAN noise
+            when phrased.cluster_number = 0 then 'unclustered'
+            else {{ dbt.concat([
+                "coalesce(labels.phrase_text, 'typical')",
+                "case when phrased.cluster_orders_per_year < 0.1 then ' visitors' else ' buyers' end",
+            ]) }}
+        end as cluster_label,
+        phrased.cluster_profiles,
+        phrased.cluster_share,
+        phrased.feature_name,
+        phrased.cluster_mean,
+        phrased.population_mean,
+        phrased.standardized_difference,
+        phrased.distinction_rank
+    from phrased
+    left join labels on phrased.cluster_number = labels.cluster_number
+)
+
+select * from final

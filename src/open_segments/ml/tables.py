@@ -1,0 +1,54 @@
+"""Reading model inputs from DuckDB relations, deterministically and in batches.
+
+Rows come out of the warehouse in no particular order. Samples are therefore
+the rows with the smallest hash of their key (a fixed set whatever the scan
+order, and chosen without sorting the whole table), then sorted by key; whole
+tables are streamed as Arrow record batches and never held in memory at once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+import numpy as np
+import pyarrow as pa
+
+KEY = "profile_id"
+BATCH_ROWS = 200_000
+
+
+def sample(relation, columns: list[str], rows: int, where: str | None = None):
+    """Up to ``rows`` rows (key, then ``columns``) as a pandas frame sorted by key."""
+    selected = relation.filter(where) if where else relation
+    picked = selected.order(f"hash({KEY}), {KEY}").limit(rows)
+    frame = picked.select(", ".join([KEY, *columns])).df()
+    return frame.sort_values(KEY, kind="stable").reset_index(drop=True)
+
+
+def matrix(frame, columns: list[str]) -> np.ndarray:
+    return frame[columns].to_numpy(dtype=np.float64)
+
+
+def stream(
+    relation,
+    columns: list[str],
+    score: Callable[[pa.RecordBatch], pa.RecordBatch],
+    schema: pa.Schema,
+    where: str | None = None,
+) -> pa.RecordBatchReader:
+    """Apply ``score`` to every batch of (key, ``columns``); the result is read lazily."""
+    selected = relation.filter(where) if where else relation
+    reader = selected.select(", ".join([KEY, *columns])).to_arrow_reader(BATCH_ROWS)
+
+    def batches() -> Iterator[pa.RecordBatch]:
+        for batch in reader:
+            if batch.num_rows:
+                yield score(batch)
+
+    return pa.RecordBatchReader.from_batches(schema, batches())
+
+
+def batch_matrix(batch: pa.RecordBatch, columns: list[str]) -> np.ndarray:
+    return np.column_stack(
+        [batch.column(name).to_numpy(zero_copy_only=False).astype(np.float64) for name in columns]
+    )
