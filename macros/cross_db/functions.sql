@@ -102,3 +102,22 @@
 {% macro duckdb__named_struct(fields) -%}
     struct_pack({% for name, expr in fields %}{{ name }} := {{ expr }}{% if not loop.last %}, {% endif %}{% endfor %})
 {%- endmacro %}
+
+
+{#- A double-precision float. dbt's type_float() is `float`, which is 32-bit
+    in DuckDB (7 significant digits: 1234567.89 reads as 1234567.84). -#}
+{% macro type_double() %}
+    {{- return(adapter.dispatch('type_double', 'open_segments')()) -}}
+{% endmacro %}
+
+{% macro default__type_double() -%}
+    double precision
+{%- endmacro %}
+
+{% macro duckdb__type_double() -%}
+    double
+{%- endmacro %}
+
+{% macro spark__type_double() -%}
+    double
+{%- endmacro %}

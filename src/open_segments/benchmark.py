@@ -7,16 +7,16 @@ together use more). Per-model timings come from dbt's
 target/run_results.json. This is a measurement script, not a test: targets are read off its
 table, never asserted by timed unit tests.
 
-The dbt build runs as stages, so that identity resolution (the models tagged `identity`) and
-the point-in-time features with the rule segments (tags `features`, `segments`) are timed on
-their own: everything they read (seeds, staging and their tests), then `dbt run` of the
-identity models alone, then their tests, then `dbt run` of features and segments, their tests,
-then whatever else is built on top. Each timed stage reports the process wall time, dbt's own
-elapsed time (the same minus start-up and parsing), peak memory and its slowest models; the
-identity stage also the number of candidate pairs next to the number of records that can be
-compared. Blocking is meant to keep pairs per record bounded, so across runs at different scales
-the candidate pairs should grow linearly with the comparable records; this is where that claim can
-be read off.
+The dbt build runs as stages, so that identity resolution (the models tagged `identity`), the
+point-in-time features (`features`), the ML models (`ml`) and the segments (`segments`) are
+timed on their own: everything they read (seeds, staging and their tests), then `dbt run` of
+the identity models alone, their tests, `dbt run` of the features, of the ML models and of the
+segments, their tests, then whatever else is built on top. Each timed stage reports the
+process wall time, dbt's own elapsed time (the same minus start-up and parsing), peak memory
+and its slowest models; the identity stage also the number of candidate pairs next to the
+number of records that can be compared. Blocking is meant to keep pairs per record bounded,
+so across runs at different scales the candidate pairs should grow linearly with the comparable
+records; this is where that claim can be read off.
 
 Usage:
     python -m open_segments.benchmark --customers 1000000
@@ -43,8 +43,8 @@ PROJECT_DIR = Path(__file__).resolve().parents[2]
 IDENTITY_MODEL_PREFIXES = ("int_identity__", "int_customer__unified_profiles")
 IDENTITY_SCHEMA = "identity"
 IDENTITY_TAG = "tag:identity"
-# Point-in-time features and the rule segments built on them.
-SEGMENT_TAGS = ["tag:features", "tag:segments"]
+# Point-in-time features, the ML models on them, and the segments built on both.
+FEATURE_TAG, ML_TAG, SEGMENT_TAG = "tag:features", "tag:ml", "tag:segments"
 # A test stage runs the tests whose models exist by then: a relationships test from the features
 # to the profiles belongs to the features' stage, not to identity's (dbt's default would pick it
 # in both and fail in the first).
@@ -55,18 +55,34 @@ DBT_STAGES = (
     ("dbt build (staging)", "build", ["--exclude", f"{IDENTITY_TAG}+"]),
     ("identity", "run", ["--select", IDENTITY_TAG]),
     ("identity tests", "test", ["--select", IDENTITY_TAG, *TESTS_OF_BUILT_MODELS]),
-    ("features and segments", "run", ["--select", *SEGMENT_TAGS]),
-    ("segment tests", "test", ["--select", *SEGMENT_TAGS, *TESTS_OF_BUILT_MODELS]),
+    ("features", "run", ["--select", FEATURE_TAG]),
+    ("ml", "run", ["--select", ML_TAG]),
+    ("segments", "run", ["--select", SEGMENT_TAG]),
+    (
+        "feature ml segment tests",
+        "test",
+        ["--select", FEATURE_TAG, ML_TAG, SEGMENT_TAG, *TESTS_OF_BUILT_MODELS],
+    ),
     (
         "dbt build (rest)",
         "build",
-        ["--select", f"{IDENTITY_TAG}+", "--exclude", IDENTITY_TAG, *SEGMENT_TAGS],
+        [
+            "--select",
+            f"{IDENTITY_TAG}+",
+            "--exclude",
+            IDENTITY_TAG,
+            FEATURE_TAG,
+            ML_TAG,
+            SEGMENT_TAG,
+        ],
     ),
 )
 # Stages whose dbt elapsed time and slowest models are reported: (title, target folder).
 TIMED_STAGES = (
     ("Identity stage (dbt run of tag:identity)", "identity"),
-    ("Features and rule segments (dbt run of tag:features, tag:segments)", "features_and_segments"),
+    ("Features (dbt run of tag:features)", "features"),
+    ("ML models (dbt run of tag:ml)", "ml"),
+    ("Rule and model segments (dbt run of tag:segments)", "segments"),
 )
 
 

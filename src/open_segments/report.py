@@ -210,6 +210,40 @@ def render_segments(con: duckdb.DuckDBPyConnection) -> str:
     return "\n".join(lines)
 
 
+def render_ml(con: duckdb.DuckDBPyConnection) -> str:
+    """Behavioural clusters (size and label) and the propensity backtest's ranking quality."""
+    try:
+        chosen = con.sql(
+            "select k, silhouette, stability_ari from ml.ml_cluster_selection where is_chosen"
+        ).fetchone()
+        clusters = con.sql(
+            """
+            select distinct cluster_number, cluster_label, cluster_profiles
+            from marts.ml_cluster_profiles
+            order by cluster_number
+            """
+        ).fetchall()
+        metrics = con.sql(
+            """
+            select target, model_name, roc_auc, top_decile_lift
+            from marts.ml_propensity_metrics
+            order by target desc, model_name
+            """
+        ).fetchall()
+    except duckdb.CatalogException:
+        return "ML: not built"
+    k, silhouette, stability = chosen
+    lines = [
+        f"Behaviour clusters: k = {k} (silhouette {silhouette:.2f}, bootstrap ARI {stability:.2f})"
+    ]
+    lines += [f"{number:>3}  {label:<44}{size:>10,}" for number, label, size in clusters]
+    lines.append("Propensity, time-based holdout   ROC AUC   top-decile lift")
+    lines += [
+        f"{target:<9}{model:<23}{auc:>9.3f}{lift:>18.2f}" for target, model, auc, lift in metrics
+    ]
+    return "\n".join(lines)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
@@ -236,6 +270,8 @@ def main(argv: list[str] | None = None) -> int:
         print(render_identity(con))
         print()
         print(render_segments(con))
+        print()
+        print(render_ml(con))
     return 0 if all(a.balanced for a in accounts) else 1
 
 

@@ -152,6 +152,11 @@ def test_two_builds_give_identical_features_and_membership(
         "features.int_customer__features",
         "marts.fct_segment_membership",
         "marts.fct_segment_membership_history",
+        "ml.ml_cluster_selection",
+        "ml.ml_clusters",
+        "ml.ml_propensity_backtest",
+        "marts.fct_propensity_scores",
+        "marts.ml_cluster_profiles",
     ):
         for left, right in (("first_build", "second_build"), ("second_build", "first_build")):
             only_left = con.execute(
@@ -220,6 +225,24 @@ def test_crm_only_builds_order_features_and_empty_web_segments(crm_only_build) -
     assert (joined.days_since_last_order == expected_days).all()
     assert (features.sessions_lifetime == 0).all()
     assert (features.emails_sent == 0).all()
+
+    # The ML models still cluster and score on orders alone.
+    scores = con.execute(
+        "select target, count(*), min(probability), max(probability) "
+        "from marts.fct_propensity_scores group by target"
+    ).fetchall()
+    assert {target for target, *_ in scores} == {"purchase", "churn"}
+    for target, rows, lowest, highest in scores:
+        assert rows > 0 and 0 <= lowest < highest <= 1, target
+    statuses = con.execute(
+        "select distinct model_status from marts.ml_propensity_metrics "
+        "where model_name = 'gradient_boosting'"
+    ).fetchall()
+    assert statuses == [("fitted",)]
+    clusters = con.execute(
+        "select count(distinct cluster_number), count(*) from ml.ml_clusters"
+    ).fetchone()
+    assert clusters[0] >= 3 and clusters[1] == len(features)
 
 
 def test_membership_history_across_as_of_dates(

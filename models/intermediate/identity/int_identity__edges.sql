@@ -31,7 +31,7 @@ final as (
         record_id_b,
         'deterministic' as edge_type,
         matched_on,
-        cast(1.0 as {{ dbt.type_float() }}) as match_probability
+        cast(1.0 as {{ type_double() }}) as match_probability
     from deterministic_edges
     union all
     select

@@ -13,7 +13,7 @@ features as (
 known as (
     select
         profile_id,
-        cast(coalesce(tenure_days, 0) as {{ dbt.type_float() }}) as tenure_days,
+        cast(coalesce(tenure_days, 0) as {{ type_double() }}) as tenure_days,
         days_since_last_order,
         days_since_last_visit,
         orders_lifetime,
@@ -26,13 +26,13 @@ known as (
 final as (
     select
         profile_id,
-        cast(coalesce(days_since_last_order, tenure_days) as {{ dbt.type_float() }}) as order_recency_days,
+        cast(coalesce(days_since_last_order, tenure_days) as {{ type_double() }}) as order_recency_days,
         orders_lifetime * 365.0 / greatest(tenure_days, 30) as orders_per_year,
-        cast(coalesce(average_order_value, 0) as {{ dbt.type_float() }}) as average_order_value,
+        cast(coalesce(average_order_value, 0) as {{ type_double() }}) as average_order_value,
         sessions_lifetime * 365.0 / greatest(tenure_days, 30) as sessions_per_year,
-        cast(coalesce(days_since_last_visit, tenure_days) as {{ dbt.type_float() }}) as visit_recency_days,
+        cast(coalesce(days_since_last_visit, tenure_days) as {{ type_double() }}) as visit_recency_days,
         tenure_days,
-        cast(coalesce(email_open_rate, 0) as {{ dbt.type_float() }}) as email_open_rate
+        cast(coalesce(email_open_rate, 0) as {{ type_double() }}) as email_open_rate
     from known
 )
 

@@ -24,15 +24,17 @@ phrases as (
     select * from {{ ref('cluster_feature_phrases') }}
 ),
 
+-- Fixed-point values, so that sums are exact and the same in every build
+-- (sums of doubles depend on the order rows are added in).
 joined as (
     select
         clusters.cluster_number,
         {%- for feature in features %}
-        cluster_input.{{ feature }},
-        ln(1 + cluster_input.{{ feature }}) as log_{{ feature }},
+        cast(cluster_input.{{ feature }} as decimal(18, 6)) as {{ feature }},
+        cast(ln(1 + cluster_input.{{ feature }}) as decimal(18, 9)) as log_{{ feature }},
         {%- endfor %}
         -- buyers or visitors, whether or not orders_per_year is clustered on
-        cluster_input.orders_per_year as label_orders_per_year
+        cast(cluster_input.orders_per_year as decimal(18, 6)) as label_orders_per_year
     from clusters
     inner join cluster_input on clusters.profile_id = cluster_input.profile_id
 ),
@@ -40,9 +42,13 @@ joined as (
 population as (
     select
         {%- for feature in features %}
-        avg({{ feature }}) as mean_{{ feature }},
-        avg(log_{{ feature }}) as log_mean_{{ feature }},
-        stddev_samp(log_{{ feature }}) as log_stddev_{{ feature }},
+        sum({{ feature }}) / count(*) as mean_{{ feature }},
+        sum(log_{{ feature }}) / count(*) as log_mean_{{ feature }},
+        -- sample standard deviation from exact sums
+        sqrt(
+            (sum(log_{{ feature }} * log_{{ feature }}) - sum(log_{{ feature }}) * sum(log_{{ feature }}) / count(*))
+            / nullif(count(*) - 1, 0)
+        ) as log_stddev_{{ feature }},
         {%- endfor %}
         count(*) as profiles
     from joined
@@ -52,10 +58,10 @@ per_cluster as (
     select
         cluster_number,
         {%- for feature in features %}
-        avg({{ feature }}) as mean_{{ feature }},
-        avg(log_{{ feature }}) as log_mean_{{ feature }},
+        sum({{ feature }}) / count(*) as mean_{{ feature }},
+        sum(log_{{ feature }}) / count(*) as log_mean_{{ feature }},
         {%- endfor %}
-        avg(label_orders_per_year) as label_orders_per_year,
+        sum(label_orders_per_year) / count(*) as label_orders_per_year,
         count(*) as profiles
     from joined
     group by cluster_number
@@ -66,13 +72,15 @@ contrasts as (
     select
         per_cluster.cluster_number,
         per_cluster.profiles as cluster_profiles,
-        cast(per_cluster.profiles as {{ dbt.type_float() }}) / population.profiles as cluster_share,
+        cast(per_cluster.profiles as {{ type_double() }}) / population.profiles as cluster_share,
         per_cluster.label_orders_per_year as cluster_orders_per_year,
         '{{ feature }}' as feature_name,
-        per_cluster.mean_{{ feature }} as cluster_mean,
-        population.mean_{{ feature }} as population_mean,
-        (per_cluster.log_mean_{{ feature }} - population.log_mean_{{ feature }})
-        / nullif(population.log_stddev_{{ feature }}, 0) as standardized_difference
+        cast(per_cluster.mean_{{ feature }} as {{ type_double() }}) as cluster_mean,
+        cast(population.mean_{{ feature }} as {{ type_double() }}) as population_mean,
+        cast(
+            (per_cluster.log_mean_{{ feature }} - population.log_mean_{{ feature }})
+            / nullif(population.log_stddev_{{ feature }}, 0) as {{ type_double() }}
+        ) as standardized_difference
     from per_cluster
     cross join population
     {%- if not loop.last %}

@@ -42,7 +42,7 @@ NOISE = 0
 class ClusteringConfig:
     method: str = "kmeans"
     k_values: tuple[int, ...] = (3, 4, 5, 6, 7, 8)
-    silhouette_sample: int = 10_000
+    silhouette_sample: int = 5_000
     hierarchical_sample: int = 10_000
     bootstrap_rounds: int = 5
     kmeans_init: int = 4

@@ -32,12 +32,12 @@ CALIBRATION_FOLDS = 3
 @dataclass(frozen=True)
 class PropensityConfig:
     seed: int = 42
-    learning_rate: float = 0.08
-    max_iter: int = 200
+    learning_rate: float = 0.1
+    max_iter: int = 100
     max_leaf_nodes: int = 31
     min_samples_leaf: int = 100
     l2_regularization: float = 1.0
-    importance_sample: int = 20_000
+    importance_sample: int = 10_000
     importance_repeats: int = 3
 
     def gbm_parameters(self) -> dict:

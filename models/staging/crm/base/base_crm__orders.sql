@@ -42,7 +42,7 @@ parsed as (
         {{ clean_text('distinct_rows.order_id') }} as order_id_clean,
         {{ clean_text('distinct_rows.customer_id') }} as customer_id_clean,
         {{ parse_utc_timestamp('distinct_rows.ordered_at') }} as ordered_at_utc,
-        {{ try_cast_as('trim(distinct_rows.amount)', dbt.type_float()) }} as amount_number,
+        {{ try_cast_as('trim(distinct_rows.amount)', type_double()) }} as amount_number,
         coalesce(upper(trim(distinct_rows.currency)), '{{ var("reporting_currency") }}') as currency_code,
         currencies.units_per_usd,
         {{ try_cast_as('trim(distinct_rows.quantity)', dbt.type_bigint()) }} as quantity_number,

@@ -37,8 +37,8 @@ parsed as (
         country_lookup.country_code,
         coalesce(country_lookup.country_code, '{{ var("default_country") }}') as numbering_country,
         {{ parse_utc_timestamp('distinct_rows.delivered_at') }} as delivered_at_utc,
-        {{ try_cast_as('trim(distinct_rows.age)', dbt.type_float()) }} as age_number,
-        {{ try_cast_as('trim(distinct_rows.household_size)', dbt.type_float()) }} as household_size_number
+        {{ try_cast_as('trim(distinct_rows.age)', type_double()) }} as age_number,
+        {{ try_cast_as('trim(distinct_rows.household_size)', type_double()) }} as household_size_number
     from distinct_rows
     left join country_lookup
         on {{ normalize_label('distinct_rows.country') }} = country_lookup.lookup_key
