@@ -249,13 +249,14 @@ def test_membership_history_across_as_of_dates(
     generated: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
     """Build as of D1, then D2 on the same warehouse: the history answers "members on D" for both
-    dates and lists who entered and left on D2; going back to D1 is refused."""
+    dates and lists who entered and left on D2; drift is measured against D1; going back to D1
+    is refused."""
     folder = tmp_path_factory.mktemp("history")
     first, second = "2026-06-30", "2026-09-30"
     _build(folder, generated, as_of=first)
     with duckdb.connect(str(folder / "warehouse.duckdb"), read_only=True) as con:
         members_first = set(con.execute(MEMBERS).fetchall())
-    segments_only = ["build", "--select", "tag:features", "tag:segments"]
+    segments_only = ["build", "--select", "tag:features", "tag:ml", "tag:segments"]
     run = run_dbt(folder, segments_only, _pattern(generated), extra_vars={"as_of_date": second})
     assert run.returncode == 0, run.output[-4000:]
     con = run.connect()
@@ -287,6 +288,17 @@ def test_membership_history_across_as_of_dates(
     assert members_on(second) == members_second
     assert changes("entered") == members_second - members_first
     assert changes("exited") == members_first - members_second
+
+    # Drift monitoring compares the second build with the first.
+    drift = con.execute(
+        "select kind, variable, cast(reference_as_of_date as varchar), psi, ks from ml.ml_drift"
+    ).fetchall()
+    assert {kind for kind, *_ in drift} == {"feature", "score", "cluster"}
+    for kind, variable, reference, psi, ks in drift:
+        assert reference == first and psi is not None and psi >= 0, variable
+        assert kind == "cluster" or 0 <= ks <= 1, variable
+    tenure = [psi for _, variable, _, psi, _ in drift if variable == "tenure_days"]
+    assert tenure[0] > 0.01  # three months older: a visible shift
     con.close()
     back = run_dbt(folder, segments_only, _pattern(generated), extra_vars={"as_of_date": first})
     assert back.returncode != 0

@@ -118,3 +118,23 @@ def test_clusters_follow_the_planted_archetypes(build) -> None:
     assert 3 <= k <= 8 and silhouette_rows <= 5_000 < training_rows
     labels = con.execute("select count(distinct cluster_label) from marts.ml_cluster_profiles")
     assert labels.fetchone()[0] >= 2
+
+
+def test_lookalikes_resemble_the_seed_segment(build) -> None:
+    run, _ = build
+    con = run.connect()
+    seed = con.execute("select count(*) from marts.seg_high_value").fetchone()[0]
+    scored = con.execute("select count(*) from marts.fct_lookalike_scores").fetchone()[0]
+    profiles = con.execute("select count(*) from ml.int_ml__lookalike_input").fetchone()[0]
+    assert seed > 0 and scored == profiles - seed
+    # the most alike non-members spend far more than the other non-members
+    lookalike, rest = con.execute(
+        """
+        select
+            avg(case when s.percentile >= 95 then f.revenue_365d end),
+            avg(case when s.percentile < 95 then f.revenue_365d end)
+        from marts.fct_lookalike_scores s
+        join features.int_customer__features f using (profile_id)
+        """
+    ).fetchone()
+    assert lookalike > 3 * rest, (lookalike, rest)
