@@ -66,10 +66,11 @@ def model(dbt, session):
                     ),
                 }
             )
-    return pd.DataFrame(
-        rows,
-        columns=[
-            "target", "suggestion_rank", "predicate_sql", "conditions", "training_rows", "rows",
-            "support", "target_rate", "base_rate", "lift", "segment_sql",
-        ],
-    )  # fmt: skip
+    # explicit types, so that a build without suggestions still has typed columns
+    types = {
+        "target": "string", "suggestion_rank": "int64", "predicate_sql": "string",
+        "conditions": "int64", "training_rows": "int64", "rows": "int64",
+        "support": "float64", "target_rate": "float64", "base_rate": "float64",
+        "lift": "float64", "segment_sql": "string",
+    }  # fmt: skip
+    return pd.DataFrame(rows, columns=list(types)).astype(types)

@@ -104,6 +104,21 @@ def test_hierarchical_and_dbscan_find_the_groups():
     assert clusterer.assign(np.array([[100.0, 100.0, 100.0]])).tolist() == [clustering.NOISE]
 
 
+def test_tiny_and_repetitive_inputs_get_fewer_clusters_not_errors():
+    config = clustering.ClusteringConfig(k_values=(3, 4, 5))
+    three = np.array([[0.0, 0.0, 0.0], [1.0, 0.0, 0.0], [5.0, 5.0, 5.0]])
+    (only,) = clustering.select_k(three, config)
+    assert only.k == 1 and only.chosen  # no k in 3..5 is below 3 distinct rows
+    duplicates = np.repeat(three[:2], 50, axis=0)
+    clusterer, labels = clustering.fit(duplicates, 4, config)
+    assert clusterer.k == 2 and set(labels.tolist()) == {1, 2}
+    empty = np.zeros((0, 3))
+    (nothing,) = clustering.select_k(empty, config)
+    assert nothing.k == 1 and nothing.cluster_sizes == [0]
+    scaler = FeatureScaler.fit(COLUMNS, empty)
+    assert np.array_equal(scaler.transform(three), three)
+
+
 def test_choose_prefers_the_best_mean_rank():
     def diag(k, silhouette, davies_bouldin):
         return clustering.KDiagnostics(k, silhouette, davies_bouldin, 1.0, 0.0)

@@ -71,7 +71,7 @@ email_opens as (
 -- one pass over the orders for every snapshot
 order_snapshots as (
     select
-        profile_id,
+        profile_id as order_profile_id,
         {%- for o in offsets %}
         sum(case when age_days >= {{ o }} then 1 else 0 end) as orders_lifetime_{{ o }},
         sum(case when age_days >= {{ o }} then amount_reporting else 0 end) as revenue_lifetime_{{ o }},
@@ -93,7 +93,7 @@ order_snapshots as (
 
 session_snapshots as (
     select
-        profile_id,
+        profile_id as session_profile_id,
         {%- for o in offsets %}
         sum(case when age_days >= {{ o }} then 1 else 0 end) as sessions_lifetime_{{ o }},
         {%- for days in [30, 90] %}
@@ -108,7 +108,7 @@ session_snapshots as (
 
 cart_snapshots as (
     select
-        profile_id,
+        profile_id as cart_profile_id,
         {%- for o in offsets %}
         sum(case when age_days >= {{ o }} and age_days < {{ o + 30 }} then 1 else 0 end) as carts_30d_{{ o }},
         {%- endfor %}
@@ -119,7 +119,7 @@ cart_snapshots as (
 
 email_snapshots as (
     select
-        profile_id,
+        profile_id as email_profile_id,
         {%- for o in offsets %}
         sum(case when age_days >= {{ o }} and age_days < {{ o + 90 }} then 1 else 0 end) as email_opens_90d_{{ o }},
         min(case when age_days >= {{ o }} then age_days - {{ o }} end) as days_since_last_open_{{ o }},
@@ -129,60 +129,78 @@ email_snapshots as (
     group by profile_id
 ),
 
+-- every profile with its aggregates for all snapshots, joined once
+joined as (
+    select
+        features.profile_id,
+        features.tenure_days,
+        order_snapshots.*,
+        session_snapshots.*,
+        cart_snapshots.*,
+        email_snapshots.*
+    from features
+    left join order_snapshots on features.profile_id = order_snapshots.order_profile_id
+    left join session_snapshots on features.profile_id = session_snapshots.session_profile_id
+    left join cart_snapshots on features.profile_id = cart_snapshots.cart_profile_id
+    left join email_snapshots on features.profile_id = email_snapshots.email_profile_id
+),
+
 final as (
     {%- for o in offsets %}
     select
         {{ o }} as snapshot_offset_days,
         cast({{ dbt.dateadd('day', -o, 'as_of.as_of_date') }} as date) as snapshot_date,
-        features.profile_id,
-        features.tenure_days - {{ o }} as tenure_days,
-        coalesce(order_snapshots.orders_lifetime_{{ o }}, 0) as orders_lifetime,
-        coalesce(order_snapshots.revenue_lifetime_{{ o }}, 0) as revenue_lifetime,
+        joined.profile_id,
+        joined.tenure_days - {{ o }} as tenure_days,
+        cast(coalesce(joined.orders_lifetime_{{ o }}, 0) as {{ dbt.type_bigint() }}) as orders_lifetime,
+        cast(coalesce(joined.revenue_lifetime_{{ o }}, 0) as {{ type_double() }}) as revenue_lifetime,
         {%- for days in windows %}
-        coalesce(order_snapshots.orders_{{ days }}d_{{ o }}, 0) as orders_{{ days }}d,
+        cast(coalesce(joined.orders_{{ days }}d_{{ o }}, 0) as {{ dbt.type_bigint() }}) as orders_{{ days }}d,
         {%- endfor %}
-        coalesce(order_snapshots.revenue_365d_{{ o }}, 0) as revenue_365d,
+        cast(coalesce(joined.revenue_365d_{{ o }}, 0) as {{ type_double() }}) as revenue_365d,
         -- never: the whole tenure
-        coalesce(order_snapshots.days_since_last_order_{{ o }}, features.tenure_days - {{ o }}) as days_since_last_order,
-        coalesce(order_snapshots.days_since_first_order_{{ o }}, 0) as days_since_first_order,
+        coalesce(joined.days_since_last_order_{{ o }}, joined.tenure_days - {{ o }}) as days_since_last_order,
+        coalesce(joined.days_since_first_order_{{ o }}, 0) as days_since_first_order,
         -- the customer's pace: orders a year since the first one (at least 30 days)
-        coalesce(order_snapshots.orders_lifetime_{{ o }}, 0) * 365.0
-        / greatest(coalesce(order_snapshots.days_since_first_order_{{ o }}, 0), 30) as orders_per_year,
+        cast(
+            coalesce(joined.orders_lifetime_{{ o }}, 0) * 365.0
+            / greatest(coalesce(joined.days_since_first_order_{{ o }}, 0), 30) as {{ type_double() }}
+        ) as orders_per_year,
         -- silence measured in the customer's own gaps between orders
-        coalesce(order_snapshots.days_since_last_order_{{ o }}, features.tenure_days - {{ o }})
-        * coalesce(order_snapshots.orders_lifetime_{{ o }}, 0)
-        / greatest(coalesce(order_snapshots.days_since_first_order_{{ o }}, 0), 30) as gaps_since_last_order,
-        coalesce(session_snapshots.sessions_lifetime_{{ o }}, 0) * 365.0
-        / greatest(features.tenure_days - {{ o }}, 30) as sessions_per_year,
-        coalesce(session_snapshots.sessions_lifetime_{{ o }}, 0) as sessions_lifetime,
-        coalesce(session_snapshots.sessions_30d_{{ o }}, 0) as sessions_30d,
-        coalesce(session_snapshots.sessions_90d_{{ o }}, 0) as sessions_90d,
-        coalesce(session_snapshots.days_since_last_visit_{{ o }}, features.tenure_days - {{ o }}) as days_since_last_visit,
-        coalesce(cart_snapshots.carts_30d_{{ o }}, 0) as carts_30d,
-        coalesce(email_snapshots.email_opens_90d_{{ o }}, 0) as email_opens_90d,
-        coalesce(email_snapshots.days_since_last_open_{{ o }}, features.tenure_days - {{ o }}) as days_since_last_open,
+        cast(
+            coalesce(joined.days_since_last_order_{{ o }}, joined.tenure_days - {{ o }})
+            * coalesce(joined.orders_lifetime_{{ o }}, 0)
+            / greatest(coalesce(joined.days_since_first_order_{{ o }}, 0), 30) as {{ type_double() }}
+        ) as gaps_since_last_order,
+        cast(
+            coalesce(joined.sessions_lifetime_{{ o }}, 0) * 365.0
+            / greatest(joined.tenure_days - {{ o }}, 30) as {{ type_double() }}
+        ) as sessions_per_year,
+        cast(coalesce(joined.sessions_lifetime_{{ o }}, 0) as {{ dbt.type_bigint() }}) as sessions_lifetime,
+        cast(coalesce(joined.sessions_30d_{{ o }}, 0) as {{ dbt.type_bigint() }}) as sessions_30d,
+        cast(coalesce(joined.sessions_90d_{{ o }}, 0) as {{ dbt.type_bigint() }}) as sessions_90d,
+        coalesce(joined.days_since_last_visit_{{ o }}, joined.tenure_days - {{ o }}) as days_since_last_visit,
+        cast(coalesce(joined.carts_30d_{{ o }}, 0) as {{ dbt.type_bigint() }}) as carts_30d,
+        cast(coalesce(joined.email_opens_90d_{{ o }}, 0) as {{ dbt.type_bigint() }}) as email_opens_90d,
+        coalesce(joined.days_since_last_open_{{ o }}, joined.tenure_days - {{ o }}) as days_since_last_open,
         {%- if o >= horizon %}
-        coalesce(order_snapshots.orders_next_horizon_{{ o }}, 0) > 0 as purchased_within_horizon,
+        coalesce(joined.orders_next_horizon_{{ o }}, 0) > 0 as purchased_within_horizon,
         {%- else %}
         cast(null as {{ dbt.type_boolean() }}) as purchased_within_horizon,
         {%- endif %}
         {%- if o >= churn_horizon %}
         case
-            when coalesce(order_snapshots.orders_active_window_{{ o }}, 0) > 0
-                then coalesce(order_snapshots.orders_next_churn_horizon_{{ o }}, 0) = 0
+            when coalesce(joined.orders_active_window_{{ o }}, 0) > 0
+                then coalesce(joined.orders_next_churn_horizon_{{ o }}, 0) = 0
         end as churned_within_horizon,
         {%- else %}
         cast(null as {{ dbt.type_boolean() }}) as churned_within_horizon,
         {%- endif %}
-        coalesce(order_snapshots.orders_active_window_{{ o }}, 0) > 0 as is_active_customer
-    from features
+        coalesce(joined.orders_active_window_{{ o }}, 0) > 0 as is_active_customer
+    from joined
     cross join as_of
-    left join order_snapshots on features.profile_id = order_snapshots.profile_id
-    left join session_snapshots on features.profile_id = session_snapshots.profile_id
-    left join cart_snapshots on features.profile_id = cart_snapshots.profile_id
-    left join email_snapshots on features.profile_id = email_snapshots.profile_id
     -- profiles first seen after the snapshot did not exist yet
-    where features.tenure_days >= {{ o }}
+    where joined.tenure_days >= {{ o }}
     {%- if not loop.last %}
     union all
     {%- endif %}

@@ -26,10 +26,12 @@ numbers.
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass, field
 
 import numpy as np
 from sklearn.cluster import DBSCAN, AgglomerativeClustering, KMeans
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.metrics import adjusted_rand_score, davies_bouldin_score, silhouette_score
 from sklearn.neighbors import NearestNeighbors
 
@@ -108,17 +110,33 @@ def nearest_centroid(centroids: np.ndarray, rows: np.ndarray) -> np.ndarray:
     return distances.argmin(axis=1)
 
 
+def distinct_rows(sample: np.ndarray) -> int:
+    return len(np.unique(sample, axis=0)) if len(sample) else 0
+
+
 def fit(sample: np.ndarray, k: int, config: ClusteringConfig) -> tuple[Clusterer, np.ndarray]:
-    """Cluster the sample; returns the clusterer and the sample's canonical clusters."""
-    if config.method == "kmeans":
-        model = KMeans(n_clusters=k, n_init=config.kmeans_init, random_state=config.seed)
-        raw = model.fit_predict(sample)
-    elif config.method == "hierarchical":
-        sample = sample[: config.hierarchical_sample]
-        raw = AgglomerativeClustering(n_clusters=k, linkage="ward").fit_predict(sample)
-    else:
-        model = DBSCAN(eps=config.eps, min_samples=config.min_samples).fit(sample)
-        raw = model.labels_
+    """Cluster the sample; returns the clusterer and the sample's canonical clusters.
+
+    k is capped at the number of distinct rows (a tiny or repetitive input cannot hold more
+    clusters); an empty sample gives one cluster at the origin.
+    """
+    if len(sample) == 0:
+        return Clusterer(config.method, np.zeros((1, sample.shape[1]))), np.zeros(0, dtype=np.int64)
+    k = max(1, min(k, distinct_rows(sample)))
+    with warnings.catch_warnings():
+        # duplicate points can leave fewer distinct clusters than k: reported by the sizes
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        if config.method == "kmeans":
+            model = KMeans(n_clusters=k, n_init=config.kmeans_init, random_state=config.seed)
+            raw = model.fit_predict(sample)
+        elif config.method == "hierarchical" and k > 1:
+            sample = sample[: config.hierarchical_sample]
+            raw = AgglomerativeClustering(n_clusters=k, linkage="ward").fit_predict(sample)
+        elif config.method == "hierarchical":
+            raw = np.zeros(len(sample), dtype=np.int64)
+        else:
+            model = DBSCAN(eps=config.eps, min_samples=config.min_samples).fit(sample)
+            raw = model.labels_
     return _canonical(sample, raw, config)
 
 
@@ -150,13 +168,14 @@ def diagnose(sample: np.ndarray, k: int, config: ClusteringConfig) -> KDiagnosti
     fitted = sample[: len(labels)]
     rng = np.random.default_rng(config.seed)
     stability = []
-    for _ in range(config.bootstrap_rounds):
+    for _ in range(config.bootstrap_rounds if len(fitted) else 0):
         resample = fitted[rng.integers(0, len(fitted), len(fitted))]
         refit, _ = fit(resample, k, config)
         stability.append(adjusted_rand_score(labels, refit.assign(fitted)))
     clustered = labels > NOISE
     distinct = len(set(labels[clustered].tolist()))
-    if distinct >= 2:
+    # the silhouette needs 2 to n - 1 clusters
+    if 2 <= distinct < int(clustered.sum()):
         silhouette = float(
             silhouette_score(
                 fitted[clustered],
@@ -180,8 +199,14 @@ def diagnose(sample: np.ndarray, k: int, config: ClusteringConfig) -> KDiagnosti
 
 
 def select_k(sample: np.ndarray, config: ClusteringConfig) -> list[KDiagnostics]:
-    """Diagnostics for every candidate k, with the chosen one flagged."""
-    k_values = config.k_values if config.method != "dbscan" else (0,)
+    """Diagnostics for every candidate k, with the chosen one flagged.
+
+    Only k below the number of distinct rows are tried; when none is, the one row is k = 1.
+    """
+    if config.method == "dbscan":
+        k_values: tuple[int, ...] = (0,)
+    else:
+        k_values = tuple(k for k in config.k_values if k < distinct_rows(sample)) or (1,)
     diagnostics = [diagnose(sample, k, config) for k in k_values]
     return [
         KDiagnostics(**{**d.__dict__, "chosen": i == choose(diagnostics)})

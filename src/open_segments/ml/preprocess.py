@@ -36,6 +36,9 @@ class FeatureScaler:
     @classmethod
     def fit(cls, columns: tuple[str, ...] | list[str], values: np.ndarray) -> FeatureScaler:
         values = _as_matrix(values, len(columns))
+        if len(values) == 0:  # nothing to learn from: the identity transform
+            width = len(columns)
+            return cls(tuple(columns), np.zeros(width, bool), np.zeros(width), np.ones(width))
         logged = (values.min(axis=0) >= 0) & (skewness(values) > SKEW_THRESHOLD)
         shaped = _log_where(values, logged)
         scale = shaped.std(axis=0)
