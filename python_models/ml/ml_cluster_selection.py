@@ -13,6 +13,7 @@ from open_segments.ml.preprocess import FeatureScaler
 
 def model(dbt, session):
     dbt.config(materialized="table")
+    tables.limit_library_threads(dbt.config.get("dbt_threads"))
     # (dbt only passes config keys it finds in plain calls, not in comprehensions)
     k_values = dbt.config.get("cluster_k_values")
     config = clustering.ClusteringConfig(

@@ -21,6 +21,7 @@ SCHEMA = pa.schema(
 
 def model(dbt, session):
     dbt.config(materialized="table")
+    tables.limit_library_threads(dbt.config.get("dbt_threads"))
     chosen = dbt.ref("ml_cluster_selection").filter("is_chosen").select("k").fetchall()
     if len(chosen) != 1:
         raise ValueError(f"ml_cluster_selection must flag exactly one k, found {len(chosen)}")

@@ -22,6 +22,7 @@ SCHEMA = pa.schema(
 
 def model(dbt, session):
     dbt.config(materialized="table")
+    tables.limit_library_threads(dbt.config.get("dbt_threads"))
     columns = list(dbt.config.get("cluster_features"))
     seed_segment = dbt.config.get("lookalike_seed_segment")
     rows = int(dbt.config.get("lookalike_training_sample"))

@@ -17,6 +17,7 @@ from open_segments.ml import propensity, tables
 
 def model(dbt, session):
     dbt.config(materialized="table")
+    tables.limit_library_threads(dbt.config.get("dbt_threads"))
     config = propensity.PropensityConfig(seed=int(dbt.config.get("ml_seed")))
     sample_rows = int(dbt.config.get("propensity_training_sample"))
     snapshots = dbt.ref("int_ml__propensity_snapshots")

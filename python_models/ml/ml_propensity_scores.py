@@ -23,6 +23,7 @@ SCHEMA = pa.schema(
 
 def model(dbt, session):
     dbt.config(materialized="table")
+    tables.limit_library_threads(dbt.config.get("dbt_threads"))
     config = propensity.PropensityConfig(seed=int(dbt.config.get("ml_seed")))
     snapshots = dbt.ref("int_ml__propensity_snapshots")
     columns = propensity.feature_columns(snapshots.columns)

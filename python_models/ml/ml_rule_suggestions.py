@@ -19,6 +19,7 @@ SQL_EXPRESSIONS = {
 
 def model(dbt, session):
     dbt.config(materialized="table")
+    tables.limit_library_threads(dbt.config.get("dbt_threads"))
     config = rules.RuleConfig(
         max_depth=int(dbt.config.get("rule_suggestion_max_depth")),
         min_lift=float(dbt.config.get("rule_suggestion_min_lift")),
