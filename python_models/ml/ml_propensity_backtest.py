@@ -29,18 +29,8 @@ def model(dbt, session):
     rows = []
     for target in propensity.TARGETS:
         horizon = horizons[target.horizon_var]
-        train = tables.sample(
-            snapshots,
-            [*columns, target.label],
-            sample_rows,
-            propensity.snapshot_filter(target, 2 * horizon, labelled=True),
-        )
-        test = tables.sample(
-            snapshots,
-            [*columns, target.label],
-            sample_rows,
-            propensity.snapshot_filter(target, horizon, labelled=True),
-        )
+        train = propensity.labelled_snapshot(snapshots, target, 2 * horizon, columns, sample_rows)
+        test = propensity.labelled_snapshot(snapshots, target, horizon, columns, sample_rows)
         x_train, y_train = tables.matrix(train, columns), train[target.label].to_numpy(dtype=int)
         x_test, y_test = tables.matrix(test, columns), test[target.label].to_numpy(dtype=int)
         context = {

@@ -34,11 +34,8 @@ def model(dbt, session):
     models = []
     for target in propensity.TARGETS:
         horizon = horizons[target.horizon_var]
-        train = tables.sample(
-            snapshots,
-            [*columns, target.label],
-            int(dbt.config.get("propensity_training_sample")),
-            propensity.snapshot_filter(target, horizon, labelled=True),
+        train = propensity.labelled_snapshot(
+            snapshots, target, horizon, columns, int(dbt.config.get("propensity_training_sample"))
         )
         fitted = propensity.fit_gbm(
             tables.matrix(train, columns), train[target.label].to_numpy(dtype=int), config

@@ -24,6 +24,7 @@ from sklearn.inspection import permutation_importance
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import average_precision_score, brier_score_loss, roc_auc_score
 
+from open_segments.ml import tables
 from open_segments.ml.preprocess import FeatureScaler
 
 CALIBRATION_FOLDS = 3
@@ -204,3 +205,11 @@ def snapshot_filter(target: Target, offset_days: int, labelled: bool) -> str:
     if labelled:
         parts.append(f"{target.label} is not null")
     return " and ".join(parts)
+
+
+def labelled_snapshot(snapshots, target: Target, offset_days: int, columns: list[str], rows: int):
+    """A deterministic sample (at most ``rows``) of one labelled snapshot of the target's
+    population: the key, ``columns`` and the label, sorted by key."""
+    return tables.sample(
+        snapshots, [*columns, target.label], rows, snapshot_filter(target, offset_days, True)
+    )
