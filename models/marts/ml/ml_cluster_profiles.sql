@@ -3,7 +3,7 @@
 -- on each, and a readable label made of the phrases
 -- (seed cluster_feature_phrases) of its two most distinctive features, e.g.
 -- "recent high-frequency buyers" (visitors when the cluster averages under
--- 0.1 orders a year).
+-- 0.1 orders a year; order features do not name such a cluster).
 -- Distinctiveness is the difference of means on log(1 + x) scale over the
 -- population's standard deviation there (the features are non-negative and
 -- heavy-tailed); only differences of at least 0.5 standard deviations name a
@@ -92,28 +92,49 @@ contrasts as (
 ranked as (
     select
         contrasts.*,
+        phrases.high_phrase,
+        phrases.low_phrase,
+        -- order features do not describe a cluster that hardly orders
+        (
+            not coalesce(phrases.is_buyers_only, false)
+            or contrasts.cluster_orders_per_year >= 0.1
+        ) as is_nameable,
         row_number() over (
             partition by contrasts.cluster_number
             order by abs(coalesce(contrasts.standardized_difference, 0)) desc, contrasts.feature_name
         ) as distinction_rank
     from contrasts
+    left join phrases on contrasts.feature_name = phrases.feature_name
+),
+
+-- the two most distinctive features that may name the cluster
+naming as (
+    select
+        ranked.*,
+        row_number() over (
+            partition by ranked.cluster_number
+            order by
+                case when ranked.is_nameable then 0 else 1 end,
+                ranked.distinction_rank
+        ) as naming_rank
+    from ranked
 ),
 
 phrased as (
     select
-        ranked.*,
+        naming.*,
         case
-            when ranked.distinction_rank <= 2 and ranked.standardized_difference >= 0.5 then phrases.high_phrase
-            when ranked.distinction_rank <= 2 and ranked.standardized_difference <= -0.5 then phrases.low_phrase
+            when naming.naming_rank > 2 or not naming.is_nameable then null
+            when naming.standardized_difference >= 0.5 then naming.high_phrase
+            when naming.standardized_difference <= -0.5 then naming.low_phrase
         end as phrase
-    from ranked
-    left join phrases on ranked.feature_name = phrases.feature_name
+    from naming
 ),
 
 labels as (
     select
         cluster_number,
-        {{ dbt.listagg('phrase', "' '", 'order by distinction_rank') }} as phrase_text
+        {{ dbt.listagg('phrase', "' '", 'order by naming_rank') }} as phrase_text
     from phrased
     where phrase is not null
     group by cluster_number
