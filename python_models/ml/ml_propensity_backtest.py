@@ -9,7 +9,6 @@ logistic baseline and a recency-only ranking are measured side by side, with
 the gradient boosting's score deciles and permutation importance.
 """
 
-import numpy as np
 import pandas as pd
 
 from open_segments.ml import propensity, tables
@@ -31,8 +30,6 @@ def model(dbt, session):
         horizon = horizons[target.horizon_var]
         train = propensity.labelled_snapshot(snapshots, target, 2 * horizon, columns, sample_rows)
         test = propensity.labelled_snapshot(snapshots, target, horizon, columns, sample_rows)
-        x_train, y_train = tables.matrix(train, columns), train[target.label].to_numpy(dtype=int)
-        x_test, y_test = tables.matrix(test, columns), test[target.label].to_numpy(dtype=int)
         context = {
             "target": target.name,
             "horizon_days": horizon,
@@ -41,63 +38,9 @@ def model(dbt, session):
             "train_rows": len(train),
             "test_rows": len(test),
         }
-        gbm = propensity.fit_gbm(x_train, y_train, config)
-        logistic = propensity.fit_logistic(x_train, y_train, columns, config)
-        scored = {
-            "gradient_boosting": (gbm, gbm.predict_proba(x_test)[:, 1]),
-            "logistic_regression": (logistic, logistic.predict_proba(x_test)[:, 1]),
-            "recency_only": (None, target.recency_scores(test["days_since_last_order"])),
-        }
-        for name, (fitted, scores) in scored.items():
-            status = propensity.model_kind(fitted) if fitted is not None else "ranking"
-            measures = propensity.evaluate(y_test, scores, probabilities=fitted is not None)
-            for measure, value in measures.items():
-                rows.append(
-                    {
-                        **context,
-                        "model_name": name,
-                        "model_status": status,
-                        "measure": measure,
-                        "value": value,
-                    }
-                )
-        gbm_scores = scored["gradient_boosting"][1]
-        decile = propensity.deciles(gbm_scores, test[tables.KEY].to_numpy())
-        for d in range(1, 11):
-            members = decile == d
-            for measure, value in (
-                ("decile_rows", float(members.sum())),
-                (
-                    "decile_mean_probability",
-                    float(gbm_scores[members].mean()) if members.any() else np.nan,
-                ),
-                (
-                    "decile_observed_rate",
-                    float(y_test[members].mean()) if members.any() else np.nan,
-                ),
-            ):
-                rows.append(
-                    {
-                        **context,
-                        "model_name": "gradient_boosting",
-                        "model_status": propensity.model_kind(gbm),
-                        "measure": measure,
-                        "decile": d,
-                        "value": value,
-                    }
-                )
-        for item in propensity.importances(gbm, x_test, y_test, columns, config):
-            rows.append(
-                {
-                    **context,
-                    "model_name": "gradient_boosting",
-                    "model_status": "fitted",
-                    "measure": "permutation_importance",
-                    "feature": item["feature"],
-                    "value": item["importance"],
-                    "value_std": item["importance_std"],
-                }
-            )
+        rows += [
+            {**context, **row} for row in propensity.backtest(train, test, columns, target, config)
+        ]
     frame = pd.DataFrame(rows)
     for column in ("feature", "decile", "value_std"):
         if column not in frame:

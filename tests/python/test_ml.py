@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 from sklearn.metrics import adjusted_rand_score, roc_auc_score
 
@@ -236,3 +237,30 @@ def test_rule_paths_keep_the_tightest_bounds_and_degenerate_labels_give_nothing(
     path = (("a", ">", 1.0), ("a", ">", 5.0), ("b", "<=", 9.0), ("b", "<=", 4.0))
     assert rules._simplify(path) == (("a", ">", 5.0), ("b", "<=", 4.0))
     assert rules.suggest(np.ones((10, 1)), np.zeros(10), ["a"], rules.RuleConfig()) == []
+
+
+def test_backtest_rows_cover_every_model_decile_and_feature():
+    def frame(seed: int) -> pd.DataFrame:
+        x, labels, _ = logistic_process(5_000, seed)
+        return pd.DataFrame(
+            {
+                "profile_id": [f"p{i:05d}" for i in range(len(labels))],
+                "days_since_last_order": np.abs(x[:, 0]) * 30,
+                "b": x[:, 1],
+                "c": x[:, 2],
+                "purchased_within_horizon": labels,
+            }
+        )
+
+    columns = ["days_since_last_order", "b", "c"]
+    rows = propensity.backtest(
+        frame(1), frame(2), columns, propensity.TARGETS[0], propensity.PropensityConfig()
+    )
+    measures = {(row["model_name"], row["measure"]) for row in rows if "decile" not in row}
+    for name in ("gradient_boosting", "logistic_regression", "recency_only"):
+        assert (name, "roc_auc") in measures
+    assert ("recency_only", "brier") not in measures and ("gradient_boosting", "brier") in measures
+    decile_rows = [row["value"] for row in rows if row["measure"] == "decile_rows"]
+    assert decile_rows == [500.0] * 10
+    importance = {row["feature"] for row in rows if row["measure"] == "permutation_importance"}
+    assert importance == set(columns)

@@ -213,3 +213,49 @@ def labelled_snapshot(snapshots, target: Target, offset_days: int, columns: list
     return tables.sample(
         snapshots, [*columns, target.label], rows, snapshot_filter(target, offset_days, True)
     )
+
+
+def backtest(train, test, columns: list[str], target: Target, config: PropensityConfig) -> list:
+    """Long-form backtest rows for one target: fitted on ``train``, measured on ``test``.
+
+    Both frames hold the key, ``columns`` and the target's label. Rows: every measure of the
+    gradient boosting, the logistic baseline and the recency-only ranking; the gradient
+    boosting's deciles (rows, mean probability, observed rate) and permutation importance.
+    """
+    x_train, y_train = tables.matrix(train, columns), train[target.label].to_numpy(dtype=int)
+    x_test, y_test = tables.matrix(test, columns), test[target.label].to_numpy(dtype=int)
+    gbm = fit_gbm(x_train, y_train, config)
+    logistic = fit_logistic(x_train, y_train, columns, config)
+    gbm_scores = gbm.predict_proba(x_test)[:, 1]
+    scored = (
+        ("gradient_boosting", model_kind(gbm), gbm_scores, True),
+        ("logistic_regression", model_kind(logistic), logistic.predict_proba(x_test)[:, 1], True),
+        ("recency_only", "ranking", target.recency_scores(test["days_since_last_order"]), False),
+    )
+    rows = [
+        {"model_name": name, "model_status": status, "measure": measure, "value": value}
+        for name, status, scores, probabilities in scored
+        for measure, value in evaluate(y_test, scores, probabilities).items()
+    ]
+    boosted = {"model_name": "gradient_boosting", "model_status": model_kind(gbm)}
+    decile = deciles(gbm_scores, test[tables.KEY].to_numpy())
+    for d in range(1, 11):
+        members = decile == d
+        mean_probability = float(gbm_scores[members].mean()) if members.any() else np.nan
+        observed_rate = float(y_test[members].mean()) if members.any() else np.nan
+        rows += [
+            {**boosted, "measure": "decile_rows", "decile": d, "value": float(members.sum())},
+            {
+                **boosted,
+                "measure": "decile_mean_probability",
+                "decile": d,
+                "value": mean_probability,
+            },
+            {**boosted, "measure": "decile_observed_rate", "decile": d, "value": observed_rate},
+        ]
+    rows += [
+        {**boosted, "measure": "permutation_importance", "feature": item["feature"],
+         "value": item["importance"], "value_std": item["importance_std"]}
+        for item in importances(gbm, x_test, y_test, columns, config)
+    ]  # fmt: skip
+    return rows
