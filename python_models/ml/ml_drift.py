@@ -7,10 +7,7 @@ Kolmogorov-Smirnov, from ``open_segments.ml.drift``. Rebuilding the same as-of d
 with the same reference again. The first build has no reference (nulls).
 """
 
-import json
-
 import duckdb
-import numpy as np
 import pandas as pd
 
 from open_segments.ml import drift, tables
@@ -30,61 +27,16 @@ def model(dbt, session):
         picked = tables.sample(scores, ["probability"], sample_rows, f"target = '{target}'")
         current[("score", f"{target}_probability")] = picked["probability"].to_numpy(float)
     clusters = dbt.ref("ml_clusters").aggregate("cluster_number, count(*)").fetchall()
-    total = sum(count for _, count in clusters) or 1
-    shares = {str(number): count / total for number, count in sorted(clusters)}
+    sizes = {str(number): count for number, count in clusters}
 
-    previous = {}
     try:
         stored = session.sql(
-            f"select kind, variable, as_of_date, reference_as_of_date, summary, reference_summary "
+            "select kind, variable, as_of_date, reference_as_of_date, summary, reference_summary "
             f"from {dbt.this}"
         ).fetchall()
     except duckdb.Error:  # first build: no table yet
         stored = []
-    for kind, variable, stored_as_of, reference_as_of, summary, reference_summary in stored:
-        if stored_as_of < as_of:
-            previous[(kind, variable)] = (stored_as_of, summary)
-        elif reference_summary is not None:  # the same date again: keep its reference
-            previous[(kind, variable)] = (reference_as_of, reference_summary)
-
-    rows = []
-    for (kind, variable), values in current.items():
-        grid = drift.quantile_grid(values)
-        reference_as_of, reference = previous.get((kind, variable), (None, None))
-        reference_grid = np.array(json.loads(reference), dtype=float) if reference else None
-        rows.append(
-            {
-                "kind": kind,
-                "variable": variable,
-                "rows": len(values),
-                "summary": json.dumps([round(float(q), 9) for q in grid]),
-                "reference_as_of_date": reference_as_of,
-                "reference_summary": reference,
-                "psi": drift.psi(reference_grid, values) if reference else None,
-                "ks": drift.ks(reference_grid, values) if reference else None,
-            }
-        )
-    reference_as_of, reference = previous.get(("cluster", "cluster_share"), (None, None))
-    psi = None
-    if reference:
-        before = json.loads(reference)
-        keys = sorted(set(before) | set(shares))
-        psi = drift.categorical_psi(
-            [before.get(k, 0.0) for k in keys], [shares.get(k, 0.0) for k in keys]
-        )
-    rows.append(
-        {
-            "kind": "cluster",
-            "variable": "cluster_share",
-            "rows": total,
-            "summary": json.dumps(shares, sort_keys=True),
-            "reference_as_of_date": reference_as_of,
-            "reference_summary": reference,
-            "psi": psi,
-            "ks": None,
-        }
-    )
-    frame = pd.DataFrame(rows)
+    frame = pd.DataFrame(drift.report(current, sizes, drift.references(stored, as_of)))
     frame.insert(0, "as_of_date", as_of)
     frame["reference_as_of_date"] = pd.to_datetime(frame["reference_as_of_date"]).dt.date
     frame["psi"] = frame["psi"].astype("Float64")

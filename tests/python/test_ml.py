@@ -6,16 +6,19 @@
   known logistic process comes within 0.03 ROC AUC of the true probabilities and beats its
   logistic baseline when the signal is non-linear; degenerate labels give the constant model.
 * A shallow tree finds a planted rule and writes it as a rule-segment file.
+* PSI and KS see a shift and not noise; drift compares with the last build of an earlier date.
 """
 
 from __future__ import annotations
+
+import datetime as dt
 
 import numpy as np
 import pandas as pd
 import pytest
 from sklearn.metrics import adjusted_rand_score, roc_auc_score
 
-from open_segments.ml import clustering, propensity, rules
+from open_segments.ml import clustering, drift, propensity, rules
 from open_segments.ml.preprocess import FeatureScaler
 
 COLUMNS = ["a", "b", "c"]
@@ -264,3 +267,46 @@ def test_backtest_rows_cover_every_model_decile_and_feature():
     assert decile_rows == [500.0] * 10
     importance = {row["feature"] for row in rows if row["measure"] == "permutation_importance"}
     assert importance == set(columns)
+
+
+# ----------------------------------------------------------------------------- drift
+
+
+def test_psi_and_ks_see_a_shift_and_not_noise():
+    rng = np.random.default_rng(0)
+    reference = drift.quantile_grid(rng.normal(size=50_000))
+    same, shifted = rng.normal(size=50_000), rng.normal(0.5, 1, 50_000)
+    assert drift.psi(reference, same) < 0.01 and drift.ks(reference, same) < 0.02
+    assert drift.psi(reference, shifted) > 0.2
+    assert drift.ks(reference, shifted) == pytest.approx(0.197, abs=0.02)  # 2 * Phi(0.25) - 1
+    # three values only: PSI over the merged bins equals the categorical PSI
+    counts = rng.choice(3, 50_000, p=[0.5, 0.3, 0.2]).astype(float)
+    uniform = drift.quantile_grid(rng.integers(0, 3, 50_000).astype(float))
+    exact = drift.categorical_psi([1 / 3] * 3, [0.5, 0.3, 0.2])
+    assert drift.psi(uniform, counts) == pytest.approx(exact, abs=0.02)
+
+
+def test_drift_report_compares_with_the_last_earlier_build():
+    rng = np.random.default_rng(1)
+    first, second = dt.date(2026, 6, 30), dt.date(2026, 9, 30)
+    values = {("feature", "x"): rng.normal(size=10_000)}
+    initial = drift.report(values, {"1": 60, "2": 40}, drift.references([], first))
+    assert all(row["psi"] is None and row["reference_as_of_date"] is None for row in initial)
+
+    stored = [
+        ("feature", "x", first, None, initial[0]["summary"], None),
+        ("cluster", "cluster_share", first, None, initial[1]["summary"], None),
+    ]
+    later = drift.report(
+        {("feature", "x"): rng.normal(1, 1, 10_000)},
+        {"1": 40, "2": 60},
+        drift.references(stored, second),
+    )
+    assert [row["reference_as_of_date"] for row in later] == [first, first]
+    assert later[0]["psi"] > 0.25 and later[0]["ks"] > 0.3
+    assert later[1]["psi"] == pytest.approx(drift.categorical_psi([0.6, 0.4], [0.4, 0.6]))
+    assert later[1]["rows"] == 100
+
+    # rebuilding the second date keeps comparing with the first
+    rebuilt = [("feature", "x", second, first, later[0]["summary"], initial[0]["summary"])]
+    assert drift.references(rebuilt, second) == {("feature", "x"): (first, initial[0]["summary"])}

@@ -14,6 +14,8 @@ Categorical variables (cluster shares) use PSI over their categories.
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 
 GRID = np.linspace(0.0, 1.0, 101)
@@ -64,3 +66,70 @@ def _cdf(grid: np.ndarray, points: np.ndarray) -> np.ndarray:
     """P(X <= point) for the distribution behind a quantile grid, as a step function."""
     index = np.searchsorted(grid, points, side="right") - 1
     return np.where(index >= 0, GRID[np.clip(index, 0, len(GRID) - 1)], 0.0)
+
+
+def references(stored: list[tuple], as_of) -> dict[tuple[str, str], tuple]:
+    """What each variable is compared with, from the rows the previous build stored.
+
+    ``stored`` rows are (kind, variable, as_of_date, reference_as_of_date, summary,
+    reference_summary). A build of an earlier date is the reference; a build of the same date
+    (a rebuild) hands on the reference it had.
+    """
+    found = {}
+    for kind, variable, stored_as_of, reference_as_of, summary, reference_summary in stored:
+        if stored_as_of < as_of:
+            found[(kind, variable)] = (stored_as_of, summary)
+        elif reference_summary is not None:
+            found[(kind, variable)] = (reference_as_of, reference_summary)
+    return found
+
+
+def report(
+    distributions: dict[tuple[str, str], np.ndarray],
+    cluster_sizes: dict[str, int],
+    previous: dict[tuple[str, str], tuple],
+) -> list[dict]:
+    """One row per variable: this build's summary, the reference's, PSI and KS.
+
+    ``distributions`` holds values per (kind, variable); ``cluster_sizes`` profiles per cluster
+    number, compared as shares; ``previous`` is what :func:`references` found.
+    """
+    total = sum(cluster_sizes.values())
+    cluster_shares = {k: n / total for k, n in sorted(cluster_sizes.items())} if total else {}
+    rows = []
+    for (kind, variable), values in distributions.items():
+        reference_as_of, reference = previous.get((kind, variable), (None, None))
+        reference_grid = np.array(json.loads(reference), dtype=float) if reference else None
+        rows.append(
+            {
+                "kind": kind,
+                "variable": variable,
+                "rows": len(values),
+                "summary": json.dumps([round(float(q), 9) for q in quantile_grid(values)]),
+                "reference_as_of_date": reference_as_of,
+                "reference_summary": reference,
+                "psi": psi(reference_grid, values) if reference else None,
+                "ks": ks(reference_grid, values) if reference else None,
+            }
+        )
+    reference_as_of, reference = previous.get(("cluster", "cluster_share"), (None, None))
+    shift = None
+    if reference:
+        before = json.loads(reference)
+        keys = sorted(set(before) | set(cluster_shares))
+        shift = categorical_psi(
+            [before.get(k, 0.0) for k in keys], [cluster_shares.get(k, 0.0) for k in keys]
+        )
+    rows.append(
+        {
+            "kind": "cluster",
+            "variable": "cluster_share",
+            "rows": total,
+            "summary": json.dumps(cluster_shares, sort_keys=True),
+            "reference_as_of_date": reference_as_of,
+            "reference_summary": reference,
+            "psi": shift,
+            "ks": None,
+        }
+    )
+    return rows
