@@ -1,6 +1,6 @@
 -- How much every profile outside the seed segment (var lookalike_seed_segment)
 -- resembles its members (ml_lookalikes), with its percentile: 100 = the most
--- alike. Ties are ordered by profile_id.
+-- alike. Among equal scores the smaller profile_id ranks higher.
 -- Grain: one row per profile_id.
 with
 
@@ -17,7 +17,7 @@ ranked as (
         profile_id,
         seed_segment,
         similarity,
-        ntile(100) over (order by similarity asc, profile_id asc) as percentile
+        ntile(100) over (order by similarity asc, profile_id desc) as percentile
     from lookalikes
 ),
 

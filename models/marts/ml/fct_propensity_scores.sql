@@ -1,7 +1,8 @@
 -- Purchase and churn propensity of every profile as of the as-of date
 -- (ml_propensity_scores), with its decile and percentile within the target:
--- decile 10 and percentile 100 are the likeliest. Ties are ordered by
--- profile_id, so ranks are the same in every build.
+-- decile 10 and percentile 100 are the likeliest. Among equal scores the
+-- smaller profile_id ranks higher (as in the backtest's deciles), so ranks
+-- are the same in every build.
 -- Grain: one row per (profile_id, target).
 with
 
@@ -18,8 +19,8 @@ ranked as (
         profile_id,
         target,
         probability,
-        ntile(10) over (partition by target order by probability asc, profile_id asc) as decile,
-        ntile(100) over (partition by target order by probability asc, profile_id asc) as percentile
+        ntile(10) over (partition by target order by probability asc, profile_id desc) as decile,
+        ntile(100) over (partition by target order by probability asc, profile_id desc) as percentile
     from scores
 ),
 

@@ -70,6 +70,8 @@ class Clusterer:
     core_points: np.ndarray | None = None  # DBSCAN: core samples ...
     core_clusters: np.ndarray | None = None  # ... and their canonical clusters
     eps: float = 0.0
+    # nearest-core index, built once (assign runs per streamed batch)
+    core_index: NearestNeighbors | None = field(default=None, compare=False, repr=False)
 
     @property
     def k(self) -> int:
@@ -78,10 +80,9 @@ class Clusterer:
     def assign(self, scaled: np.ndarray) -> np.ndarray:
         """Canonical cluster number of every row (DBSCAN noise: 0)."""
         if self.method == "dbscan":
-            if self.core_points is None or len(self.core_points) == 0:
+            if self.core_index is None:
                 return np.full(len(scaled), NOISE)
-            index = NearestNeighbors(n_neighbors=1).fit(self.core_points)
-            distance, nearest = index.kneighbors(scaled)
+            distance, nearest = self.core_index.kneighbors(scaled)
             clusters = self.core_clusters[nearest[:, 0]]
             return np.where(distance[:, 0] <= self.eps, clusters, NOISE)
         return nearest_centroid(self.centroids, scaled) + 1
@@ -156,8 +157,9 @@ def _canonical(
     if config.method != "dbscan":
         return Clusterer(config.method, centroids), canonical
     core = canonical > NOISE
+    index = NearestNeighbors(n_neighbors=1).fit(sample[core]) if core.any() else None
     return (
-        Clusterer("dbscan", centroids, sample[core], canonical[core], config.eps),
+        Clusterer("dbscan", centroids, sample[core], canonical[core], config.eps, index),
         canonical,
     )
 

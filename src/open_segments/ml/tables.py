@@ -21,7 +21,9 @@ BATCH_ROWS = 200_000
 
 
 def sample(relation, columns: list[str], rows: int, where: str | None = None):
-    """Up to ``rows`` rows (key, then ``columns``) as a pandas frame sorted by key."""
+    """Up to ``rows`` rows (key, then ``columns``) as a pandas frame sorted by key.
+
+    The key must be unique among the rows ``where`` selects (one snapshot, one target)."""
     selected = relation.filter(where) if where else relation
     # pick the keys first (a narrow top-n), then fetch their rows
     keys = selected.select(KEY).order(f"hash({KEY}), {KEY}").limit(rows).set_alias("picked")
