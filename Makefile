@@ -38,7 +38,7 @@ build: install
 lint: install
 	$(BIN)/ruff check src python_models tests/python
 	$(BIN)/ruff format --check src python_models tests/python
-	$(BIN)/sqlfluff lint models tests/staging tests/identity --processes 2
+	$(BIN)/sqlfluff lint models tests/staging tests/identity tests/privacy --processes 2
 
 pytest: install
 	$(BIN)/pytest

@@ -121,3 +121,18 @@
 {% macro spark__type_double() -%}
     double
 {%- endmacro %}
+
+
+{#- A stable bucket in [0, buckets) from the SHA-256 of `expr` (its first 32
+    bits): the same text gives the same bucket on every engine and run. -#}
+{% macro hash_bucket(expr, buckets) %}
+    {{- return(adapter.dispatch('hash_bucket', 'open_segments')(expr, buckets)) -}}
+{% endmacro %}
+
+{% macro default__hash_bucket(expr, buckets) -%}
+    cast(conv(substring({{ sha256_hex(expr) }}, 1, 8), 16, 10) as bigint) % {{ buckets }}
+{%- endmacro %}
+
+{% macro duckdb__hash_bucket(expr, buckets) -%}
+    cast(('0x' || substring({{ sha256_hex(expr) }}, 1, 8)) as bigint) % {{ buckets }}
+{%- endmacro %}

@@ -1,6 +1,6 @@
 -- Nothing is lost: every identity record is in the profile map exactly once,
 -- and every profile of the map is in the unified profile with the same
--- number of linked records.
+-- number of linked records, unless it is under an erasure request.
 with
 
 records as (
@@ -13,6 +13,10 @@ profile_map as (
 
 profiles as (
     select * from {{ ref('int_customer__unified_profiles') }}
+),
+
+erased as (
+    select * from {{ ref('int_privacy__erased_profiles') }}
 ),
 
 mapped as (
@@ -37,5 +41,10 @@ select
 from mapped
 left join profiles
     on mapped.profile_id = profiles.profile_id
-where profiles.profile_id is null
-    or profiles.linked_records <> mapped.records_in_map
+left join erased
+    on mapped.profile_id = erased.profile_id
+where erased.profile_id is null
+    and (
+        profiles.profile_id is null
+        or profiles.linked_records <> mapped.records_in_map
+    )

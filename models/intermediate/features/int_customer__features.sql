@@ -22,7 +22,7 @@ profiles as (
 ),
 
 profile_map as (
-    select * from {{ ref('int_identity__profile_map') }}
+    select * from {{ ref('int_privacy__profile_map') }}
 ),
 
 orders as (
@@ -54,7 +54,8 @@ profile_attributes as (
         profile_id,
         first_seen_at,
         date_of_birth,
-        gender
+        gender,
+        country_code
     from profiles
 ),
 
@@ -277,6 +278,7 @@ joined as (
             else 0
         end as age_years,
         profile_attributes.gender,
+        profile_attributes.country_code,
         latest_demographics.age_band,
         latest_demographics.income_band,
         latest_demographics.household_size,

@@ -9,7 +9,7 @@ orders as (
 ),
 
 profile_map as (
-    select * from {{ ref('int_identity__profile_map') }}
+    select * from {{ ref('int_privacy__profile_map') }}
 ),
 
 as_of as (

@@ -24,7 +24,7 @@
 with
 
 profile_map as (
-    select * from {{ ref('int_identity__profile_map') }}
+    select * from {{ ref('int_privacy__profile_map') }}
 ),
 
 records as (

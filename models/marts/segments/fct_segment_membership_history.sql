@@ -9,6 +9,8 @@
 -- Building the same as-of date again replaces that date's changes; building
 -- an earlier date than one already recorded is refused (history only moves
 -- forward; a `--full-refresh` of this model starts it again from this build).
+-- A profile under an erasure request leaves the history entirely, earlier
+-- builds included.
 -- Members of segment S on date D:
 --   valid_from <= D and (valid_to is null or valid_to > D)
 -- Entries and exits between D1 and D2: fct_segment_changes.
@@ -32,6 +34,10 @@ membership as (
 
 as_of as (
     select * from {{ ref('int_features__as_of') }}
+),
+
+erased as (
+    select * from {{ ref('int_privacy__erased_profiles') }}
 ),
 
 recorded as (
@@ -68,7 +74,10 @@ rewound as (
         recorded.last_seen_on
     from recorded
     cross join as_of
+    left join erased
+        on recorded.profile_id = erased.profile_id
     where recorded.valid_from < as_of.as_of_date
+        and erased.profile_id is null
 ),
 
 -- a membership is (profile, segment, variant); the variant may be null

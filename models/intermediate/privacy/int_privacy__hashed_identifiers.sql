@@ -1,0 +1,52 @@
+-- The golden record's identifiers, normalized the way advertising and email
+-- platforms match customer lists, then SHA-256 hashed: the only form in
+-- which identifiers leave the pii group (activation exports read this).
+-- Normalization follows the platforms' customer-list specifications: email
+-- trimmed and lowercased; phone as digits with the country code and no '+';
+-- names, city, state and postcode lowercased with only letters and digits;
+-- country as the lowercase ISO code; date of birth as YYYYMMDD; gender m or f.
+-- A missing value stays null (never the hash of an empty string).
+-- Grain: one row per profile_id (erased profiles are absent).
+with
+
+profiles as (
+    select * from {{ ref('int_customer__unified_profiles') }}
+),
+
+normalized as (
+    select
+        profile_id,
+        nullif(lower(trim(email)), '') as email,
+        nullif({{ regexp_replace_all('phone_e164', '[^0-9]', '') }}, '') as phone,
+        {{ audience_match_value('first_name') }} as first_name,
+        {{ audience_match_value('last_name') }} as last_name,
+        {{ audience_match_value('city') }} as city,
+        {{ audience_match_value('state') }} as state,
+        {{ audience_match_value('postcode') }} as postcode,
+        lower(country_code) as country,
+        date_of_birth,
+        case gender when 'female' then 'f' when 'male' then 'm' end as gender
+    from profiles
+),
+
+final as (
+    select
+        profile_id,
+        {{ sha256_hex('email') }} as email_sha256,
+        {{ sha256_hex('phone') }} as phone_sha256,
+        {{ sha256_hex('first_name') }} as first_name_sha256,
+        {{ sha256_hex('last_name') }} as last_name_sha256,
+        {{ sha256_hex('city') }} as city_sha256,
+        {{ sha256_hex('state') }} as state_sha256,
+        {{ sha256_hex('postcode') }} as postcode_sha256,
+        {{ sha256_hex('country') }} as country_sha256,
+        {{ sha256_hex(dbt.concat([
+            "cast(extract(year from date_of_birth) as " ~ dbt.type_string() ~ ")",
+            dbt.right("'0' || cast(extract(month from date_of_birth) as " ~ dbt.type_string() ~ ")", 2),
+            dbt.right("'0' || cast(extract(day from date_of_birth) as " ~ dbt.type_string() ~ ")", 2),
+        ])) }} as date_of_birth_sha256,
+        {{ sha256_hex('gender') }} as gender_sha256
+    from normalized
+)
+
+select * from final

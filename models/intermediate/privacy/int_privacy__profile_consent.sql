@@ -1,0 +1,105 @@
+-- Each profile's current consent per purpose (email, ads, analytics): the
+-- latest decision recorded against any of the person's identifiers. Decisions
+-- are the consent platform's grants and revocations, and email unsubscribes
+-- reported by the email platform (a revocation of `email`).
+--
+-- A decision reaches a profile through its subject value (email, customer
+-- id or phone) like an erasure request does, with one asymmetry: a
+-- revocation follows every trusted identifier and values shared by a
+-- household (withdrawing consent must never be lost), a grant only the
+-- identifiers identity resolution uses as evidence (one person's grant must
+-- not opt in their household). At the same instant a revocation beats a
+-- grant. Consent is current: decisions after `as_of_date` count, so a
+-- revocation takes effect on the next build whatever date is built.
+-- Profiles with no decision for a purpose have no row for it; what that
+-- means is var `consent_default_granted` (see int_privacy__activation_consent).
+-- Grain: one row per (profile_id, purpose).
+with
+
+consent_events as (
+    select * from {{ ref('stg_privacy__consent_events') }}
+),
+
+email_events as (
+    select * from {{ ref('stg_esp__email_events') }}
+),
+
+identifiers as (
+    select * from {{ ref('int_identity__identifiers') }}
+),
+
+profile_map as (
+    select * from {{ ref('int_privacy__profile_map') }}
+),
+
+decisions as (
+    select
+        consent_event_id as decision_id,
+        'consent_platform' as decision_source,
+        subject_type,
+        subject_value,
+        purpose,
+        status,
+        occurred_at
+    from consent_events
+    union all
+    select
+        event_id as decision_id,
+        'email_unsubscribe' as decision_source,
+        'email' as subject_type,
+        recipient_email as subject_value,
+        'email' as purpose,
+        'revoked' as status,
+        occurred_at
+    from email_events
+    where event_type = 'unsubscribe'
+),
+
+profile_decisions as (
+    select
+        profile_map.profile_id,
+        decisions.purpose,
+        decisions.status,
+        decisions.occurred_at,
+        decisions.decision_source,
+        decisions.decision_id
+    from decisions
+    inner join identifiers
+        on decisions.subject_type = identifiers.identifier_type
+            and decisions.subject_value = identifiers.identifier_value
+    inner join profile_map
+        on identifiers.record_id = profile_map.record_id
+    where identifiers.is_usable
+        or (
+            decisions.status = 'revoked'
+            and identifiers.guard_reason = 'conflicting_dates_of_birth'
+        )
+),
+
+ranked as (
+    select
+        *,
+        row_number() over (
+            partition by profile_id, purpose
+            order by
+                occurred_at desc,
+                case status when 'revoked' then 0 else 1 end asc,
+                decision_source asc,
+                decision_id asc
+        ) as decision_rank
+    from profile_decisions
+),
+
+final as (
+    select
+        profile_id,
+        purpose,
+        status = 'granted' as is_granted,
+        status as consent_status,
+        occurred_at as decided_at,
+        decision_source
+    from ranked
+    where decision_rank = 1
+)
+
+select * from final

@@ -1,0 +1,114 @@
+-- One row per customer profile, for BI: the key features, the primary
+-- segment, the behavioural cluster, the propensity scores and consent, as of
+-- the as-of date. No direct identifiers: `customer_key` is a salted hash of
+-- the profile id (macro pseudonymous_key), and location stops at the country.
+-- Erased profiles are absent (int_privacy__profile_map).
+-- Grain: one row per profile_id.
+with
+
+features as (
+    select * from {{ ref('int_customer__features') }}
+),
+
+consent as (
+    select * from {{ ref('int_privacy__consent_flags') }}
+),
+
+membership as (
+    select * from {{ ref('fct_segment_membership') }}
+),
+
+clusters as (
+    select * from {{ ref('ml_clusters') }}
+),
+
+cluster_labels as (
+    select distinct
+        cluster_number,
+        cluster_label
+    from {{ ref('ml_cluster_profiles') }}
+),
+
+scores as (
+    select * from {{ ref('fct_propensity_scores') }}
+),
+
+primary_segments as (
+    select
+        profile_id,
+        segment_id,
+        segment_variant
+    from membership
+    where is_primary
+),
+
+segment_counts as (
+    select
+        profile_id,
+        count(distinct segment_id) as segment_count
+    from membership
+    group by profile_id
+),
+
+score_columns as (
+    select
+        profile_id,
+        max(case when target = 'purchase' then probability end) as purchase_propensity,
+        max(case when target = 'purchase' then decile end) as purchase_decile,
+        max(case when target = 'churn' then probability end) as churn_propensity,
+        max(case when target = 'churn' then decile end) as churn_decile
+    from scores
+    group by profile_id
+),
+
+final as (
+    select
+        cast({{ pseudonymous_key('features.profile_id') }} as {{ dbt.type_string() }}) as customer_key,
+        features.profile_id,
+        features.as_of_date,
+        features.first_seen_at,
+        cast(features.tenure_days as {{ dbt.type_bigint() }}) as tenure_days,
+        features.country_code,
+        features.gender,
+        features.age_band,
+        features.income_band,
+        cast(features.orders_lifetime as {{ dbt.type_bigint() }}) as orders_lifetime,
+        cast(features.revenue_lifetime as decimal(18, 2)) as revenue_lifetime,
+        cast(features.orders_365d as {{ dbt.type_bigint() }}) as orders_365d,
+        cast(features.revenue_365d as decimal(18, 2)) as revenue_365d,
+        cast(features.average_order_value as {{ type_double() }}) as average_order_value,
+        cast(features.days_since_last_order as {{ dbt.type_bigint() }}) as days_since_last_order,
+        cast(features.days_since_last_visit as {{ dbt.type_bigint() }}) as days_since_last_visit,
+        cast(features.sessions_recent as {{ dbt.type_bigint() }}) as sessions_recent,
+        cast(features.email_open_rate as {{ type_double() }}) as email_open_rate,
+        cast(features.engagement_score as {{ type_double() }}) as engagement_score,
+        features.preferred_channel,
+        features.preferred_device,
+        primary_segments.segment_id as primary_segment_id,
+        primary_segments.segment_variant as primary_segment_variant,
+        cast(coalesce(segment_counts.segment_count, 0) as {{ dbt.type_bigint() }}) as segment_count,
+        cast(clusters.cluster_number as {{ dbt.type_bigint() }}) as cluster_number,
+        cluster_labels.cluster_label,
+        cast(score_columns.purchase_propensity as {{ type_double() }}) as purchase_propensity,
+        cast(score_columns.purchase_decile as {{ dbt.type_bigint() }}) as purchase_decile,
+        cast(score_columns.churn_propensity as {{ type_double() }}) as churn_propensity,
+        cast(score_columns.churn_decile as {{ dbt.type_bigint() }}) as churn_decile,
+        coalesce(consent.has_email_consent, false) as has_email_consent,
+        coalesce(consent.has_ads_consent, false) as has_ads_consent,
+        coalesce(consent.has_analytics_consent, false) as has_analytics_consent
+    from features
+    left join consent
+        on features.profile_id = consent.profile_id
+    left join primary_segments
+        on features.profile_id = primary_segments.profile_id
+    left join segment_counts
+        on features.profile_id = segment_counts.profile_id
+    left join clusters
+        on features.profile_id = clusters.profile_id
+    left join cluster_labels
+        on clusters.cluster_number = cluster_labels.cluster_number
+    left join score_columns
+        on features.profile_id = score_columns.profile_id
+)
+
+select * from final

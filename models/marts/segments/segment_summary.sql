@@ -1,0 +1,178 @@
+-- Every segment, once per build date (as-of date), kept across builds: its
+-- size, who entered and who left since the previous build, what its members
+-- spent in the last 30 days, their average purchase propensity, and how many
+-- of the previous build's members have ordered since (the conversion rate).
+-- Each build adds the row of its as-of date to this table's previous
+-- contents (building the same date again replaces that date's rows), so the
+-- table is the daily trend that BI charts, without re-reading the past.
+-- Entered and exited compare profiles, not variants: a move between RFM cells
+-- is no entry. The first build has no previous build: everyone entered, and
+-- conversion is null. Rows are aggregates: an erased profile leaves the
+-- counts from its erasure on, earlier days keep their totals.
+-- Grain: one row per (as_of_date, segment_id).
+{%- set previous = previous_build() %}
+with
+
+as_of as (
+    select * from {{ ref('int_features__as_of') }}
+),
+
+segments as (
+    select * from {{ ref('dim_segments') }}
+),
+
+membership as (
+    select * from {{ ref('fct_segment_membership') }}
+),
+
+history as (
+    select * from {{ ref('fct_segment_membership_history') }}
+),
+
+features as (
+    select * from {{ ref('int_customer__features') }}
+),
+
+orders as (
+    select * from {{ ref('int_features__orders') }}
+),
+
+scores as (
+    select * from {{ ref('fct_propensity_scores') }}
+),
+
+-- Earlier builds' rows (a rebuild of this as-of date replaces its own).
+recorded as (
+    {%- if previous is not none %}
+    select
+        as_of_date,
+        segment_id,
+        members,
+        entered,
+        exited,
+        member_revenue_30d,
+        average_purchase_propensity,
+        previous_as_of_date,
+        previous_members,
+        converted_members,
+        conversion_rate
+    from {{ previous }}
+    where as_of_date < (select as_of_date from as_of)
+    {%- else %}
+    select
+        cast(null as date) as as_of_date,
+        cast(null as {{ dbt.type_string() }}) as segment_id,
+        cast(null as {{ dbt.type_bigint() }}) as members,
+        cast(null as {{ dbt.type_bigint() }}) as entered,
+        cast(null as {{ dbt.type_bigint() }}) as exited,
+        cast(null as decimal(18, 2)) as member_revenue_30d,
+        cast(null as {{ type_double() }}) as average_purchase_propensity,
+        cast(null as date) as previous_as_of_date,
+        cast(null as {{ dbt.type_bigint() }}) as previous_members,
+        cast(null as {{ dbt.type_bigint() }}) as converted_members,
+        cast(null as {{ type_double() }}) as conversion_rate
+    where 1 = 0
+    {%- endif %}
+),
+
+previous_build as (
+    select max(as_of_date) as previous_as_of_date
+    from recorded
+),
+
+members as (
+    select distinct
+        profile_id,
+        segment_id
+    from membership
+),
+
+previous_members as (
+    select distinct
+        history.profile_id,
+        history.segment_id
+    from history
+    cross join previous_build
+    where history.valid_from <= previous_build.previous_as_of_date
+        and (history.valid_to is null or history.valid_to > previous_build.previous_as_of_date)
+),
+
+-- Profiles that placed a completed order after the previous build date.
+buyers as (
+    select distinct orders.profile_id
+    from orders
+    cross join previous_build
+    where orders.is_completed
+        and cast(orders.ordered_at as date) > previous_build.previous_as_of_date
+),
+
+current_counts as (
+    select
+        members.segment_id,
+        count(*) as members,
+        sum(case when previous_members.profile_id is null then 1 else 0 end) as entered,
+        sum(features.revenue_30d) as member_revenue_30d,
+        avg(scores.probability) as average_purchase_propensity
+    from members
+    left join previous_members
+        on members.profile_id = previous_members.profile_id
+            and members.segment_id = previous_members.segment_id
+    left join features
+        on members.profile_id = features.profile_id
+    left join scores
+        on members.profile_id = scores.profile_id
+            and scores.target = 'purchase'
+    group by members.segment_id
+),
+
+previous_counts as (
+    select
+        previous_members.segment_id,
+        count(*) as previous_members,
+        sum(case when members.profile_id is null then 1 else 0 end) as exited,
+        sum(case when buyers.profile_id is not null then 1 else 0 end) as converted_members
+    from previous_members
+    left join members
+        on previous_members.profile_id = members.profile_id
+            and previous_members.segment_id = members.segment_id
+    left join buyers
+        on previous_members.profile_id = buyers.profile_id
+    group by previous_members.segment_id
+),
+
+this_build as (
+    select
+        as_of.as_of_date,
+        segments.segment_id,
+        cast(coalesce(current_counts.members, 0) as {{ dbt.type_bigint() }}) as members,
+        cast(coalesce(current_counts.entered, 0) as {{ dbt.type_bigint() }}) as entered,
+        cast(coalesce(previous_counts.exited, 0) as {{ dbt.type_bigint() }}) as exited,
+        cast(coalesce(current_counts.member_revenue_30d, 0) as decimal(18, 2)) as member_revenue_30d,
+        cast(current_counts.average_purchase_propensity as {{ type_double() }}) as average_purchase_propensity,
+        previous_build.previous_as_of_date,
+        cast(
+            case when previous_build.previous_as_of_date is not null then coalesce(previous_counts.previous_members, 0) end
+            as {{ dbt.type_bigint() }}
+        ) as previous_members,
+        cast(
+            case when previous_build.previous_as_of_date is not null then coalesce(previous_counts.converted_members, 0) end
+            as {{ dbt.type_bigint() }}
+        ) as converted_members,
+        cast(previous_counts.converted_members as {{ type_double() }})
+        / nullif(previous_counts.previous_members, 0) as conversion_rate
+    from segments
+    cross join as_of
+    cross join previous_build
+    left join current_counts
+        on segments.segment_id = current_counts.segment_id
+    left join previous_counts
+        on segments.segment_id = previous_counts.segment_id
+),
+
+final as (
+    select * from recorded
+    union all
+    select * from this_build
+)
+
+select * from final

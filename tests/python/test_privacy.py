@@ -1,0 +1,163 @@
+"""Erasure and consent, end to end: a person present in every source asks to be erased, another
+revokes advertising consent, and the next `dbt build` must honour both everywhere.
+
+The first build is the baseline. The second build reads the same raw data plus one erasure request
+and one consent revocation (spelled the messy way a real export spells them), into the same
+warehouse, so the tables that carry history across builds are tested too.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from dbt_harness import run_dbt
+from open_segments.datagen.__main__ import main as generate
+
+CUSTOMERS = 2_500
+# Schemas after identity resolution, where an erased profile may not appear.
+DOWNSTREAM_SCHEMAS = ("features", "ml", "marts")
+# The privacy models that must hold the erased profile to erase it.
+ERASURE_BOOKKEEPING = {"int_privacy__erasure_matches", "int_privacy__erased_profiles"}
+
+
+def _pattern(raw: Path) -> str:
+    return str(raw / "{source}_{table}.parquet")
+
+
+def _append_row(path: Path, row: dict[str, str]) -> None:
+    table = pq.read_table(path)
+    addition = pa.Table.from_pylist([row], schema=table.schema)
+    pq.write_table(pa.concat_tables([table, addition]), path)
+
+
+@pytest.fixture(scope="module")
+def builds(tmp_path_factory: pytest.TempPathFactory):
+    folder = tmp_path_factory.mktemp("privacy")
+    raw = folder / "raw"
+    args = ["--customers", str(CUSTOMERS), "--seed", "31", "--out", str(raw), "--no-progress"]
+    assert generate(args) == 0
+    dbt_folder = folder / "dbt"
+    baseline = run_dbt(dbt_folder, ["build"], _pattern(raw))
+    assert baseline.returncode == 0, baseline.output[-4000:]
+
+    con = baseline.connect()
+    # People in every source, targeted in both the ads and the email export, with history.
+    candidates = con.execute(
+        """
+        select p.profile_id, p.email, p.customer_id, c.customer_key
+        from identity.int_customer__unified_profiles as p
+        inner join marts.dim_customers as c on p.profile_id = c.profile_id
+        where p.crm_customers_records > 0 and p.web_cookies_records > 0
+            and p.esp_recipients_records > 0 and p.third_party_demographics_records > 0
+            and p.email is not null and p.customer_id is not null
+            and c.customer_key in (select extern_id from marts.export_ads_custom_audience)
+            and c.customer_key in (select external_id from marts.export_email_audience)
+            and p.profile_id in (select profile_id from marts.fct_segment_membership_history)
+        order by p.profile_id
+        limit 2
+        """
+    ).fetchall()
+    con.close()
+    assert len(candidates) == 2, "the generated data has no two people to test with"
+    erased, revoking = candidates
+
+    changed = folder / "raw_changed"
+    shutil.copytree(raw, changed)
+    _append_row(
+        changed / "privacy_erasure_requests.parquet",
+        {
+            "request_id": "DSR-TEST-1",
+            "subject_type": "E-mail",
+            "subject_value": f"  {erased[1].upper()} ",
+            "requested_at": "2026-11-20T10:00:00Z",
+        },
+    )
+    _append_row(
+        changed / "privacy_consent_events.parquet",
+        {
+            "consent_event_id": "consent-test-1",
+            "subject_type": "customer_id",
+            "subject_value": revoking[2],
+            "purpose": "Advertising",
+            "status": "Revoked",
+            # after the as-of date: consent is current, whatever date is built
+            "occurred_at": "2026-11-21T08:00:00Z",
+        },
+    )
+    after = run_dbt(dbt_folder, ["build"], _pattern(changed))
+    assert after.returncode == 0, after.output[-4000:]
+    con = after.connect()
+    yield con, erased, revoking
+    con.close()
+
+
+def _tables_holding(con: duckdb.DuckDBPyConnection, values: tuple[str, ...]) -> list[str]:
+    """Every downstream table with a text column holding one of the values."""
+    columns = con.execute(
+        f"""
+        select table_schema, table_name, column_name
+        from information_schema.columns
+        where table_schema in {DOWNSTREAM_SCHEMAS + ("privacy",)}
+            and data_type = 'VARCHAR'
+        """
+    ).fetchall()
+    listed = ", ".join(f"'{v}'" for v in values)
+    holding = []
+    for schema, table, column in columns:
+        if table in ERASURE_BOOKKEEPING:
+            continue
+        (hits,) = con.execute(
+            f'select count(*) from "{schema}"."{table}" where "{column}" in ({listed})'
+        ).fetchone()
+        if hits:
+            holding.append(f"{schema}.{table}.{column}")
+    return holding
+
+
+def test_erased_person_vanishes_from_every_downstream_model(builds) -> None:
+    con, erased, _revoking = builds
+    profile_id, _email, _customer_id, customer_key = erased
+    (status,) = con.execute(
+        "select match_status from privacy.int_privacy__erasure_matches "
+        "where request_id = 'DSR-TEST-1' and profile_id = ?",
+        [profile_id],
+    ).fetchone()
+    assert status == "erased"
+    # Every feature, ML, mart and export table, and the unified profile.
+    assert _tables_holding(con, (profile_id, customer_key)) == []
+    (in_profile,) = con.execute(
+        "select count(*) from identity.int_customer__unified_profiles where profile_id = ?",
+        [profile_id],
+    ).fetchone()
+    assert in_profile == 0
+    # The tables were not emptied: the scan looks at populated tables.
+    (customers,) = con.execute("select count(*) from marts.dim_customers").fetchone()
+    assert customers > CUSTOMERS // 2
+
+
+def test_consent_revocation_leaves_only_that_purposes_export(builds) -> None:
+    con, _erased, revoking = builds
+    profile_id, _email, _customer_id, customer_key = revoking
+    ads, email, ads_flag, email_flag = con.execute(
+        """
+        select
+            (select count(*) from marts.export_ads_custom_audience where extern_id = $1),
+            (select count(*) from marts.export_email_audience where external_id = $1),
+            (select has_ads_consent from marts.dim_customers where customer_key = $1),
+            (select has_email_consent from marts.dim_customers where customer_key = $1)
+        """,
+        [customer_key],
+    ).fetchone()
+    assert ads == 0
+    assert email > 0
+    assert ads_flag is False and email_flag is True
+    (member,) = con.execute(
+        "select count(*) from marts.fct_segment_membership where profile_id = ?", [profile_id]
+    ).fetchone()
+    assert member > 0
