@@ -1,7 +1,8 @@
 # The two commands of the README:
 #   make demo   install, generate the demo data, dbt build on DuckDB, print a summary
-#   make test   install, then every check: ruff, sqlfluff, pytest (which runs dbt build
-#               with every dbt test on small generated data, and the hostile-input builds)
+#   make test   install (Debian's chromium too, when missing and run as root), then every
+#               check: ruff, sqlfluff, pytest (which runs dbt build with every dbt test on small
+#               generated data, the hostile-input builds, mf queries and the browser checks)
 # Both create the virtual environment themselves; nothing else needs to be installed.
 
 PYTHON ?= python3
@@ -13,12 +14,13 @@ SEED ?= 42
 export DBT_PROFILES_DIR := $(CURDIR)
 export SEGMENTS_RAW_LOCATION ?= $(CURDIR)/data/raw/{source}_{table}.parquet
 
-.PHONY: demo test install lint pytest data build benchmark clean
+.PHONY: demo test install browser lint pytest data build benchmark clean
 
 demo: install data build
 	@$(BIN)/python -m open_segments.report
+	@$(BIN)/python -m open_segments.segment_report
 
-test: install lint pytest
+test: install browser lint pytest
 
 install: $(VENV)/.installed
 
@@ -27,6 +29,18 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/pip install --quiet --disable-pip-version-check --upgrade pip
 	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[dev]'
 	@touch $@
+
+# Debian's Chromium, for the tests that open the segment report and the docs site in a real
+# headless browser. Installed when missing if this runs as root with apt-get (as CI does);
+# otherwise those tests are skipped, saying why.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "Installing Debian's chromium for the browser tests"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else \
+	    echo "chromium not found and not installable here: the browser tests will be skipped"; \
+	  fi; }
 
 data: install
 	$(BIN)/python -m open_segments.datagen --customers $(DEMO_CUSTOMERS) --seed $(SEED) --out data/raw

@@ -244,6 +244,55 @@ def render_ml(con: duckdb.DuckDBPyConnection) -> str:
     return "\n".join(lines)
 
 
+def render_activation(con: duckdb.DuckDBPyConnection) -> str:
+    """Erasure and consent as honoured, and the rows of each activation export per audience."""
+    try:
+        requests = dict(
+            con.sql(
+                "select match_status, count(distinct raw_row_id) "
+                "from privacy.int_privacy__erasure_matches group by match_status"
+            ).fetchall()
+        )
+        (erased,) = con.sql("select count(*) from privacy.int_privacy__erased_profiles").fetchone()
+        consent = con.sql(
+            """
+            select count(*), sum(has_email_consent::int), sum(has_ads_consent::int)
+            from marts.dim_customers
+            """
+        ).fetchone()
+        exports = con.sql(
+            """
+            select a.audience,
+                count(*) filter (where a.experiment_arm = 'treatment'),
+                count(*) filter (where a.experiment_arm = 'holdout'),
+                (select count(*) from marts.export_ads_custom_audience as x
+                    where x.audience = a.audience),
+                (select count(*) from marts.export_email_audience as x
+                    where x.audience = a.audience)
+            from marts.activation_experiment_assignments as a
+            group by a.audience
+            order by a.audience
+            """
+        ).fetchall()
+    except duckdb.CatalogException:
+        return "Activation: not built"
+    customers, email, ads = consent
+    refused = ", ".join(
+        f"{n:,} {status}" for status, n in sorted(requests.items()) if status != "erased"
+    )
+    lines = [
+        f"Privacy: {sum(requests.values()):,} erasure requests erased {erased:,} profiles"
+        + (f" ({refused})" if refused else ""),
+        f"Consent among {customers:,} customers: email {email:,}, ads {ads:,}",
+        f"{'audience':<18}{'treatment':>11}{'holdout':>9}{'ads file':>10}{'email file':>12}",
+    ]
+    lines += [
+        f"{audience:<18}{treated:>11,}{held:>9,}{ads_rows:>10,}{email_rows:>12,}"
+        for audience, treated, held, ads_rows, email_rows in exports
+    ]
+    return "\n".join(lines)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
@@ -272,6 +321,8 @@ def main(argv: list[str] | None = None) -> int:
         print(render_segments(con))
         print()
         print(render_ml(con))
+        print()
+        print(render_activation(con))
     return 0 if all(a.balanced for a in accounts) else 1
 
 

@@ -3,12 +3,22 @@ staged data against the generator's ground truth."""
 
 from __future__ import annotations
 
+import csv
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
 import pytest
 
-from dbt_harness import run_dbt
+from browser import render
+from dbt_harness import DBT, PROJECT_DIR, run_dbt
 from open_segments.datagen.__main__ import main as generate
 from open_segments.identity.accuracy import evaluate_resolution
+from open_segments.publish import UnfinishedBuild, check_run_results, publish
 from open_segments.report import account_for_sources
+from open_segments.segment_report import main as write_segment_report
 
 CUSTOMERS = 3_000
 
@@ -38,7 +48,10 @@ def demo_build(tmp_path_factory: pytest.TempPathFactory):
 def test_build_passes_every_dbt_test(demo_build) -> None:
     _raw, run, _con = demo_build
     assert run.returncode == 0, run.output[-4000:]
-    results = run.results()
+    # Saved queries and exposures are listed too, but dbt build runs nothing for them.
+    results = [
+        r for r in run.results() if r["unique_id"].split(".")[0] not in ("saved_query", "exposure")
+    ]
     failed = [r["unique_id"] for r in results if r["status"] not in ("success", "pass")]
     assert failed == []
     kinds = {r["unique_id"].split(".")[0] for r in results}
@@ -154,3 +167,140 @@ def test_identity_resolution_matches_ground_truth(demo_build) -> None:
     assert pairs.true_pairs > 1_000
     assert pairs.precision >= 0.99, pairs
     assert pairs.recall >= 0.98, pairs
+
+
+def test_metricflow_answers_segment_metrics(demo_build, tmp_path: Path) -> None:
+    """`mf query` on the built warehouse returns the segment metrics the marts hold.
+
+    mf reads the semantic manifest from ./target of the folder it runs in: the build's manifest
+    is copied beside a link to the project file, so the developer's own target/ is left alone.
+    mf opens the warehouse for writing, which the fixture's open connection forbids: it queries
+    a copy.
+    """
+    _raw, run, con = demo_build
+    (tmp_path / "target").mkdir()
+    shutil.copy(run.target_dir / "semantic_manifest.json", tmp_path / "target")
+    (tmp_path / "dbt_project.yml").symlink_to(PROJECT_DIR / "dbt_project.yml")
+    warehouse = shutil.copy(run.warehouse, tmp_path / "warehouse.duckdb")
+    out = tmp_path / "metrics.csv"
+    env = {
+        **os.environ,
+        "DBT_PROFILES_DIR": str(PROJECT_DIR),
+        "SEGMENTS_DUCKDB_PATH": str(warehouse),
+    }
+    query = [
+        str(DBT.with_name("mf")), "query",
+        "--metrics", "segment_size,revenue_per_member,average_propensity",
+        "--group-by", "metric_time__day,segment",
+        "--csv", str(out),
+    ]  # fmt: skip
+    completed = subprocess.run(
+        query, cwd=tmp_path, env=env, capture_output=True, text=True, check=False
+    )
+    assert completed.returncode == 0, completed.stdout + completed.stderr
+    with out.open() as f:
+        rows = {row["segment"]: row for row in csv.DictReader(f)}
+    expected = con.execute(
+        "select segment_id, members, member_revenue_30d / nullif(members, 0), "
+        "average_purchase_propensity from marts.segment_summary"
+    ).fetchall()
+    assert len(rows) == len(expected) > 10
+    for segment_id, members, revenue_per_member, propensity in expected:
+        row = rows[segment_id]
+        assert int(row["segment_size"]) == members
+        if revenue_per_member is None:
+            assert row["revenue_per_member"] == ""
+        else:
+            assert float(row["revenue_per_member"]) == pytest.approx(float(revenue_per_member))
+        if propensity is not None:
+            assert float(row["average_propensity"]) == pytest.approx(propensity)
+
+
+def test_segment_report_renders_in_headless_chromium(demo_build, tmp_path: Path) -> None:
+    _raw, run, _con = demo_build
+    report = tmp_path / "segment_report.html"
+    assert write_segment_report(["--warehouse", str(run.warehouse), "--out", str(report)]) == 0
+    screenshot = tmp_path / "segment_report.png"
+    errors = render(report.as_uri(), "Segment overlap", screenshot)
+    assert errors == []
+    assert screenshot.stat().st_size > 50_000  # a page of charts, not a blank one
+    page = report.read_text()
+    assert page.count("<svg") == 5
+    assert "<script" not in page  # self-contained and static
+
+
+def test_docs_site_renders_in_headless_chromium(demo_build, tmp_path: Path) -> None:
+    """`dbt docs generate --static` gives one page that opens from disk and shows the marts.
+
+    dbt opens the warehouse for writing, which the fixture's open connection forbids: the docs
+    are generated from a copy.
+    """
+    raw, run, _con = demo_build
+    shutil.copy(run.warehouse, tmp_path / "warehouse.duckdb")
+    pattern = str(raw / "{source}_{table}.parquet")
+    docs = run_dbt(tmp_path, ["docs", "generate", "--static"], pattern)
+    assert docs.returncode == 0, docs.output[-4000:]
+    page = (docs.target_dir / "static_index.html").as_uri()
+    screenshot = tmp_path / "docs.png"
+    # dbt's bundled docs page itself requests a few things that cannot load from disk offline:
+    # URLs that are unrendered template text ('{{ getIcon(...) }}', '${require(favicon)}'), and
+    # its usage tracker's script. Every other failed request, console error or script error
+    # fails the test (the console's bare "Failed to load resource" lines repeat the requests).
+    errors = render(
+        f"{page}#!/model/model.open_segments.dim_customers",
+        "customer_key",
+        screenshot,
+        ignore=("%7B", "cloudfront.net/2.9.0/sp.js", "console: Failed to load resource"),
+    )
+    assert errors == []
+    assert screenshot.stat().st_size > 20_000
+
+
+def test_publish_only_finished_builds_and_swap_atomically(demo_build, tmp_path: Path) -> None:
+    _raw, run, con = demo_build
+    check_run_results(run.target_dir / "run_results.json")  # the fixture's build passed
+    failed = json.loads((run.target_dir / "run_results.json").read_text())
+    test = next(r for r in failed["results"] if r["unique_id"].startswith("test."))
+    test["status"] = "fail"
+    (tmp_path / "failed.json").write_text(json.dumps(failed))
+    with pytest.raises(UnfinishedBuild, match="did not pass"):
+        check_run_results(tmp_path / "failed.json")
+
+    out = tmp_path / "published"
+    first = publish(run.warehouse, out, keep=1)
+    second = publish(run.warehouse, out, keep=1)
+    assert (out / "current").resolve() == second.resolve()
+    assert not first.exists()  # keep=1: the older publication is gone
+    (customers,) = con.execute("select count(*) from marts.dim_customers").fetchone()
+    published = con.execute(
+        f"select count(*) from read_parquet('{out / 'current' / 'dim_customers.parquet'}')"
+    ).fetchone()[0]
+    assert published == customers
+    uploads = {p.name for p in (out / "current" / "activation").iterdir()}
+    audiences = con.execute(
+        "select distinct audience from marts.export_email_audience order by 1"
+    ).fetchall()
+    assert {f"export_email_audience__{a}.csv" for (a,) in audiences} <= uploads
+
+
+def test_every_mart_column_is_documented(demo_build) -> None:
+    """BI reads the marts schema: every column of every table there has a description."""
+    _raw, run, con = demo_build
+    manifest = json.loads((run.target_dir / "manifest.json").read_text())
+    models = {n["name"]: n for n in manifest["nodes"].values() if n["resource_type"] == "model"}
+    columns = con.execute(
+        """
+        select c.table_name, c.column_name
+        from information_schema.columns as c
+        inner join information_schema.tables as t
+            on c.table_schema = t.table_schema and c.table_name = t.table_name
+        where c.table_schema = 'marts' and t.table_type = 'BASE TABLE'
+        """
+    ).fetchall()
+    assert len({table for table, _ in columns}) >= 15
+    undocumented = [
+        f"{table}.{column}"
+        for table, column in columns
+        if not models[table]["columns"].get(column, {}).get("description", "").strip()
+    ]
+    assert undocumented == []

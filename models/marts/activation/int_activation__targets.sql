@@ -3,7 +3,9 @@
 -- profile's consent flags, its hashed identifiers and the segment context
 -- the destinations send along. The export models only choose columns and
 -- the consent of their purpose.
+-- A view: the exports are the tables.
 -- Grain: one row per (audience, profile_id).
+{{ config(materialized='view') }}
 with
 
 assignments as (

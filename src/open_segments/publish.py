@@ -1,0 +1,123 @@
+"""Publish a finished build for BI tools and activation: never a half-built mart.
+
+A `dbt build` rewrites the marts one table at a time, and DuckDB lets no other process open the
+file while dbt writes to it. So BI tools read a published copy instead, made only after a build
+whose every model and test passed:
+
+    warehouse/published/<as_of_date>_<UTC time>/   one Parquet file per mart table, and
+                                                   one CSV per audience per activation export
+    warehouse/published/current                    a symbolic link to the newest of them
+
+The link is replaced atomically (a new link renamed over the old), so a reader sees the previous
+complete build or the new complete build, never a mix. Older publications are kept (`--keep`).
+
+Usage: python -m open_segments.publish [--warehouse PATH] [--run-results PATH] [--out DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+from datetime import datetime, timezone
+from pathlib import Path
+
+import duckdb
+
+MARTS_SCHEMA = "marts"
+# Activation exports written as one upload file per audience (without the audience column).
+EXPORTS = ("export_ads_custom_audience", "export_email_audience")
+BUILT = ("model", "seed", "snapshot", "test", "unit_test")
+
+
+class UnfinishedBuild(RuntimeError):
+    """The last dbt invocation did not build and test everything."""
+
+
+def check_run_results(run_results: Path) -> None:
+    """Raise UnfinishedBuild unless the last dbt run was a build in which everything passed."""
+    if not run_results.exists():
+        raise UnfinishedBuild(f"no {run_results}: run `dbt build` first")
+    data = json.loads(run_results.read_text())
+    if data["args"].get("which") != "build":
+        raise UnfinishedBuild(f"the last dbt command was `{data['args'].get('which')}`, not build")
+    failed = [
+        r["unique_id"]
+        for r in data["results"]
+        if r["unique_id"].split(".")[0] in BUILT and r["status"] not in ("success", "pass")
+    ]
+    if failed:
+        shown = ", ".join(failed[:5]) + (" ..." if len(failed) > 5 else "")
+        raise UnfinishedBuild(f"{len(failed)} nodes did not pass in the last build: {shown}")
+
+
+def publish(warehouse: Path, out: Path, keep: int = 3) -> Path:
+    """Write the marts of `warehouse` to a new folder under `out`, point `out/current` at it,
+    and remove all but the `keep` newest publications. Returns the new folder."""
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        tables = [
+            name
+            for (name,) in con.execute(
+                "select table_name from information_schema.tables "
+                "where table_schema = ? and table_type = 'BASE TABLE' order by table_name",
+                [MARTS_SCHEMA],
+            ).fetchall()
+        ]
+        as_of_sql = f"select max(as_of_date) from {MARTS_SCHEMA}.dim_customers"
+        (as_of,) = con.execute(as_of_sql).fetchone()
+        stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
+        folder = out / f"{as_of:%Y-%m-%d}_{stamp}"
+        (folder / "activation").mkdir(parents=True)
+        for table in tables:
+            con.execute(
+                f"copy {MARTS_SCHEMA}.{table} to '{folder / (table + '.parquet')}' (format parquet)"
+            )
+        for export in EXPORTS:
+            audiences = con.execute(
+                f"select distinct audience from {MARTS_SCHEMA}.{export} order by audience"
+            ).fetchall()
+            for (audience,) in audiences:
+                target = folder / "activation" / f"{export}__{audience}.csv"
+                con.execute(
+                    f"copy (select * exclude (audience) from {MARTS_SCHEMA}.{export} "
+                    "where audience = ? order by all) "
+                    f"to '{target}' (header, delimiter ',')",
+                    [audience],
+                )
+    finally:
+        con.close()
+    link = out / "current"
+    staged = out / f".current-{stamp}"
+    staged.symlink_to(folder.name)
+    os.replace(staged, link)  # atomic: readers see the old or the new publication
+    publications = sorted(p for p in out.iterdir() if p.is_dir() and not p.is_symlink())
+    for old in publications[:-keep] if keep > 0 else []:
+        shutil.rmtree(old)
+    return folder
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--warehouse",
+        type=Path,
+        default=Path(os.environ.get("SEGMENTS_DUCKDB_PATH", "warehouse/segments.duckdb")),
+    )
+    parser.add_argument("--run-results", type=Path, default=Path("target/run_results.json"))
+    parser.add_argument("--out", type=Path, default=Path("warehouse/published"))
+    parser.add_argument("--keep", type=int, default=3, help="publications to keep (default 3)")
+    args = parser.parse_args(argv)
+    try:
+        check_run_results(args.run_results)
+    except UnfinishedBuild as problem:
+        print(f"Not published: {problem}")
+        return 1
+    folder = publish(args.warehouse, args.out, args.keep)
+    print(f"Published {folder} (now {args.out / 'current'})")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
