@@ -25,6 +25,8 @@ from pathlib import Path
 
 import duckdb
 
+from open_segments.report import add_build_arguments
+
 MARTS_SCHEMA = "marts"
 # Activation exports written as one upload file per audience (without the audience column).
 EXPORTS = ("export_ads_custom_audience", "export_email_audience")
@@ -100,12 +102,7 @@ def publish(warehouse: Path, out: Path, keep: int = 3) -> Path:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument(
-        "--warehouse",
-        type=Path,
-        default=Path(os.environ.get("SEGMENTS_DUCKDB_PATH", "warehouse/segments.duckdb")),
-    )
-    parser.add_argument("--run-results", type=Path, default=Path("target/run_results.json"))
+    add_build_arguments(parser)
     parser.add_argument("--out", type=Path, default=Path("warehouse/published"))
     parser.add_argument("--keep", type=int, default=3, help="publications to keep (default 3)")
     args = parser.parse_args(argv)

@@ -293,20 +293,27 @@ def render_activation(con: duckdb.DuckDBPyConnection) -> str:
     return "\n".join(lines)
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def add_build_arguments(parser: argparse.ArgumentParser, run_results: bool = True) -> None:
+    """--warehouse (and --run-results), as every command that reads a finished build takes them."""
     parser.add_argument(
         "--warehouse",
         type=Path,
         default=Path(os.environ.get("SEGMENTS_DUCKDB_PATH", "warehouse/segments.duckdb")),
         help="DuckDB file written by dbt build (default: $SEGMENTS_DUCKDB_PATH, else %(default)s)",
     )
+    if not run_results:
+        return
     parser.add_argument(
         "--run-results",
         type=Path,
         default=Path("target/run_results.json"),
-        help="dbt's run results to summarize (default: %(default)s)",
+        help="dbt's run results of the build (default: %(default)s)",
     )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    add_build_arguments(parser)
     args = parser.parse_args(argv)
     if not args.warehouse.exists():
         parser.error(f"no warehouse at {args.warehouse}: run `dbt build` first")

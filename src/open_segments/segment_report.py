@@ -14,7 +14,6 @@ from __future__ import annotations
 import argparse
 import html
 import io
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,6 +24,8 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
+
+from open_segments.report import add_build_arguments  # noqa: E402
 
 # Same data, same bytes: SVG element ids from a fixed salt, no creation date.
 matplotlib.rcParams["svg.hashsalt"] = "open-segments"
@@ -257,14 +258,10 @@ Aggregates only; built from the marts by open_segments.segment_report.</p>
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument(
-        "--warehouse",
-        default=os.environ.get("SEGMENTS_DUCKDB_PATH", "warehouse/segments.duckdb"),
-        help="the DuckDB file dbt built (default: $SEGMENTS_DUCKDB_PATH or the demo's)",
-    )
+    add_build_arguments(parser, run_results=False)
     parser.add_argument("--out", default="warehouse/segment_report.html", help="HTML to write")
     args = parser.parse_args(argv)
-    con = duckdb.connect(args.warehouse, read_only=True)
+    con = duckdb.connect(str(args.warehouse), read_only=True)
     try:
         page, figures = build_report(con)
     finally:
