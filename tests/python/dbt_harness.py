@@ -29,8 +29,11 @@ class DbtRun:
     target_dir: Path
 
     def results(self) -> list[dict]:
-        """The node results of target/run_results.json."""
-        return json.loads((self.target_dir / "run_results.json").read_text())["results"]
+        """The results of target/run_results.json for the nodes dbt builds: saved queries and
+        exposures are listed too (status no-op), but nothing is built or tested for them."""
+        results = json.loads((self.target_dir / "run_results.json").read_text())["results"]
+        unbuilt = ("saved_query", "exposure")
+        return [r for r in results if r["unique_id"].split(".")[0] not in unbuilt]
 
     def connect(self) -> duckdb.DuckDBPyConnection:
         return duckdb.connect(str(self.warehouse), read_only=True)
