@@ -4,9 +4,10 @@ A `dbt build` rewrites the marts one table at a time, and DuckDB lets no other p
 file while dbt writes to it. So BI tools read a published copy instead, made only after a build
 whose every model and test passed:
 
-    warehouse/published/<as_of_date>_<UTC time>/   one Parquet file per mart table, and
-                                                   one CSV per audience per activation export
-    warehouse/published/current                    a symbolic link to the newest of them
+    warehouse/published/<UTC time>_asof-<date>/   one Parquet file per mart table (for BI), and
+                                                  activation/: one CSV per audience per export
+                                                  (for the sync jobs only: hashed identifiers)
+    warehouse/published/current                   a symbolic link to the newest of them
 
 The link is replaced atomically (a new link renamed over the old), so a reader sees the previous
 complete build or the new complete build, never a mix. Older publications are kept (`--keep`).
@@ -28,7 +29,9 @@ import duckdb
 from open_segments.report import add_build_arguments
 
 MARTS_SCHEMA = "marts"
-# Activation exports written as one upload file per audience (without the audience column).
+# Activation exports, in their own schema (not for BI), written as one upload file per audience
+# (without the audience column) for the sync jobs.
+ACTIVATION_SCHEMA = "activation"
 EXPORTS = ("export_ads_custom_audience", "export_email_audience")
 BUILT = ("model", "seed", "snapshot", "test", "unit_test")
 
@@ -38,12 +41,17 @@ class UnfinishedBuild(RuntimeError):
 
 
 def check_run_results(run_results: Path) -> None:
-    """Raise UnfinishedBuild unless the last dbt run was a build in which everything passed."""
+    """Raise UnfinishedBuild unless the last dbt run was a whole-project build (no --select or
+    --exclude: a partial build would publish new marts beside stale ones) in which everything
+    passed."""
     if not run_results.exists():
         raise UnfinishedBuild(f"no {run_results}: run `dbt build` first")
     data = json.loads(run_results.read_text())
-    if data["args"].get("which") != "build":
-        raise UnfinishedBuild(f"the last dbt command was `{data['args'].get('which')}`, not build")
+    args = data["args"]
+    if args.get("which") != "build":
+        raise UnfinishedBuild(f"the last dbt command was `{args.get('which')}`, not build")
+    if args.get("select") or args.get("exclude"):
+        raise UnfinishedBuild("the last build was partial (--select or --exclude)")
     failed = [
         r["unique_id"]
         for r in data["results"]
@@ -70,7 +78,8 @@ def publish(warehouse: Path, out: Path, keep: int = 3) -> Path:
         as_of_sql = f"select max(as_of_date) from {MARTS_SCHEMA}.dim_customers"
         (as_of,) = con.execute(as_of_sql).fetchone()
         stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
-        folder = out / f"{as_of:%Y-%m-%d}_{stamp}"
+        # named by publication time first, so that names sort in publication order
+        folder = out / f"{stamp}_asof-{as_of:%Y-%m-%d}"
         (folder / "activation").mkdir(parents=True)
         for table in tables:
             con.execute(
@@ -78,12 +87,12 @@ def publish(warehouse: Path, out: Path, keep: int = 3) -> Path:
             )
         for export in EXPORTS:
             audiences = con.execute(
-                f"select distinct audience from {MARTS_SCHEMA}.{export} order by audience"
+                f"select distinct audience from {ACTIVATION_SCHEMA}.{export} order by audience"
             ).fetchall()
             for (audience,) in audiences:
                 target = folder / "activation" / f"{export}__{audience}.csv"
                 con.execute(
-                    f"copy (select * exclude (audience) from {MARTS_SCHEMA}.{export} "
+                    f"copy (select * exclude (audience) from {ACTIVATION_SCHEMA}.{export} "
                     "where audience = ? order by all) "
                     f"to '{target}' (header, delimiter ',')",
                     [audience],
@@ -95,8 +104,9 @@ def publish(warehouse: Path, out: Path, keep: int = 3) -> Path:
     staged.symlink_to(folder.name)
     os.replace(staged, link)  # atomic: readers see the old or the new publication
     publications = sorted(p for p in out.iterdir() if p.is_dir() and not p.is_symlink())
-    for old in publications[:-keep] if keep > 0 else []:
-        shutil.rmtree(old)
+    for old in publications[: -max(keep, 1)]:
+        if old.resolve() != link.resolve():
+            shutil.rmtree(old)
     return folder
 
 

@@ -265,15 +265,18 @@ def render_activation(con: duckdb.DuckDBPyConnection) -> str:
             select a.audience,
                 count(*) filter (where a.experiment_arm = 'treatment'),
                 count(*) filter (where a.experiment_arm = 'holdout'),
-                (select count(*) from marts.export_ads_custom_audience as x
+                (select count(*) from activation.export_ads_custom_audience as x
                     where x.audience = a.audience),
-                (select count(*) from marts.export_email_audience as x
+                (select count(*) from activation.export_email_audience as x
                     where x.audience = a.audience)
-            from marts.activation_experiment_assignments as a
+            from activation.activation_experiment_assignments as a
             group by a.audience
             order by a.audience
             """
         ).fetchall()
+        (demo_salt,) = con.sql(
+            "select bool_or(is_demo_salt) from privacy.int_privacy__pseudonymisation_salt"
+        ).fetchone()
     except duckdb.CatalogException:
         return "Activation: not built"
     customers, email, ads = consent
@@ -290,6 +293,11 @@ def render_activation(con: duckdb.DuckDBPyConnection) -> str:
         f"{audience:<18}{treated:>11,}{held:>9,}{ads_rows:>10,}{email_rows:>12,}"
         for audience, treated, held, ads_rows, email_rows in exports
     ]
+    if demo_salt:
+        lines.append(
+            "Note: SEGMENTS_PSEUDONYMISATION_SALT is not set; ids use the public demo salt "
+            "(fine for the demo, not for real data)."
+        )
     return "\n".join(lines)
 
 

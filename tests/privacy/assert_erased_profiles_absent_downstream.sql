@@ -7,6 +7,10 @@ erased as (
     select * from {{ ref('int_privacy__erased_profiles') }}
 ),
 
+salt as (
+    select * from {{ ref('int_privacy__pseudonymisation_salt') }}
+),
+
 -- an erased profile is found by its profile id or by its customer key
 erased_keys as (
     select
@@ -15,9 +19,10 @@ erased_keys as (
     from erased
     union all
     select
-        profile_id,
-        {{ pseudonymous_key('profile_id') }} as holder_key
+        erased.profile_id,
+        {{ pseudonymous_key('salt.salt', 'erased.profile_id') }} as holder_key
     from erased
+    cross join salt
 ),
 
 holders as (

@@ -6,8 +6,10 @@ each other or with a developer's `make demo`.
 
 from __future__ import annotations
 
+import csv
 import json
 import os
+import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -72,3 +74,32 @@ def run_dbt(
         command, cwd=PROJECT_DIR, env=env, capture_output=True, text=True, check=False
     )
     return DbtRun(completed.returncode, completed.stdout + completed.stderr, warehouse, target_dir)
+
+
+def mf_query(run: DbtRun, workdir: Path, metrics: list[str], group_by: list[str]) -> list[dict]:
+    """Run `mf query` (MetricFlow) against the warehouse of `run` and return its rows.
+
+    mf reads the semantic manifest from ./target of the folder it runs in, and opens the warehouse
+    for writing: it runs in `workdir`, beside a link to the project file, the run's manifest and a
+    copy of the warehouse, so neither the developer's target/ nor open connections are disturbed.
+    """
+    (workdir / "target").mkdir(parents=True)
+    shutil.copy(run.target_dir / "semantic_manifest.json", workdir / "target")
+    (workdir / "dbt_project.yml").symlink_to(PROJECT_DIR / "dbt_project.yml")
+    warehouse = shutil.copy(run.warehouse, workdir / "warehouse.duckdb")
+    out = workdir / "metrics.csv"
+    env = {
+        **os.environ,
+        "DBT_PROFILES_DIR": str(PROJECT_DIR),
+        "SEGMENTS_DUCKDB_PATH": str(warehouse),
+    }
+    command = [
+        str(DBT.with_name("mf")), "query",
+        "--metrics", ",".join(metrics), "--group-by", ",".join(group_by), "--csv", str(out),
+    ]  # fmt: skip
+    completed = subprocess.run(
+        command, cwd=workdir, env=env, capture_output=True, text=True, check=False
+    )
+    assert completed.returncode == 0, completed.stdout + completed.stderr
+    with out.open() as f:
+        return list(csv.DictReader(f))

@@ -3,17 +3,14 @@ staged data against the generator's ground truth."""
 
 from __future__ import annotations
 
-import csv
 import json
-import os
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
 
 from browser import render
-from dbt_harness import DBT, PROJECT_DIR, run_dbt
+from dbt_harness import mf_query, run_dbt
 from open_segments.datagen.__main__ import main as generate
 from open_segments.identity.accuracy import evaluate_resolution
 from open_segments.publish import UnfinishedBuild, check_run_results, publish
@@ -167,36 +164,13 @@ def test_identity_resolution_matches_ground_truth(demo_build) -> None:
 
 
 def test_metricflow_answers_segment_metrics(demo_build, tmp_path: Path) -> None:
-    """`mf query` on the built warehouse returns the segment metrics the marts hold.
-
-    mf reads the semantic manifest from ./target of the folder it runs in: the build's manifest
-    is copied beside a link to the project file, so the developer's own target/ is left alone.
-    mf opens the warehouse for writing, which the fixture's open connection forbids: it queries
-    a copy.
-    """
+    """`mf query` on the built warehouse returns the segment metrics the marts hold."""
     _raw, run, con = demo_build
-    (tmp_path / "target").mkdir()
-    shutil.copy(run.target_dir / "semantic_manifest.json", tmp_path / "target")
-    (tmp_path / "dbt_project.yml").symlink_to(PROJECT_DIR / "dbt_project.yml")
-    warehouse = shutil.copy(run.warehouse, tmp_path / "warehouse.duckdb")
-    out = tmp_path / "metrics.csv"
-    env = {
-        **os.environ,
-        "DBT_PROFILES_DIR": str(PROJECT_DIR),
-        "SEGMENTS_DUCKDB_PATH": str(warehouse),
+    metrics = ["segment_size", "revenue_per_member", "average_propensity"]
+    rows = {
+        row["segment"]: row
+        for row in mf_query(run, tmp_path, metrics, ["metric_time__day", "segment"])
     }
-    query = [
-        str(DBT.with_name("mf")), "query",
-        "--metrics", "segment_size,revenue_per_member,average_propensity",
-        "--group-by", "metric_time__day,segment",
-        "--csv", str(out),
-    ]  # fmt: skip
-    completed = subprocess.run(
-        query, cwd=tmp_path, env=env, capture_output=True, text=True, check=False
-    )
-    assert completed.returncode == 0, completed.stdout + completed.stderr
-    with out.open() as f:
-        rows = {row["segment"]: row for row in csv.DictReader(f)}
     expected = con.execute(
         "select segment_id, members, member_revenue_30d / nullif(members, 0), "
         "average_purchase_propensity from marts.segment_summary"
@@ -209,7 +183,9 @@ def test_metricflow_answers_segment_metrics(demo_build, tmp_path: Path) -> None:
             assert row["revenue_per_member"] == ""
         else:
             assert float(row["revenue_per_member"]) == pytest.approx(float(revenue_per_member))
-        if propensity is not None:
+        if propensity is None:
+            assert row["average_propensity"] == ""
+        else:
             assert float(row["average_propensity"]) == pytest.approx(propensity)
 
 
@@ -262,6 +238,11 @@ def test_publish_only_finished_builds_and_swap_atomically(demo_build, tmp_path: 
     (tmp_path / "failed.json").write_text(json.dumps(failed))
     with pytest.raises(UnfinishedBuild, match="did not pass"):
         check_run_results(tmp_path / "failed.json")
+    partial = json.loads((run.target_dir / "run_results.json").read_text())
+    partial["args"]["select"] = ["dim_customers"]
+    (tmp_path / "partial.json").write_text(json.dumps(partial))
+    with pytest.raises(UnfinishedBuild, match="partial"):
+        check_run_results(tmp_path / "partial.json")
 
     out = tmp_path / "published"
     first = publish(run.warehouse, out, keep=1)
@@ -275,7 +256,7 @@ def test_publish_only_finished_builds_and_swap_atomically(demo_build, tmp_path: 
     assert published == customers
     uploads = {p.name for p in (out / "current" / "activation").iterdir()}
     audiences = con.execute(
-        "select distinct audience from marts.export_email_audience order by 1"
+        "select distinct audience from activation.export_email_audience order by 1"
     ).fetchall()
     assert {f"export_email_audience__{a}.csv" for (a,) in audiences} <= uploads
 

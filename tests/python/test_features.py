@@ -13,7 +13,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from dbt_harness import run_dbt
+from dbt_harness import mf_query, run_dbt
 from open_segments.datagen.__main__ import main as generate
 
 CUSTOMERS = 1_500
@@ -299,6 +299,31 @@ def test_membership_history_across_as_of_dates(
         assert kind == "cluster" or 0 <= ks <= 1, variable
     tenure = [psi for _, variable, _, psi, _ in drift if variable == "tenure_days"]
     assert tenure[0] > 0.01  # three months older: a visible shift
+
+    # The daily summary holds both builds; the second counts entries and exits against the first.
+    summary = {
+        (str(day), segment): (members, entered, exited, previous)
+        for day, segment, members, entered, exited, previous in con.execute(
+            "select as_of_date, segment_id, members, entered, exited, previous_as_of_date "
+            "from marts.segment_summary"
+        ).fetchall()
+    }
+    first_by_segment = {(p, s) for p, s, _ in members_first}
+    second_by_segment = {(p, s) for p, s, _ in members_second}
+    for segment in {s for _, s in first_by_segment | second_by_segment}:
+        now = {p for p, s in second_by_segment if s == segment}
+        before = {p for p, s in first_by_segment if s == segment}
+        members, entered, exited, previous = summary[(second, segment)]
+        assert (members, entered, exited) == (len(now), len(now - before), len(before - now))
+        assert str(previous) == first
+        assert summary[(first, segment)][0] == len(before)
+    # Segment size is a snapshot: over the year it is the latest build's, never the two summed.
+    yearly = mf_query(run, folder / "mf", ["segment_size"], ["metric_time__year", "segment"])
+    sizes = {row["segment"]: int(row["segment_size"]) for row in yearly}
+    assert len(yearly) == len(sizes)  # one row per segment: both builds fall in 2026
+    for (day, segment), (members, *_rest) in summary.items():
+        if day == second:
+            assert sizes[segment] == members, segment
     con.close()
     back = run_dbt(folder, segments_only, _pattern(generated), extra_vars={"as_of_date": first})
     assert back.returncode != 0

@@ -8,6 +8,7 @@ warehouse, so the tables that carry history across builds are tested too.
 
 from __future__ import annotations
 
+import hashlib
 import shutil
 from pathlib import Path
 
@@ -21,7 +22,7 @@ from open_segments.datagen.__main__ import main as generate
 
 CUSTOMERS = 2_500
 # Schemas after identity resolution, where an erased profile may not appear.
-DOWNSTREAM_SCHEMAS = ("features", "ml", "marts")
+DOWNSTREAM_SCHEMAS = ("features", "ml", "marts", "activation")
 # The privacy models that must hold the erased profile to erase it.
 ERASURE_BOOKKEEPING = {"int_privacy__erasure_matches", "int_privacy__erased_profiles"}
 
@@ -56,8 +57,8 @@ def builds(tmp_path_factory: pytest.TempPathFactory):
         where p.crm_customers_records > 0 and p.web_cookies_records > 0
             and p.esp_recipients_records > 0 and p.third_party_demographics_records > 0
             and p.email is not null and p.customer_id is not null
-            and c.customer_key in (select extern_id from marts.export_ads_custom_audience)
-            and c.customer_key in (select external_id from marts.export_email_audience)
+            and c.customer_key in (select extern_id from activation.export_ads_custom_audience)
+            and c.customer_key in (select external_id from activation.export_email_audience)
             and p.profile_id in (select profile_id from marts.fct_segment_membership_history)
         order by p.profile_id
         limit 2
@@ -107,13 +108,14 @@ def _tables_holding(con: duckdb.DuckDBPyConnection, values: tuple[str, ...]) -> 
             and data_type = 'VARCHAR'
         """
     ).fetchall()
-    listed = ", ".join(f"'{v}'" for v in values)
+    placeholders = ", ".join("?" for _ in values)
     holding = []
     for schema, table, column in columns:
         if table in ERASURE_BOOKKEEPING:
             continue
         (hits,) = con.execute(
-            f'select count(*) from "{schema}"."{table}" where "{column}" in ({listed})'
+            f'select count(*) from "{schema}"."{table}" where "{column}" in ({placeholders})',
+            list(values),
         ).fetchone()
         if hits:
             holding.append(f"{schema}.{table}.{column}")
@@ -122,15 +124,26 @@ def _tables_holding(con: duckdb.DuckDBPyConnection, values: tuple[str, ...]) -> 
 
 def test_erased_person_vanishes_from_every_downstream_model(builds) -> None:
     con, erased, _revoking = builds
-    profile_id, _email, _customer_id, customer_key = erased
+    profile_id, email, customer_id, customer_key = erased
     (status,) = con.execute(
         "select match_status from privacy.int_privacy__erasure_matches "
         "where request_id = 'DSR-TEST-1' and profile_id = ?",
         [profile_id],
     ).fetchone()
     assert status == "erased"
-    # Every feature, ML, mart and export table, and the unified profile.
-    assert _tables_holding(con, (profile_id, customer_key)) == []
+    # Every feature, ML, mart and export table, by any id the person has had, their customer id,
+    # email or hashed email.
+    earlier_ids = {
+        previous
+        for (previous,) in con.execute(
+            "select distinct previous_profile_id from identity.int_identity__profile_map "
+            "where profile_id = ? and previous_profile_id is not null",
+            [profile_id],
+        ).fetchall()
+    }
+    email_sha256 = hashlib.sha256(email.encode()).hexdigest()
+    searched = (profile_id, customer_key, customer_id, email, email_sha256, *earlier_ids)
+    assert _tables_holding(con, searched) == []
     (in_profile,) = con.execute(
         "select count(*) from identity.int_customer__unified_profiles where profile_id = ?",
         [profile_id],
@@ -147,8 +160,8 @@ def test_consent_revocation_leaves_only_that_purposes_export(builds) -> None:
     ads, email, ads_flag, email_flag = con.execute(
         """
         select
-            (select count(*) from marts.export_ads_custom_audience where extern_id = $1),
-            (select count(*) from marts.export_email_audience where external_id = $1),
+            (select count(*) from activation.export_ads_custom_audience where extern_id = $1),
+            (select count(*) from activation.export_email_audience where external_id = $1),
             (select has_ads_consent from marts.dim_customers where customer_key = $1),
             (select has_email_consent from marts.dim_customers where customer_key = $1)
         """,

@@ -7,9 +7,11 @@
 --   (ties: the smaller id), and the others' records move to it;
 -- * when a component splits, the part holding most of the old profile's
 --   records keeps the id, and the other parts get new ids;
--- * a component with no earlier profile gets a new id, the hash of its
---   smallest record_id (mixed with that record's earlier profile id, if any,
---   so an id is never handed out twice).
+-- * a component with no earlier profile gets a new id, the keyed hash (with
+--   the secret salt of int_privacy__pseudonymisation_salt) of its smallest
+--   record_id (mixed with that record's earlier profile id, if any, so an id
+--   is never handed out twice). Keyed, so nobody can compute a person's id
+--   from a customer id or email they know.
 -- So the same inputs give the same ids, and new records never rename an
 -- existing profile unless two profiles merge. `--full-refresh` forgets the
 -- previous ids and assigns every id afresh from the records alone.
@@ -19,6 +21,10 @@ with
 
 components as (
     select * from {{ ref('int_identity__components') }}
+),
+
+salt as (
+    select * from {{ ref('int_privacy__pseudonymisation_salt') }}
 ),
 
 previous_map as (
@@ -83,10 +89,11 @@ survivors as (
 
 new_ids as (
     select
-        component_id,
-        {{ dbt.hash(dbt.concat(["component_id", "coalesce('|' || previous_profile_id, '')"])) }} as profile_id
+        claims.component_id,
+        {{ dbt.hash(dbt.concat(["salt.salt", "'|'", "claims.component_id", "coalesce('|' || claims.previous_profile_id, '')"])) }} as profile_id
     from claims
-    where record_id = component_id
+    cross join salt
+    where claims.record_id = claims.component_id
 ),
 
 final as (

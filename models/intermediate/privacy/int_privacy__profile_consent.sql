@@ -4,15 +4,15 @@
 -- reported by the email platform (a revocation of `email`).
 --
 -- A decision reaches a profile through its subject value (email, customer
--- id or phone) like an erasure request does, with one asymmetry: a
--- revocation follows every trusted identifier and values shared by a
--- household (withdrawing consent must never be lost), a grant only the
--- identifiers identity resolution uses as evidence (one person's grant must
--- not opt in their household). At the same instant a revocation beats a
--- grant. Consent is current: decisions after `as_of_date` count, so a
+-- id or phone), with one asymmetry: a grant follows only the identifiers
+-- identity resolution uses as evidence (one person's grant must not opt in
+-- their household), a revocation also values refused as shared by a
+-- household or by too many records (withdrawing consent from too many people
+-- is the safe side). Only junk values (blocked: test@test.com, all-zero
+-- phones) reach nobody. At the same instant a revocation beats a grant. Consent is current: decisions after `as_of_date` count, so a
 -- revocation takes effect on the next build whatever date is built.
 -- Profiles with no decision for a purpose have no row for it; what that
--- means is var `consent_default_granted` (see int_privacy__activation_consent).
+-- means is var `consent_default_granted` (see int_privacy__consent_flags).
 -- Grain: one row per (profile_id, purpose).
 with
 
@@ -72,7 +72,7 @@ profile_decisions as (
     where identifiers.is_usable
         or (
             decisions.status = 'revoked'
-            and identifiers.guard_reason = 'conflicting_dates_of_birth'
+            and identifiers.guard_reason in ('conflicting_dates_of_birth', 'too_many_records')
         )
 ),
 

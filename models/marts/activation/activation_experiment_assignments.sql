@@ -1,15 +1,16 @@
 -- Which members of each activated segment are targeted (treatment) and which
 -- are held out to measure the effect (holdout). Audiences are the segments
 -- of var `activation_audiences`; a profile's arm comes from the SHA-256 of
--- the experiment name (var `activation_experiment`), the audience and the
--- profile id, so it is the same on every run and every engine, and a new
--- experiment name draws new arms. With var `activation_stratify_by`
--- (primary_segment or cluster) every stratum of an audience holds out
--- exactly its share (rounded), the members ordered by the same hash; without
--- it each profile is held out on its own with probability
--- `activation_holdout_share`, which keeps its arm however the audience
--- changes. Consent is not looked at here: the exports apply it per purpose,
--- so a holdout is the same people in every channel.
+-- the experiment name (var `activation_experiment`) and the profile id, so it
+-- is the same on every run and every engine, a new experiment name draws new
+-- arms, and a profile held out of one audience is held out of every audience
+-- (no campaign reaches the holdout through another segment). With var
+-- `activation_stratify_by` (primary_segment or cluster) every stratum of an
+-- audience holds out exactly its share (rounded), the members ordered by the
+-- same hash; without it each profile is held out with probability
+-- `activation_holdout_share`, and keeps its arm however the audiences change.
+-- Consent is not looked at here: the exports apply it per purpose, so a
+-- holdout is the same people in every channel.
 -- Grain: one row per (audience, profile_id).
 {%- set audiences = var('activation_audiences') %}
 {%- set stratify_by = var('activation_stratify_by') %}
@@ -56,7 +57,7 @@ hashed as (
         {%- else %}
         'all' as stratum,
         {%- endif %}
-        {{ hash_bucket(dbt.concat(["'" ~ var('activation_experiment') ~ "|'", 'members.audience', "'|'", 'members.profile_id']), buckets) }} as bucket
+        {{ hash_bucket(dbt.concat(["'" ~ var('activation_experiment') ~ "|'", 'members.profile_id']), buckets) }} as bucket
     from members
     inner join customers
         on members.profile_id = customers.profile_id

@@ -1,13 +1,18 @@
 -- One row per customer profile, for BI: the key features, the primary
 -- segment, the behavioural cluster, the propensity scores and consent, as of
--- the as-of date. No direct identifiers: `customer_key` is a salted hash of
--- the profile id (macro pseudonymous_key), and location stops at the country.
+-- the as-of date. No direct identifiers: `customer_key` is a keyed hash of
+-- the profile id (int_privacy__customer_keys), and location stops at the
+-- country.
 -- Erased profiles are absent (int_privacy__profile_map).
 -- Grain: one row per profile_id.
 with
 
 features as (
     select * from {{ ref('int_customer__features') }}
+),
+
+customer_keys as (
+    select * from {{ ref('int_privacy__customer_keys') }}
 ),
 
 consent as (
@@ -63,7 +68,7 @@ score_columns as (
 
 final as (
     select
-        cast({{ pseudonymous_key('features.profile_id') }} as {{ dbt.type_string() }}) as customer_key,
+        customer_keys.customer_key,
         features.profile_id,
         features.as_of_date,
         features.first_seen_at,
@@ -97,6 +102,8 @@ final as (
         coalesce(consent.has_ads_consent, false) as has_ads_consent,
         coalesce(consent.has_analytics_consent, false) as has_analytics_consent
     from features
+    inner join customer_keys
+        on features.profile_id = customer_keys.profile_id
     left join consent
         on features.profile_id = consent.profile_id
     left join primary_segments

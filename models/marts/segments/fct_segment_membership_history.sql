@@ -9,8 +9,9 @@
 -- Building the same as-of date again replaces that date's changes; building
 -- an earlier date than one already recorded is refused (history only moves
 -- forward; a `--full-refresh` of this model starts it again from this build).
--- A profile under an erasure request leaves the history entirely, earlier
--- builds included.
+-- Only profiles that still exist keep their history: a profile under an
+-- erasure request leaves it entirely, earlier builds included, and so do ids
+-- that no longer exist (a person's earlier id, before a merge).
 -- Members of segment S on date D:
 --   valid_from <= D and (valid_to is null or valid_to > D)
 -- Entries and exits between D1 and D2: fct_segment_changes.
@@ -36,8 +37,9 @@ as_of as (
     select * from {{ ref('int_features__as_of') }}
 ),
 
-erased as (
-    select * from {{ ref('int_privacy__erased_profiles') }}
+-- every current profile (erased ones are absent)
+current_profiles as (
+    select profile_id from {{ ref('int_privacy__customer_keys') }}
 ),
 
 recorded as (
@@ -74,10 +76,9 @@ rewound as (
         recorded.last_seen_on
     from recorded
     cross join as_of
-    left join erased
-        on recorded.profile_id = erased.profile_id
+    inner join current_profiles
+        on recorded.profile_id = current_profiles.profile_id
     where recorded.valid_from < as_of.as_of_date
-        and erased.profile_id is null
 ),
 
 -- a membership is (profile, segment, variant); the variant may be null

@@ -1,10 +1,11 @@
 -- Every segment, once per build date (as-of date), kept across builds: its
 -- size, who entered and who left since the previous build, what its members
--- spent in the last 30 days, their average purchase propensity, and how many
--- of the previous build's members have ordered since (the conversion rate).
--- Each build adds the row of its as-of date to this table's previous
--- contents (building the same date again replaces that date's rows), so the
--- table is the daily trend that BI charts, without re-reading the past.
+-- spent in the last 30 days, their purchase propensity (sum and mean over
+-- the scored members), and how many of the previous build's members have
+-- ordered since (the conversion rate). Each build adds the rows of its as-of
+-- date to this table's previous contents (building a date again replaces
+-- that date's rows; other dates are kept), so the table is the daily trend
+-- that BI charts, without re-reading the past.
 -- Entered and exited compare profiles, not variants: a move between RFM cells
 -- is no entry. The first build has no previous build: everyone entered, and
 -- conversion is null. Rows are aggregates: an erased profile leaves the
@@ -33,10 +34,6 @@ features as (
     select * from {{ ref('int_customer__features') }}
 ),
 
-orders as (
-    select * from {{ ref('int_features__orders') }}
-),
-
 scores as (
     select * from {{ ref('fct_propensity_scores') }}
 ),
@@ -51,13 +48,15 @@ recorded as (
         entered,
         exited,
         member_revenue_30d,
+        scored_members,
+        purchase_propensity_sum,
         average_purchase_propensity,
         previous_as_of_date,
         previous_members,
         converted_members,
         conversion_rate
     from {{ previous }}
-    where as_of_date < (select as_of_date from as_of)
+    where as_of_date <> (select as_of_date from as_of)
     {%- else %}
     select
         cast(null as date) as as_of_date,
@@ -66,6 +65,8 @@ recorded as (
         cast(null as {{ dbt.type_bigint() }}) as entered,
         cast(null as {{ dbt.type_bigint() }}) as exited,
         cast(null as decimal(18, 2)) as member_revenue_30d,
+        cast(null as {{ dbt.type_bigint() }}) as scored_members,
+        cast(null as {{ type_double() }}) as purchase_propensity_sum,
         cast(null as {{ type_double() }}) as average_purchase_propensity,
         cast(null as date) as previous_as_of_date,
         cast(null as {{ dbt.type_bigint() }}) as previous_members,
@@ -76,8 +77,10 @@ recorded as (
 ),
 
 previous_build as (
-    select max(as_of_date) as previous_as_of_date
+    select max(recorded.as_of_date) as previous_as_of_date
     from recorded
+    cross join as_of
+    where recorded.as_of_date < as_of.as_of_date
 ),
 
 members as (
@@ -97,13 +100,13 @@ previous_members as (
         and (history.valid_to is null or history.valid_to > previous_build.previous_as_of_date)
 ),
 
--- Profiles that placed a completed order after the previous build date.
+-- Profiles whose latest completed order (up to this as-of date) came after
+-- the previous build date.
 buyers as (
-    select distinct orders.profile_id
-    from orders
+    select features.profile_id
+    from features
     cross join previous_build
-    where orders.is_completed
-        and cast(orders.ordered_at as date) > previous_build.previous_as_of_date
+    where cast(features.last_order_at as date) > previous_build.previous_as_of_date
 ),
 
 current_counts as (
@@ -112,7 +115,8 @@ current_counts as (
         count(*) as members,
         sum(case when previous_members.profile_id is null then 1 else 0 end) as entered,
         sum(features.revenue_30d) as member_revenue_30d,
-        avg(scores.probability) as average_purchase_propensity
+        count(scores.probability) as scored_members,
+        sum(scores.probability) as purchase_propensity_sum
     from members
     left join previous_members
         on members.profile_id = previous_members.profile_id
@@ -148,7 +152,10 @@ this_build as (
         cast(coalesce(current_counts.entered, 0) as {{ dbt.type_bigint() }}) as entered,
         cast(coalesce(previous_counts.exited, 0) as {{ dbt.type_bigint() }}) as exited,
         cast(coalesce(current_counts.member_revenue_30d, 0) as decimal(18, 2)) as member_revenue_30d,
-        cast(current_counts.average_purchase_propensity as {{ type_double() }}) as average_purchase_propensity,
+        cast(coalesce(current_counts.scored_members, 0) as {{ dbt.type_bigint() }}) as scored_members,
+        cast(current_counts.purchase_propensity_sum as {{ type_double() }}) as purchase_propensity_sum,
+        cast(current_counts.purchase_propensity_sum as {{ type_double() }})
+        / nullif(current_counts.scored_members, 0) as average_purchase_propensity,
         previous_build.previous_as_of_date,
         cast(
             case when previous_build.previous_as_of_date is not null then coalesce(previous_counts.previous_members, 0) end
