@@ -46,6 +46,7 @@ def run_dbt(
     args: list[str],
     raw_location: str,
     extra_vars: dict | None = None,
+    extra_env: dict[str, str] | None = None,
 ) -> DbtRun:
     """Run `dbt <args>` with raw data at `raw_location`, a {source}/{table} pattern."""
     workdir.mkdir(parents=True, exist_ok=True)
@@ -57,6 +58,7 @@ def run_dbt(
         "SEGMENTS_DUCKDB_PATH": str(warehouse),
         "SEGMENTS_RAW_LOCATION": raw_location,
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+        **(extra_env or {}),
     }
     command = [
         str(DBT),

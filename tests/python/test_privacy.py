@@ -23,6 +23,8 @@ from open_segments.datagen.__main__ import main as generate
 CUSTOMERS = 2_500
 # Schemas after identity resolution, where an erased profile may not appear.
 DOWNSTREAM_SCHEMAS = ("features", "ml", "marts", "activation")
+# A secret salt for the pseudonymous ids, which must never reach dbt's artifacts or logs.
+SALT = "privacy-test-secret-3f9a1c"
 # The privacy models that must hold the erased profile to erase it.
 ERASURE_BOOKKEEPING = {"int_privacy__erasure_matches", "int_privacy__erased_profiles"}
 
@@ -44,7 +46,8 @@ def builds(tmp_path_factory: pytest.TempPathFactory):
     args = ["--customers", str(CUSTOMERS), "--seed", "31", "--out", str(raw), "--no-progress"]
     assert generate(args) == 0
     dbt_folder = folder / "dbt"
-    baseline = run_dbt(dbt_folder, ["build"], _pattern(raw))
+    salted = {"SEGMENTS_PSEUDONYMISATION_SALT": SALT}
+    baseline = run_dbt(dbt_folder, ["build"], _pattern(raw), extra_env=salted)
     assert baseline.returncode == 0, baseline.output[-4000:]
 
     con = baseline.connect()
@@ -91,10 +94,10 @@ def builds(tmp_path_factory: pytest.TempPathFactory):
             "occurred_at": "2026-11-21T08:00:00Z",
         },
     )
-    after = run_dbt(dbt_folder, ["build"], _pattern(changed))
+    after = run_dbt(dbt_folder, ["build"], _pattern(changed), extra_env=salted)
     assert after.returncode == 0, after.output[-4000:]
     con = after.connect()
-    yield con, erased, revoking
+    yield con, erased, revoking, dbt_folder
     con.close()
 
 
@@ -123,7 +126,7 @@ def _tables_holding(con: duckdb.DuckDBPyConnection, values: tuple[str, ...]) -> 
 
 
 def test_erased_person_vanishes_from_every_downstream_model(builds) -> None:
-    con, erased, _revoking = builds
+    con, erased, _revoking, _folder = builds
     profile_id, email, customer_id, customer_key = erased
     (status,) = con.execute(
         "select match_status from privacy.int_privacy__erasure_matches "
@@ -155,7 +158,7 @@ def test_erased_person_vanishes_from_every_downstream_model(builds) -> None:
 
 
 def test_consent_revocation_leaves_only_that_purposes_export(builds) -> None:
-    con, _erased, revoking = builds
+    con, _erased, revoking, _folder = builds
     profile_id, _email, _customer_id, customer_key = revoking
     ads, email, ads_flag, email_flag = con.execute(
         """
@@ -174,3 +177,20 @@ def test_consent_revocation_leaves_only_that_purposes_export(builds) -> None:
         "select count(*) from marts.fct_segment_membership where profile_id = ?", [profile_id]
     ).fetchone()
     assert member > 0
+
+
+def test_secret_salt_keys_the_ids_and_stays_out_of_dbt_artifacts(builds) -> None:
+    con, _erased, _revoking, folder = builds
+    assert con.execute(
+        "select salt, is_demo_salt from privacy.int_privacy__pseudonymisation_salt"
+    ).fetchall() == [(SALT, False)]
+    # Customer keys are the keyed hash of the profile id with that salt.
+    profile_id, customer_key = con.execute(
+        "select profile_id, customer_key from marts.dim_customers order by profile_id limit 1"
+    ).fetchone()
+    assert customer_key == hashlib.sha256(f"{SALT}|{profile_id}".encode()).hexdigest()
+    # Compiled SQL, run results, manifests and logs of both builds never hold the salt.
+    files = [p for p in folder.rglob("*") if p.is_file() and not p.name.startswith("warehouse.")]
+    assert len(files) > 100
+    leaking = [str(p) for p in files if SALT.encode() in p.read_bytes()]
+    assert leaking == []
