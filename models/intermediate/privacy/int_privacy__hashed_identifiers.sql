@@ -3,8 +3,10 @@
 -- which identifiers leave the pii group (activation exports read this).
 -- Normalization follows the platforms' customer-list specifications: email
 -- trimmed and lowercased; phone as digits with the country code and no '+';
--- names, city, state and postcode lowercased with only letters and digits;
--- country as the lowercase ISO code; date of birth as YYYYMMDD; gender m or f.
+-- names, city, state and postcode lowercased with only letters and digits,
+-- except that a US state is its two-letter code ('Florida' -> 'fl', seed
+-- us_state_codes) and a US ZIP code its first five digits; country as the
+-- lowercase ISO code; date of birth as YYYYMMDD; gender m or f.
 -- A missing value stays null (never the hash of an empty string).
 -- Grain: one row per profile_id (erased profiles are absent).
 with
@@ -13,20 +15,38 @@ profiles as (
     select * from {{ ref('int_customer__unified_profiles') }}
 ),
 
+us_states as (
+    select
+        {{ audience_match_value('state_name') }} as state_key,
+        lower(state_code) as state_code
+    from {{ ref('us_state_codes') }}
+),
+
 normalized as (
     select
-        profile_id,
-        nullif(lower(trim(email)), '') as email,
-        nullif({{ regexp_replace_all('phone_e164', '[^0-9]', '') }}, '') as phone,
-        {{ audience_match_value('first_name') }} as first_name,
-        {{ audience_match_value('last_name') }} as last_name,
-        {{ audience_match_value('city') }} as city,
-        {{ audience_match_value('state') }} as state,
-        {{ audience_match_value('postcode') }} as postcode,
-        lower(country_code) as country,
-        date_of_birth,
-        case gender when 'female' then 'f' when 'male' then 'm' end as gender
+        profiles.profile_id,
+        nullif(lower(trim(profiles.email)), '') as email,
+        nullif({{ regexp_replace_all('profiles.phone_e164', '[^0-9]', '') }}, '') as phone,
+        {{ audience_match_value('profiles.first_name') }} as first_name,
+        {{ audience_match_value('profiles.last_name') }} as last_name,
+        {{ audience_match_value('profiles.city') }} as city,
+        case
+            when profiles.country_code = 'US'
+                then coalesce(us_states.state_code, {{ audience_match_value('profiles.state') }})
+            else {{ audience_match_value('profiles.state') }}
+        end as state,
+        case
+            when profiles.country_code = 'US'
+                then substring({{ audience_match_value('profiles.postcode') }}, 1, 5)
+            else {{ audience_match_value('profiles.postcode') }}
+        end as postcode,
+        lower(profiles.country_code) as country,
+        profiles.date_of_birth,
+        case profiles.gender when 'female' then 'f' when 'male' then 'm' end as gender
     from profiles
+    left join us_states
+        on profiles.country_code = 'US'
+            and {{ audience_match_value('profiles.state') }} = us_states.state_key
 ),
 
 final as (
