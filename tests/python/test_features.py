@@ -15,6 +15,7 @@ import pytest
 
 from dbt_harness import mf_query, run_dbt
 from open_segments.datagen.__main__ import main as generate
+from open_segments.segment_report import build_report
 
 CUSTOMERS = 1_500
 AS_OF = "2026-07-31"
@@ -324,6 +325,10 @@ def test_membership_history_across_as_of_dates(
     for (day, segment), (members, *_rest) in summary.items():
         if day == second:
             assert sizes[segment] == members, segment
+    # The report draws the sizes as lines over the two builds.
+    _page, figures = build_report(con)
+    assert "at each of the 2 recorded builds" in figures[0].caption
+    assert f"since the build of {first}" in figures[1].caption
     con.close()
     back = run_dbt(folder, segments_only, _pattern(generated), extra_vars={"as_of_date": first})
     assert back.returncode != 0
