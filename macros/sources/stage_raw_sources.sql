@@ -11,6 +11,10 @@
         allowed) or a relation (`schema.table`, `database.schema.table`);
       - a contract column that the data lacks is read as null, unless the
         column is `required` (then the run stops, naming source and column);
+      - a contract column whose raw type cannot be read as text (a struct,
+        list, map or binary: the export changed shape) stops the run, naming
+        source, column and type; scalar types of any kind are read as text
+        and parsed by staging;
       - extra columns are ignored, names match case-insensitively;
       - a missing table is read as empty, unless the table is `required`.
 
@@ -61,8 +65,15 @@
         {%- set select_list = [] -%}
         {%- for column in src.columns.values() -%}
             {%- set actual = found.get(column.name | lower) -%}
+            {%- if actual is not none and not is_text_readable_type(actual.type) -%}
+                {{ exceptions.raise_compiler_error(
+                    "Raw table " ~ name ~ " at '" ~ location ~ "': column " ~ column.name ~ " has type "
+                    ~ actual.type ~ ", which cannot be read as text (the contract expects a scalar:"
+                    ~ " text, number, date or timestamp). The export changed shape; flatten the column"
+                    ~ " or point raw_locations['" ~ name ~ "'] at a conforming copy.") }}
+            {%- endif -%}
             {%- if actual is not none -%}
-                {%- do select_list.append('cast(' ~ adapter.quote(actual) ~ ' as ' ~ dbt.type_string() ~ ') as ' ~ column.name) -%}
+                {%- do select_list.append('cast(' ~ adapter.quote(actual.name) ~ ' as ' ~ dbt.type_string() ~ ') as ' ~ column.name) -%}
             {%- elif node_meta(column).get('required', false) -%}
                 {%- do missing_required.append(column.name) -%}
             {%- else -%}
@@ -72,7 +83,7 @@
         {%- if missing_required -%}
             {{ exceptions.raise_compiler_error(
                 "Raw table " ~ name ~ " at '" ~ location ~ "' lacks required column(s): "
-                ~ (missing_required | join(', ')) ~ ". It has: " ~ (found.values() | list | join(', '))
+                ~ (missing_required | join(', ')) ~ ". It has: " ~ (found.values() | map(attribute='name') | join(', '))
                 ~ ". See the contract in models/staging/" ~ src.source_name ~ "/_" ~ src.source_name ~ "__sources.yml.") }}
         {%- endif -%}
         {%- set body = 'select ' ~ (select_list | join(', ')) ~ ' from ' ~ raw_relation_sql(location) -%}
@@ -106,6 +117,15 @@
 {% endmacro %}
 
 
+{#- False for raw types whose text form is not the value: nested types
+    (struct, list, array, map, union) and binary ones, as DuckDB and Spark
+    name them. -#}
+{% macro is_text_readable_type(data_type) %}
+    {%- set nested_or_binary = '^(STRUCT|MAP|UNION|ARRAY|LIST|BLOB|BYTEA|BINARY|VARBINARY)\\b|\\[[0-9]*\\]$|<' -%}
+    {{ return(modules.re.search(nested_or_binary, (data_type | string | upper)) is none) }}
+{% endmacro %}
+
+
 {#- True for file locations (paths, URLs, globs); false for relation names. -#}
 {% macro is_file_location(location) %}
     {{ return('/' in location or '\\' in location or location.endswith(('.parquet', '.csv', '.json', '.ndjson'))) }}
@@ -113,8 +133,8 @@
 
 
 {#-
-    The raw columns at a location as {lowercased name: actual name}, or none
-    when nothing is there.
+    The raw columns at a location as {lowercased name: {name, type}} (the
+    actual name and the engine's type), or none when nothing is there.
 -#}
 {% macro raw_columns(location) %}
     {%- if is_file_location(location) -%}
@@ -133,7 +153,7 @@
     {%- endif -%}
     {%- set found = {} -%}
     {%- for column in adapter.get_columns_in_relation(relation) -%}
-        {%- do found.update({column.name | lower: column.name}) -%}
+        {%- do found.update({column.name | lower: {'name': column.name, 'type': column.dtype}}) -%}
     {%- endfor -%}
     {{ return(found) }}
 {% endmacro %}
@@ -159,8 +179,8 @@
     {%- endif -%}
     {%- set described = run_query('describe select * from ' ~ raw_relation_sql(location)) -%}
     {%- set found = {} -%}
-    {%- for column_name in described.columns['column_name'].values() -%}
-        {%- do found.update({column_name | lower: column_name}) -%}
+    {%- for row in described.rows -%}
+        {%- do found.update({row['column_name'] | lower: {'name': row['column_name'], 'type': row['column_type']}}) -%}
     {%- endfor -%}
     {{ return(found) }}
 {% endmacro %}

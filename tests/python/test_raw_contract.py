@@ -50,6 +50,53 @@ def test_missing_required_column_names_source_and_column(tmp_path: Path) -> None
     assert "lacks required column(s): ordered_at" in run.output
 
 
+def test_column_that_changed_to_a_nested_type_names_source_column_and_type(
+    tmp_path: Path,
+) -> None:
+    """An export whose column turned into a struct is not text any more: a clear error, not a
+    quarantine of every row."""
+    raw = _raw_folder(tmp_path)
+    pq.write_table(pa.table(CUSTOMERS), raw / "crm_customers.parquet")
+    orders = {
+        "order_id": ["o1"],
+        "customer_id": ["c1"],
+        "ordered_at": ["2024-02-01 10:00:00"],
+        "amount": [{"value": 12.5, "currency": "AUD"}],
+    }
+    pq.write_table(pa.table(orders), raw / "crm_orders.parquet")
+    run = run_dbt(tmp_path / "dbt", ["build"], str(raw / "{source}_{table}.parquet"))
+    assert run.returncode != 0
+    assert "Raw table crm.orders" in run.output
+    assert "column amount has type STRUCT" in run.output
+
+
+def test_added_columns_and_other_scalar_types_are_tolerated(tmp_path: Path) -> None:
+    """A new column is ignored, and a column delivered as a number instead of text is read as
+    text and parsed as usual."""
+    raw = _raw_folder(tmp_path)
+    pq.write_table(
+        pa.table({**CUSTOMERS, "loyalty_tier": ["gold", "silver", "bronze"]}),
+        raw / "crm_customers.parquet",
+    )
+    orders = {
+        "order_id": ["o1", "o2"],
+        "customer_id": ["c1", "c2"],
+        "ordered_at": ["2024-02-01 10:00:00", "2024-02-02 11:00:00"],
+        "amount": [12.5, 30.0],
+        "coupon_code": ["X1", None],
+    }
+    pq.write_table(pa.table(orders), raw / "crm_orders.parquet")
+    run = run_dbt(
+        tmp_path / "dbt",
+        ["build", "--select", "+path:models/staging/crm"],
+        str(raw / "{source}_{table}.parquet"),
+    )
+    assert run.returncode == 0, run.output[-4000:]
+    with run.connect() as con:
+        amounts = con.execute("select count(*) from staging.stg_crm__orders").fetchone()[0]
+    assert amounts == 2
+
+
 def test_missing_required_table_is_a_clear_error(tmp_path: Path) -> None:
     raw = _raw_folder(tmp_path)
     run = run_dbt(tmp_path / "dbt", ["build"], str(raw / "{source}_{table}.parquet"))
