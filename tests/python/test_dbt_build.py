@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -282,3 +283,40 @@ def test_every_mart_column_is_documented(demo_build) -> None:
         if not models[table]["columns"].get(column, {}).get("description", "").strip()
     ]
     assert undocumented == []
+
+
+def test_source_freshness_reads_the_newest_raw_timestamp(demo_build, tmp_path: Path) -> None:
+    """`dbt source freshness` reports each event source's newest timestamp in UTC, and judges it
+    by the configured thresholds (the generated data ends on a fixed date, so it ages)."""
+    raw, run, con = demo_build
+    shutil.copy(run.warehouse, tmp_path / "warehouse.duckdb")  # the hook rewrites contract views
+    fresh = run_dbt(tmp_path, ["source", "freshness"], str(raw / "{source}_{table}.parquet"))
+    results = {
+        r["unique_id"].split(".", 2)[2]: r
+        for r in json.loads((fresh.target_dir / "sources.json").read_text())["results"]
+    }
+    staged = {
+        "crm.orders": "select max(ordered_at) from staging.stg_crm__orders",
+        "web.events": "select max(event_at) from staging.stg_web__events",
+        "esp.email_events": "select max(occurred_at) from staging.stg_esp__email_events",
+        "privacy.consent_events": (
+            "select max(occurred_at) from staging.stg_privacy__consent_events"
+        ),
+    }
+    assert set(staged) <= set(results)
+    for source, sql in staged.items():
+        result = results[source]
+        newest = datetime.fromisoformat(result["max_loaded_at"]).replace(tzinfo=None)
+        (expected,) = con.execute(sql).fetchone()
+        # the raw newest, read by a plain cast, is the staged newest (staging parses more formats)
+        assert abs((newest - expected).total_seconds()) < 86_400, source
+        age_days = result["max_loaded_at_time_ago_in_s"] / 86_400
+        thresholds = result["criteria"]
+        error_days = thresholds["error_after"]["count"]
+        warn_days = thresholds["warn_after"]["count"]
+        expected_status = (
+            "error" if age_days > error_days else "warn" if age_days > warn_days else "pass"
+        )
+        assert result["status"] == expected_status, source
+    # a stale source fails the command, as a scheduler needs
+    assert (fresh.returncode != 0) == any(r["status"] == "error" for r in results.values())
