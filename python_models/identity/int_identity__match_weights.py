@@ -8,11 +8,17 @@ rule) and the level counts of random pairs; the estimation lives in
 from open_segments.identity.fellegi_sunter import estimate_match_weights_by_blocking_rule
 
 
+def _in_a_fixed_order(frame):
+    """The rows sorted by every column: tables have no row order, and the estimation's sums
+    would otherwise differ in their last bits from run to run."""
+    return frame.sort_values(list(frame.columns), kind="stable").reset_index(drop=True)
+
+
 def model(dbt, session):
     dbt.config(materialized="table")
-    patterns = dbt.ref("int_identity__comparison_patterns").df()
-    training = dbt.ref("int_identity__training_patterns").df()
-    random_levels = dbt.ref("int_identity__random_pair_levels").df()
+    patterns = _in_a_fixed_order(dbt.ref("int_identity__comparison_patterns").df())
+    training = _in_a_fixed_order(dbt.ref("int_identity__training_patterns").df())
+    random_levels = _in_a_fixed_order(dbt.ref("int_identity__random_pair_levels").df())
 
     # Comparisons in the order of the patterns' columns (the order of the var),
     # each with its level labels from level 0 up.

@@ -41,21 +41,19 @@ class DbtRun:
         return duckdb.connect(str(self.warehouse), read_only=True)
 
 
-def run_dbt(
+def dbt_invocation(
     workdir: Path,
     args: list[str],
     raw_location: str,
     extra_vars: dict | None = None,
     extra_env: dict[str, str] | None = None,
-) -> DbtRun:
-    """Run `dbt <args>` with raw data at `raw_location`, a {source}/{table} pattern."""
+) -> tuple[list[str], dict[str, str]]:
+    """The command line and environment of `dbt <args>` on the warehouse in `workdir`."""
     workdir.mkdir(parents=True, exist_ok=True)
-    warehouse = workdir / "warehouse.duckdb"
-    target_dir = workdir / "target"
     env = {
         **os.environ,
         "DBT_PROFILES_DIR": str(PROJECT_DIR),
-        "SEGMENTS_DUCKDB_PATH": str(warehouse),
+        "SEGMENTS_DUCKDB_PATH": str(workdir / "warehouse.duckdb"),
         "SEGMENTS_RAW_LOCATION": raw_location,
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
         **(extra_env or {}),
@@ -66,16 +64,33 @@ def run_dbt(
         "--project-dir",
         str(PROJECT_DIR),
         "--target-path",
-        str(target_dir),
+        str(workdir / "target"),
         "--log-path",
         str(workdir / "logs"),
     ]
     if extra_vars:
         command += ["--vars", json.dumps(extra_vars)]
+    return command, env
+
+
+def run_dbt(
+    workdir: Path,
+    args: list[str],
+    raw_location: str,
+    extra_vars: dict | None = None,
+    extra_env: dict[str, str] | None = None,
+) -> DbtRun:
+    """Run `dbt <args>` with raw data at `raw_location`, a {source}/{table} pattern."""
+    command, env = dbt_invocation(workdir, args, raw_location, extra_vars, extra_env)
     completed = subprocess.run(
         command, cwd=PROJECT_DIR, env=env, capture_output=True, text=True, check=False
     )
-    return DbtRun(completed.returncode, completed.stdout + completed.stderr, warehouse, target_dir)
+    return DbtRun(
+        completed.returncode,
+        completed.stdout + completed.stderr,
+        workdir / "warehouse.duckdb",
+        workdir / "target",
+    )
 
 
 def mf_query(run: DbtRun, workdir: Path, metrics: list[str], group_by: list[str]) -> list[dict]:

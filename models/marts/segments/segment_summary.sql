@@ -116,7 +116,9 @@ current_counts as (
         sum(case when previous_members.profile_id is null then 1 else 0 end) as entered,
         sum(features.revenue_30d) as member_revenue_30d,
         count(scores.probability) as scored_members,
-        sum(scores.probability) as purchase_propensity_sum
+        -- summed as exact decimals: a sum of doubles changes in its last bits
+        -- with the order the engine adds them in, and rebuilds must match
+        sum(cast(scores.probability as decimal(38, 15))) as purchase_propensity_sum
     from members
     left join previous_members
         on members.profile_id = previous_members.profile_id
