@@ -38,18 +38,13 @@ scores as (
     select * from {{ ref('fct_propensity_scores') }}
 ),
 
-primary_segments as (
+-- one pass over the membership: the primary segment (exactly one row per
+-- member profile has is_primary) and how many segments the profile is in
+segment_columns as (
     select
         profile_id,
-        segment_id,
-        segment_variant
-    from membership
-    where is_primary
-),
-
-segment_counts as (
-    select
-        profile_id,
+        max(case when is_primary then segment_id end) as primary_segment_id,
+        max(case when is_primary then segment_variant end) as primary_segment_variant,
         count(distinct segment_id) as segment_count
     from membership
     group by profile_id
@@ -89,9 +84,9 @@ final as (
         cast(features.engagement_score as {{ type_double() }}) as engagement_score,
         features.preferred_channel,
         features.preferred_device,
-        primary_segments.segment_id as primary_segment_id,
-        primary_segments.segment_variant as primary_segment_variant,
-        cast(coalesce(segment_counts.segment_count, 0) as {{ dbt.type_bigint() }}) as segment_count,
+        segment_columns.primary_segment_id,
+        segment_columns.primary_segment_variant,
+        cast(coalesce(segment_columns.segment_count, 0) as {{ dbt.type_bigint() }}) as segment_count,
         cast(clusters.cluster_number as {{ dbt.type_bigint() }}) as cluster_number,
         cluster_labels.cluster_label,
         cast(score_columns.purchase_propensity as {{ type_double() }}) as purchase_propensity,
@@ -106,10 +101,8 @@ final as (
         on features.profile_id = customer_keys.profile_id
     left join consent
         on features.profile_id = consent.profile_id
-    left join primary_segments
-        on features.profile_id = primary_segments.profile_id
-    left join segment_counts
-        on features.profile_id = segment_counts.profile_id
+    left join segment_columns
+        on features.profile_id = segment_columns.profile_id
     left join clusters
         on features.profile_id = clusters.profile_id
     left join cluster_labels

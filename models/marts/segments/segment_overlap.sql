@@ -10,6 +10,10 @@ membership as (
     select * from {{ ref('fct_segment_membership') }}
 ),
 
+as_of as (
+    select * from {{ ref('int_features__as_of') }}
+),
+
 members as (
     select distinct
         profile_id,
@@ -48,7 +52,7 @@ final as (
         / (sizes.members + other_sizes.members - coalesce(shared.shared_members, 0)) as jaccard
     from sizes
     cross join sizes as other_sizes
-    cross join {{ ref('int_features__as_of') }} as as_of
+    cross join as_of
     left join shared
         on sizes.segment_id = shared.segment_id
             and other_sizes.segment_id = shared.other_segment_id

@@ -76,7 +76,7 @@ recorded as (
     {%- endif %}
 ),
 
-previous_build as (
+previous_date as (
     select max(recorded.as_of_date) as previous_as_of_date
     from recorded
     cross join as_of
@@ -95,9 +95,9 @@ previous_members as (
         history.profile_id,
         history.segment_id
     from history
-    cross join previous_build
-    where history.valid_from <= previous_build.previous_as_of_date
-        and (history.valid_to is null or history.valid_to > previous_build.previous_as_of_date)
+    cross join previous_date
+    where history.valid_from <= previous_date.previous_as_of_date
+        and (history.valid_to is null or history.valid_to > previous_date.previous_as_of_date)
 ),
 
 -- Profiles whose latest completed order (up to this as-of date) came after
@@ -105,8 +105,8 @@ previous_members as (
 buyers as (
     select features.profile_id
     from features
-    cross join previous_build
-    where cast(features.last_order_at as date) > previous_build.previous_as_of_date
+    cross join previous_date
+    where cast(features.last_order_at as date) > previous_date.previous_as_of_date
 ),
 
 current_counts as (
@@ -158,20 +158,20 @@ this_build as (
         cast(current_counts.purchase_propensity_sum as {{ type_double() }}) as purchase_propensity_sum,
         cast(current_counts.purchase_propensity_sum as {{ type_double() }})
         / nullif(current_counts.scored_members, 0) as average_purchase_propensity,
-        previous_build.previous_as_of_date,
+        previous_date.previous_as_of_date,
         cast(
-            case when previous_build.previous_as_of_date is not null then coalesce(previous_counts.previous_members, 0) end
+            case when previous_date.previous_as_of_date is not null then coalesce(previous_counts.previous_members, 0) end
             as {{ dbt.type_bigint() }}
         ) as previous_members,
         cast(
-            case when previous_build.previous_as_of_date is not null then coalesce(previous_counts.converted_members, 0) end
+            case when previous_date.previous_as_of_date is not null then coalesce(previous_counts.converted_members, 0) end
             as {{ dbt.type_bigint() }}
         ) as converted_members,
         cast(previous_counts.converted_members as {{ type_double() }})
         / nullif(previous_counts.previous_members, 0) as conversion_rate
     from segments
     cross join as_of
-    cross join previous_build
+    cross join previous_date
     left join current_counts
         on segments.segment_id = current_counts.segment_id
     left join previous_counts
