@@ -58,9 +58,10 @@
 
 {#-
     Jaro-Winkler similarity of two strings, 0 (nothing in common) to 1
-    (equal). Spark has no Jaro-Winkler built-in: its default falls back to a
-    normalized Levenshtein similarity, which puts a few borderline pairs in a
-    neighbouring comparison level.
+    (equal): DuckDB's built-in, the same formula in Spark's higher-order
+    functions (Spark has no built-in), and a normalized Levenshtein similarity
+    on other engines (which puts a few borderline pairs in a neighbouring
+    comparison level).
 -#}
 {% macro string_similarity(left, right) %}
     {{- return(adapter.dispatch('string_similarity', 'open_segments')(left, right)) -}}
@@ -72,6 +73,73 @@
 
 {% macro duckdb__string_similarity(left, right) -%}
     jaro_winkler_similarity({{ left }}, {{ right }})
+{%- endmacro %}
+
+{#-
+    Jaro-Winkler as DuckDB computes it: characters match when equal and at
+    most max(length) / 2 - 1 positions apart, each character of the right
+    string matched once, left to right; t = half the matched characters out
+    of order (rounded down); Jaro = (m / |left| + m / |right| + (m - t) / m) / 3;
+    above 0.7 it gains 0.1 * (1 - Jaro) per character of common prefix (at
+    most 4). Null when either side is null, 0 when either is empty and the
+    other is not.
+-#}
+{% macro spark__string_similarity(left, right) -%}
+    {%- set a = '(' ~ left ~ ')' -%}
+    {%- set b = '(' ~ right ~ ')' -%}
+    {%- set window = 'cast(greatest(0, floor(greatest(length(' ~ a ~ '), length(' ~ b ~ ')) / 2) - 1) as int)' -%}
+    {#- the first free position of b that matches character i of a -#}
+    {%- set partner -%}
+        array_min(filter(
+            sequence(greatest(1, i - {{ window }}), least(length({{ b }}), i + {{ window }})),
+            j -> j between 1 and length({{ b }}) and abs(j - i) <= {{ window }}
+                and not element_at(acc.used, j)
+                and substr({{ b }}, j, 1) = substr({{ a }}, i, 1)
+        ))
+    {%- endset -%}
+    case
+        when {{ a }} is null or {{ b }} is null then null
+        when {{ a }} = {{ b }} then 1.0
+        when length({{ a }}) = 0 or length({{ b }}) = 0 then 0.0
+        else aggregate(
+            sequence(1, length({{ a }})),
+            named_struct(
+                'used', array_repeat(false, length({{ b }})),
+                'matched', cast(array() as array<string>)
+            ),
+            (acc, i) -> named_struct(
+                'used', transform(acc.used, (used, k) -> used or k + 1 = coalesce({{ partner }}, 0)),
+                'matched', case
+                    when {{ partner }} is null then acc.matched
+                    else concat(acc.matched, array(substr({{ a }}, i, 1)))
+                end
+            ),
+            acc -> transform(
+                array(named_struct(
+                    'm', size(acc.matched),
+                    'half_t', floor(size(filter(
+                        zip_with(
+                            acc.matched,
+                            filter(transform(acc.used, (used, k) -> case when used then substr({{ b }}, k + 1, 1) end), c -> c is not null),
+                            (x, y) -> x != y
+                        ),
+                        differs -> differs
+                    )) / 2),
+                    'prefix', size(filter(
+                        sequence(1, least(4, length({{ a }}), length({{ b }}))),
+                        k -> substr({{ a }}, 1, k) = substr({{ b }}, 1, k)
+                    ))
+                )),
+                f -> transform(
+                    array(case
+                        when f.m = 0 then 0.0
+                        else (cast(f.m as double) / length({{ a }}) + cast(f.m as double) / length({{ b }}) + (f.m - f.half_t) / cast(f.m as double)) / 3.0
+                    end),
+                    jaro -> case when jaro > 0.7 then jaro + f.prefix * cast(0.1 as double) * (1.0 - jaro) else jaro end
+                )[0]
+            )[0]
+        )
+    end
 {%- endmacro %}
 
 
@@ -135,4 +203,25 @@
 
 {% macro duckdb__hash_bucket(expr, buckets) -%}
     cast(('0x' || substring({{ sha256_hex(expr) }}, 1, 8)) as bigint) % {{ buckets }}
+{%- endmacro %}
+
+
+{#- The value of an environment variable of the engine's process, as text
+    (null when unset or empty), substituted by the engine when the query runs:
+    the value never enters compiled SQL. Spark does this with its variable
+    substitution (spark.sql.variable.substitute, on by default); engines that
+    cannot run dbt Python models instead (see python_models_enabled). -#}
+{% macro environment_variable(name) %}
+    {{- return(adapter.dispatch('environment_variable', 'open_segments')(name)) -}}
+{% endmacro %}
+
+{% macro default__environment_variable(name) -%}
+    {{ exceptions.raise_compiler_error(
+        "Reading the environment variable " ~ name ~ " in SQL is not supported on " ~ target.type
+        ~ ": enable dbt Python models (var python_models_enabled), which read it instead.") }}
+{%- endmacro %}
+
+{% macro spark__environment_variable(name) -%}
+    {#- An unset variable is left as written: '$' '{env:NAME}'. -#}
+    nullif(nullif('${env:{{ name }}}', concat('$', '{env:{{ name }}}')), '')
 {%- endmacro %}

@@ -26,8 +26,11 @@
     {{- return(adapter.dispatch('regexp_replace_all', 'open_segments')(expr, pattern, replacement)) -}}
 {% endmacro %}
 
+{#- Replacements are written as RE2 reads them: `\\1` for a group. Java's
+    regex (Spark) writes a group `$1` and a literal dollar `\\$`. -#}
 {% macro default__regexp_replace_all(expr, pattern, replacement) -%}
-    regexp_replace({{ expr }}, {{ regex_literal(pattern) }}, {{ regex_literal(replacement) }})
+    {%- set java_replacement = modules.re.sub('\\\\([0-9])', '$\\1', replacement | replace('$', '\\$')) -%}
+    regexp_replace({{ expr }}, {{ regex_literal(pattern) }}, {{ regex_literal(java_replacement) }})
 {%- endmacro %}
 
 {% macro duckdb__regexp_replace_all(expr, pattern, replacement) -%}

@@ -20,7 +20,15 @@
             then timestamp_seconds(cast(trim({{ expr }}) as bigint))
         when {{ regexp_contains('trim(' ~ expr ~ ')', '^[0-9]{13}$') }}
             then timestamp_millis(cast(trim({{ expr }}) as bigint))
-        else to_utc_timestamp(try_to_timestamp(trim({{ expr }})), '{{ var("source_timezone", "UTC") }}')
+        {#- Text with an offset is an instant; Spark reads it in the session
+            time zone, which the profile pins to UTC. -#}
+        when {{ regexp_contains(expr, '[0-9]:[0-9]{2}(:[0-9]{2}([.][0-9]+)?)? *([Zz]|[+-][0-9]{2}(:?[0-9]{2})?)$') }}
+            then try_to_timestamp({{ regexp_replace_all('trim(' ~ expr ~ ')', ' +([Zz]|[+-][0-9]{2}(:?[0-9]{2})?)$', '\\1') }})
+        {%- if var("source_timezone", "UTC") | upper == "UTC" %}
+        else try_to_timestamp(trim({{ expr }}))
+        {%- else %}
+        else to_utc_timestamp(try_to_timestamp(trim({{ expr }})), '{{ var("source_timezone") }}')
+        {%- endif %}
     end
 {%- endmacro %}
 
@@ -59,15 +67,15 @@
 {% endmacro %}
 
 {% macro default__parse_date(expr) -%}
-    {%- set slashed = ['dd/MM/yyyy', 'MM/dd/yyyy'] if var('day_first_dates', true) else ['MM/dd/yyyy', 'dd/MM/yyyy'] -%}
+    {#- One letter per field reads one or two digits ('3/7/1985'). -#}
+    {%- set day_first = ['d/M/yyyy', 'd-M-yyyy', 'd.M.yyyy'] -%}
+    {%- set month_first = ['M/d/yyyy', 'M-d-yyyy', 'M.d.yyyy'] -%}
+    {%- set slashed = day_first + month_first if var('day_first_dates', true) else month_first + day_first -%}
+    {%- set layouts = ['yyyy-MM-dd', 'yyyy/MM/dd', 'yyyyMMdd'] + slashed + ['d MMM yyyy', 'd MMMM yyyy'] -%}
     coalesce(
-        to_date(trim({{ expr }}), 'yyyy-MM-dd'),
-        to_date(trim({{ expr }}), 'yyyy/MM/dd'),
-        to_date(trim({{ expr }}), 'yyyyMMdd'),
-        to_date(trim({{ expr }}), '{{ slashed[0] }}'),
-        to_date(trim({{ expr }}), '{{ slashed[1] }}'),
-        to_date(trim({{ expr }}), 'd MMM yyyy'),
-        to_date(trim({{ expr }}), 'd MMMM yyyy')
+        {%- for layout in layouts %}
+        to_date(trim({{ expr }}), '{{ layout }}'){{ ',' if not loop.last }}
+        {%- endfor %}
     )
 {%- endmacro %}
 

@@ -16,7 +16,9 @@
         source, column and type; scalar types of any kind are read as text
         and parsed by staging;
       - extra columns are ignored, names match case-insensitively;
-      - a missing table is read as empty, unless the table is `required`.
+      - a missing table is read as empty, unless the table is `required`
+        (Spark cannot look for files from SQL: there, declare a source
+        that has no data with the location `absent`).
 
     Staging models then read `source()` as usual, unit tests get fixtures
     with the contract's columns, and a user points the project at new data by
@@ -27,7 +29,7 @@
         {{ return('') }}
     {%- endif -%}
     {%- set contract_schema = var('raw_contract_schema', 'raw_contract') -%}
-    {%- do adapter.create_schema(api.Relation.create(database=target.database, schema=contract_schema)) -%}
+    {%- do adapter.create_schema(api.Relation.create(database=target_database(), schema=contract_schema)) -%}
     {%- set staged = [] -%}
     {%- for src in graph.sources.values() | sort(attribute='unique_id') -%}
         {%- if src.package_name == project_name and src.schema == contract_schema -%}
@@ -45,7 +47,7 @@
     {%- set location = raw_location_of(src) -%}
     {%- set table_meta = node_meta(src) -%}
     {%- set found = raw_columns(location) -%}
-    {%- set view = api.Relation.create(database=target.database, schema=src.schema, identifier=src.identifier, type='view') -%}
+    {%- set view = api.Relation.create(database=target_database(), schema=src.schema, identifier=src.identifier, type='view') -%}
 
     {%- if found is none -%}
         {%- if table_meta.get('required', false) -%}
@@ -106,6 +108,12 @@
 {% endmacro %}
 
 
+{#- The target's database, or none on engines with no database level (Spark). -#}
+{% macro target_database() %}
+    {{ return(target.database if target.database is defined else none) }}
+{% endmacro %}
+
+
 {#- A node's meta, whether it was written under `config:` or at the top level. -#}
 {% macro node_meta(node) %}
     {%- set merged = {} -%}
@@ -137,6 +145,9 @@
     actual name and the engine's type), or none when nothing is there.
 -#}
 {% macro raw_columns(location) %}
+    {%- if location | trim | lower == 'absent' -%}
+        {{ return(none) }}
+    {%- endif -%}
     {%- if is_file_location(location) -%}
         {{ return(raw_file_columns(location)) }}
     {%- endif -%}
@@ -144,7 +155,7 @@
     {%- if parts | length == 3 -%}
         {%- set relation = adapter.get_relation(database=parts[0], schema=parts[1], identifier=parts[2]) -%}
     {%- elif parts | length == 2 -%}
-        {%- set relation = adapter.get_relation(database=target.database, schema=parts[0], identifier=parts[1]) -%}
+        {%- set relation = adapter.get_relation(database=target_database(), schema=parts[0], identifier=parts[1]) -%}
     {%- else -%}
         {{ exceptions.raise_compiler_error("Raw location '" ~ location ~ "' is neither a file path nor schema.table.") }}
     {%- endif -%}
@@ -186,6 +197,18 @@
 {% endmacro %}
 
 
+{% macro spark__raw_file_columns(location) %}
+    {#- A path that matches no file stops the run here, with Spark's message
+        naming it (see `absent` above). -#}
+    {%- set described = run_query('describe query select * from ' ~ raw_relation_sql(location)) -%}
+    {%- set found = {} -%}
+    {%- for row in described.rows -%}
+        {%- do found.update({row['col_name'] | lower: {'name': row['col_name'], 'type': row['data_type']}}) -%}
+    {%- endfor -%}
+    {{ return(found) }}
+{% endmacro %}
+
+
 {#- The FROM-clause expression that reads a raw location. -#}
 {% macro raw_relation_sql(location) %}
     {{ return(adapter.dispatch('raw_relation_sql', 'open_segments')(location)) }}
@@ -210,5 +233,23 @@
     {%- else -%}
         {#- Several files may have drifted apart: match their columns by name. -#}
         {{ return('read_parquet(' ~ path ~ ', union_by_name = true)') }}
+    {%- endif -%}
+{% endmacro %}
+
+
+{% macro spark__raw_relation_sql(location) %}
+    {%- if not is_file_location(location) -%}
+        {{ return(location) }}
+    {%- endif -%}
+    {%- set lowered = location | lower -%}
+    {%- if lowered.endswith('.csv') or lowered.endswith('.csv.gz') -%}
+        {{ exceptions.raise_compiler_error(
+            "Raw location '" ~ location ~ "': Spark reads raw Parquet and NDJSON files here, not CSV"
+            ~ " (its SQL cannot pass the header option); load the CSV into a table and point the"
+            ~ " location at the table.") }}
+    {%- elif lowered.endswith('.json') or lowered.endswith('.ndjson') -%}
+        {{ return('json.`' ~ location ~ '`') }}
+    {%- else -%}
+        {{ return('parquet.`' ~ location ~ '`') }}
     {%- endif -%}
 {% endmacro %}

@@ -2,6 +2,7 @@
 -- features: a build that reruns the features and segments but not the ML
 -- models (dbt build --select tag:features tag:segments) would otherwise mix
 -- scores of one date with rules of another. Select tag:ml too.
+{{ config(enabled=python_models_enabled()) }}
 with
 
 as_of as (

@@ -23,19 +23,38 @@ membership as (
     select * from {{ ref('fct_segment_membership') }}
 ),
 
+-- clusters and scores come from dbt Python models: on a target that does not
+-- run them, these columns are null
 clusters as (
-    select * from {{ ref('ml_clusters') }}
+    {%- if python_models_enabled() %}
+    select
+        profile_id,
+        cluster_number
+    from {{ ref('ml_clusters') }}
+    {%- else %}
+    select
+        cast(null as {{ dbt.type_string() }}) as profile_id,
+        cast(null as {{ dbt.type_bigint() }}) as cluster_number
+    where 1 = 0
+    {%- endif %}
 ),
 
 cluster_labels as (
+    {%- if python_models_enabled() %}
     select distinct
         cluster_number,
         cluster_label
     from {{ ref('ml_cluster_profiles') }}
+    {%- else %}
+    select
+        cast(null as {{ dbt.type_bigint() }}) as cluster_number,
+        cast(null as {{ dbt.type_string() }}) as cluster_label
+    where 1 = 0
+    {%- endif %}
 ),
 
 scores as (
-    select * from {{ ref('fct_propensity_scores') }}
+    {{ propensity_scores() }}
 ),
 
 -- one pass over the membership: the primary segment (exactly one row per

@@ -1,6 +1,7 @@
 -- The segment registry (var segment_registry): every segment, whatever
 -- builds it, with its owner, kind and priority. BI tools join membership to
--- it for names and descriptions.
+-- it for names and descriptions. Cluster and model segments are listed where
+-- dbt Python models run (built_segment_registry).
 -- Grain: one row per segment_id.
 {%- set registry = var('segment_registry') %}
 {%- set kinds = ['rule', 'cluster', 'model'] %}
@@ -17,7 +18,7 @@
 with
 
 registry as (
-    {%- for segment_id, segment in registry.items() %}
+    {%- for segment_id, segment in built_segment_registry().items() %}
     select
         '{{ segment_id }}' as segment_id,
         '{{ segment.name | replace("'", "''") }}' as segment_name,

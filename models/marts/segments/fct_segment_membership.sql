@@ -6,7 +6,7 @@
 -- models/marts/segments/ml/. Each profile's primary segment is its
 -- member segment of smallest priority (ties: segment_id, then variant).
 -- Grain: one row per (profile_id, segment_id, segment_variant).
-{%- set registry = var('segment_registry') %}
+{%- set registry = built_segment_registry() %}
 {%- set segment_models = [] %}
 {%- for segment_id, segment in registry.items() %}
 {%- do segment_models.append((segment_id, segment, ref('seg_' ~ segment_id))) %}

@@ -35,7 +35,7 @@ features as (
 ),
 
 scores as (
-    select * from {{ ref('fct_propensity_scores') }}
+    {{ propensity_scores() }}
 ),
 
 -- Earlier builds' rows (a rebuild of this as-of date replaces its own).

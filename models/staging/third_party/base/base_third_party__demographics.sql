@@ -127,9 +127,11 @@ final as (
         replace({{ normalize_label('income_band') }}, ' ', '_') as normalized_income_band,
         household_size_clean as normalized_household_size,
         nullif(
-            trim({{ regexp_replace_all(
-                regexp_replace_all('lower(' ~ clean_text('interests') ~ ')', '\s*[|,;]+\s*', '|'),
-                '[^a-z0-9|]+', '_') }}, '|'),
+            {{ regexp_replace_all(
+                regexp_replace_all(
+                    regexp_replace_all('lower(' ~ clean_text('interests') ~ ')', '\s*[|,;]+\s*', '|'),
+                    '[^a-z0-9|]+', '_'),
+                '^[|]+|[|]+$', '') }},
             ''
         ) as normalized_interests,
         -- time

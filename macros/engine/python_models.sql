@@ -1,0 +1,67 @@
+{#-
+    Whether this target runs dbt Python models (the ML models, match-weight
+    estimation and the pseudonymisation salt in python_models/). DuckDB runs
+    them in-process and Databricks on a cluster; dbt-spark's local `session`
+    and `thrift` methods cannot, so on Spark they are off unless the var
+    `python_models_enabled` says otherwise. dbt_project.yml repeats this
+    default in the `+enabled` of the Python folders (project config cannot
+    call macros): keep the two in step.
+
+    With Python models off, the SQL layer still builds whole: the salt and
+    the match weights come from SQL models of the same names (see
+    int_privacy__pseudonymisation_salt.sql and int_identity__match_weights.sql),
+    the cluster and model segments are left out of the membership, and the
+    ML columns of the marts are null.
+-#}
+{% macro python_models_enabled() %}
+    {{ return(var('python_models_enabled', target.type in ['duckdb', 'databricks']) in [true, 'true', 'True']) }}
+{% endmacro %}
+
+
+{#- on-run-start: say once, at the top of the run, what is left out. -#}
+{% macro announce_python_models() %}
+    {%- if execute and not python_models_enabled() -%}
+        {%- do log(
+            "dbt Python models are disabled on this target (" ~ target.type ~ "): no clustering,"
+            ~ " propensity, lookalikes, rule suggestions or drift, and the cluster and model segments"
+            ~ " are left out of the membership. Run them on DuckDB or on Databricks (README: 'Run on"
+            ~ " Apache Spark').", info=true) -%}
+    {%- endif -%}
+    {{ return('') }}
+{% endmacro %}
+
+
+{#- The registry entries (var segment_registry) whose segment builds on this
+    target: every rule segment; cluster and model segments where Python
+    models run. -#}
+{% macro built_segment_registry() %}
+    {%- set built = {} -%}
+    {%- for segment_id, segment in var('segment_registry').items() -%}
+        {%- if segment.kind == 'rule' or python_models_enabled() -%}
+            {%- do built.update({segment_id: segment}) -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {{ return(built) }}
+{% endmacro %}
+
+
+{#- The propensity scores (fct_propensity_scores: profile_id, target,
+    probability, decile), or no rows of the same columns where Python models
+    do not run. -#}
+{% macro propensity_scores() %}
+    {%- if python_models_enabled() -%}
+    select
+        profile_id,
+        target,
+        probability,
+        decile
+    from {{ ref('fct_propensity_scores') }}
+    {%- else -%}
+    select
+        cast(null as {{ dbt.type_string() }}) as profile_id,
+        cast(null as {{ dbt.type_string() }}) as target,
+        cast(null as {{ type_double() }}) as probability,
+        cast(null as {{ dbt.type_bigint() }}) as decile
+    where 1 = 0
+    {%- endif -%}
+{% endmacro %}
