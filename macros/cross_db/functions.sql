@@ -225,3 +225,24 @@
     {#- An unset variable is left as written: '$' '{env:NAME}'. -#}
     nullif(nullif('${env:{{ name }}}', concat('$', '{env:{{ name }}}')), '')
 {%- endmacro %}
+
+
+{#- A unique integer per row, in no particular order (row_number() over ()
+    where the engine allows an unordered window; Spark numbers rows without a
+    window, which would gather every row in one partition). `order_by` is the
+    fallback order for engines that need one. -#}
+{% macro unordered_row_number(order_by) %}
+    {{- return(adapter.dispatch('unordered_row_number', 'open_segments')(order_by)) -}}
+{% endmacro %}
+
+{% macro default__unordered_row_number(order_by) -%}
+    row_number() over (order by {{ order_by }})
+{%- endmacro %}
+
+{% macro duckdb__unordered_row_number(order_by) -%}
+    row_number() over ()
+{%- endmacro %}
+
+{% macro spark__unordered_row_number(order_by) -%}
+    monotonically_increasing_id()
+{%- endmacro %}

@@ -39,7 +39,7 @@
     {%- set numbered_nodes -%}
         select
             node,
-            row_number() over () as node_number
+            {{ unordered_row_number("node") }} as node_number
         from (
             select {{ left_column }} as node from {{ edges }}
             union
@@ -181,9 +181,12 @@
 {%- endmacro %}
 
 
-{#- Post-hook: drop the work tables of connected_components(). -#}
+{#- Post-hook: drop the work tables of connected_components() (one statement
+    each, as engines such as Spark take no batches; the hook itself is empty). -#}
 {% macro drop_connected_components_work() -%}
-    {%- for relation in connected_components_work_relations().values() %}
-    drop table if exists {{ relation }};
-    {%- endfor %}
+    {%- if execute -%}
+        {%- for relation in connected_components_work_relations().values() -%}
+            {%- do adapter.drop_relation(relation) -%}
+        {%- endfor -%}
+    {%- endif -%}
 {%- endmacro %}
