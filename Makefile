@@ -53,6 +53,7 @@ lint: install
 	$(BIN)/ruff check src python_models tests/python
 	$(BIN)/ruff format --check src python_models tests/python
 	$(BIN)/sqlfluff lint models tests/staging tests/identity tests/privacy --processes 2
+	$(BIN)/python -m open_segments.portability
 
 pytest: install
 	$(BIN)/pytest

@@ -1,0 +1,58 @@
+"""The portability check: engine-specific SQL outside dispatched macros fails `make lint`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from open_segments.portability import find_in_project, find_in_sql
+
+PROJECT_DIR = Path(__file__).resolve().parents[2]
+
+
+def constructs(sql: str) -> list[str]:
+    return [finding.construct for finding in find_in_sql(sql, "model.sql")]
+
+
+def test_the_project_has_no_engine_specific_sql_outside_dispatched_macros():
+    assert [str(finding) for finding in find_in_project(PROJECT_DIR)] == []
+
+
+def test_engine_specific_constructs_in_a_model_are_found_with_their_line():
+    sql = """select
+    amount::double as amount,
+    regexp_matches(email, '@') as has_at,
+    sha2(email, 256) as email_hash,
+    `weird name`
+from {{ ref('orders') }}
+where order_id rlike '^o'
+"""
+    findings = find_in_sql(sql, "models/x.sql")
+    assert [(f.line, f.construct) for f in findings] == [
+        (2, "::"),
+        (3, "regexp_matches("),
+        (4, "sha2("),
+        (5, "`"),
+        (7, "rlike"),
+    ]
+    assert "cast(x as type)" in str(findings[0])
+
+
+def test_dispatched_implementations_comments_strings_and_macro_calls_are_not_searched():
+    sql = """
+{% macro duckdb__hash(expr) -%} sha256({{ expr }})::varchar {%- endmacro %}
+{% macro spark__hash(expr) -%} sha2({{ expr }}, 256) {%- endmacro %}
+-- a comment may say amount::double or rlike
+{# so may a Jinja comment: `x` #}
+select '::' as text, 'a `quote`' as other, {{ dbt.datediff('a', 'b', 'day') }} as days
+"""
+    assert constructs(sql) == []
+
+
+def test_a_macro_that_is_not_a_dispatched_implementation_is_searched():
+    sql = "{% macro helper(x) %} try_cast({{ x }} as int) {% endmacro %}"
+    assert constructs(sql) == ["try_cast("]
+
+
+def test_the_filter_clause_of_an_aggregate_is_portable_but_the_higher_order_function_is_not():
+    assert constructs("select count(*) filter (where x > 1) from t") == []
+    assert constructs("select filter(xs, x -> x > 1) from t") == ["filter("]
