@@ -37,7 +37,7 @@ RULES: list[tuple[str, str]] = [
     (r"\bsha256\s*\(", "sha256_hex() (macros/cross_db)"),
     (r"\bisfinite\s*\(|\bisinf\s*\(", "is_finite() (macros/cross_db)"),
     (r"\bstrip_accents\s*\(", "strip_accents() macro call (it is dispatched)"),
-    (r"\bread_(parquet|csv|csv_auto|json|json_auto)\s*\(", "source() (raw data: stage_raw_sources)"),
+    (r"\bread_(parquet|csv|json)(_auto)?\s*\(", "source() (raw data: stage_raw_sources)"),
     (r"\bgetenv\s*\(", "environment_variable() (macros/cross_db)"),
     (r"\btimezone\s*\(", "parse_utc_timestamp() or a dispatched macro"),
     (r"\bunnest\s*\(|\bgenerate_series\s*\(", "a dispatched macro"),

@@ -16,7 +16,6 @@ import os
 import shutil
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
@@ -25,6 +24,7 @@ from open_segments.datagen.__main__ import main as generate
 from open_segments.match_weights import export_match_weights
 
 CUSTOMERS = 800
+MODELS_AND_SEEDS = ["--resource-type", "seed", "--resource-type", "model"]
 SALT = "cross-engine-test-salt"
 
 spark_available = (
@@ -68,7 +68,7 @@ def engines(tmp_path_factory: pytest.TempPathFactory):
     # The weights, estimated once by DuckDB's dbt Python model, then frozen.
     estimate = run_dbt(
         folder / "estimate",
-        ["run", "--select", "+int_identity__estimated_match_weights"],
+        ["build", "--select", "+int_identity__match_weights", *MODELS_AND_SEEDS],
         raw_location,
         extra_env=env,
     )
