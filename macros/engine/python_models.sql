@@ -1,29 +1,40 @@
 {#-
-    Whether this target runs dbt Python models (the ML models, match-weight
-    estimation and the pseudonymisation salt in python_models/). DuckDB runs
-    them in-process and Databricks on a cluster; dbt-spark's local `session`
-    and `thrift` methods cannot, so on Spark they are off unless the var
-    `python_models_enabled` says otherwise. dbt_project.yml repeats this
-    default in the `+enabled` of the Python folders (project config cannot
+    Whether this target runs dbt Python models: DuckDB runs them in-process
+    and Databricks on a cluster; dbt-spark's local `session` and `thrift`
+    methods cannot.
+-#}
+{% macro target_runs_python() %}
+    {{ return(target.type in ['duckdb', 'databricks']) }}
+{% endmacro %}
+
+
+{#-
+    Whether the ML models and the match-weight estimation (python_models/ml,
+    python_models/identity) run: where the target runs Python models, unless
+    the var `python_models_enabled` says otherwise. dbt_project.yml repeats
+    this default in the `+enabled` of those folders (project config cannot
     call macros): keep the two in step.
 
-    With Python models off, the SQL layer still builds whole: the salt and
-    the match weights come from SQL models of the same names (see
-    int_privacy__pseudonymisation_salt.sql and int_identity__match_weights.sql),
-    the cluster and model segments are left out of the membership, and the
-    ML columns of the marts are null.
+    With them off, the SQL layer still builds whole: the match weights are
+    frozen ones (int_identity__match_weights), the cluster and model segments
+    are left out of the registry and the membership, and the ML columns of
+    the marts are null. The pseudonymisation salt does not depend on this:
+    its small Python model runs wherever the target runs Python, and engines
+    that do not read it in SQL (int_privacy__pseudonymisation_salt).
 -#}
 {% macro python_models_enabled() %}
-    {{ return(var('python_models_enabled', target.type in ['duckdb', 'databricks']) in [true, 'true', 'True']) }}
+    {{ return(var('python_models_enabled', target_runs_python()) in [true, 'true', 'True']) }}
 {% endmacro %}
 
 
 {#- on-run-start: say once, at the top of the run, what is left out. -#}
 {% macro announce_python_models() %}
     {%- if execute and not python_models_enabled() -%}
+        {%- set why = "are disabled on this target (" ~ target.type ~ ")" if not target_runs_python()
+            else "are off (var python_models_enabled)" -%}
         {%- do log(
-            "dbt Python models are disabled on this target (" ~ target.type ~ "): no clustering,"
-            ~ " propensity, lookalikes, rule suggestions or drift, and the cluster and model segments"
+            "dbt Python models " ~ why ~ ": no clustering, propensity, lookalikes, rule"
+            ~ " suggestions, drift or match-weight estimation, and the cluster and model segments"
             ~ " are left out of the membership. Run them on DuckDB or on Databricks (README: 'Run on"
             ~ " Apache Spark').", info=true) -%}
     {%- endif -%}

@@ -8,7 +8,7 @@
 -- Grain: one row.
 {{ config(access='private', meta={'contains_pii': false, 'contains_secret': true}) }}
 {%- set demo_salt = 'open-segments-demo-salt' %}
-{%- if python_models_enabled() %}
+{%- if target_runs_python() %}
 with
 
 from_environment as (
