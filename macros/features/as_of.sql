@@ -11,7 +11,7 @@
 {#- Fractional days from the timestamp to the cutoff (the end of the as-of
     date), for decay weights. -#}
 {% macro age_exact_days(timestamp_expr) -%}
-    {{ dbt.datediff(timestamp_expr, 'as_of.as_of_cutoff', 'second') }} / 86400.0
+    cast({{ dbt.datediff(timestamp_expr, 'as_of.as_of_cutoff', 'second') }} as {{ type_double() }}) / 86400
 {%- endmacro %}
 
 

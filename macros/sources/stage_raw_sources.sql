@@ -75,7 +75,7 @@
                     ~ " or point raw_locations['" ~ name ~ "'] at a conforming copy.") }}
             {%- endif -%}
             {%- if actual is not none -%}
-                {%- do select_list.append('cast(' ~ adapter.quote(actual.name) ~ ' as ' ~ dbt.type_string() ~ ') as ' ~ column.name) -%}
+                {%- do select_list.append(raw_as_text(adapter.quote(actual.name), actual.type) ~ ' as ' ~ column.name) -%}
             {%- elif node_meta(column).get('required', false) -%}
                 {%- do missing_required.append(column.name) -%}
             {%- else -%}
@@ -105,6 +105,30 @@
         or var('raw_location', none)
         or env_var('SEGMENTS_RAW_LOCATION', 'data/raw/{source}_{table}.parquet') -%}
     {{ return(template | replace('{source}', src.source_name) | replace('{table}', src.name)) }}
+{% endmacro %}
+
+
+{#- A raw column as text. Engines write most scalars alike; floating-point
+    specials differ (DuckDB 'nan', 'inf'; Spark 'NaN', 'Infinity'), and raw
+    text feeds the rows' fingerprints, so Spark writes DuckDB's. -#}
+{% macro raw_as_text(column_sql, data_type) %}
+    {{ return(adapter.dispatch('raw_as_text', 'open_segments')(column_sql, data_type)) }}
+{% endmacro %}
+
+
+{% macro default__raw_as_text(column_sql, data_type) %}
+    {{ return('cast(' ~ column_sql ~ ' as ' ~ dbt.type_string() ~ ')') }}
+{% endmacro %}
+
+
+{% macro spark__raw_as_text(column_sql, data_type) %}
+    {%- if (data_type | string | lower) not in ('double', 'float') -%}
+        {{ return(default__raw_as_text(column_sql, data_type)) }}
+    {%- endif -%}
+    {{ return("case when isnan(" ~ column_sql ~ ") then 'nan'"
+        ~ " when " ~ column_sql ~ " = double('infinity') then 'inf'"
+        ~ " when " ~ column_sql ~ " = double('-infinity') then '-inf'"
+        ~ " else cast(" ~ column_sql ~ " as string) end") }}
 {% endmacro %}
 
 

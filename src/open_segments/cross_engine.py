@@ -4,9 +4,9 @@
         --duckdb warehouse/segments.duckdb --spark-dir warehouse/spark --out warehouse/spark_export
 
 runs `dbt build` on the `spark` target (dbt-spark's local session: one Python process, so the JVM
-starts once), writes every table and view of the project's schemas to Parquet from that same
-session, and compares each with the relation of the same name in a DuckDB warehouse built from
-the same raw data and vars. Rows are compared as multisets (no table promises an order); doubles
+starts once), writes every model and seed it built to Parquet from that same session, and
+compares each with the relation of the same name in a DuckDB warehouse built from the same raw
+data and vars. Rows are compared as multisets (no table promises an order); doubles
 are compared to 9 significant digits, since sums over the same rows in another order differ in
 their last bits. Relations only one engine has (Python-model outputs, work tables) are listed,
 not compared. Exit status 0 when dbt passed and every shared relation is equal.
@@ -22,12 +22,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
-
-# The schemas the project writes (see dbt_project.yml); raw_contract holds views over the files.
-PROJECT_SCHEMAS = (
-    "raw_contract", "reference", "staging", "identity", "privacy", "features", "ml", "marts",
-    "activation",
-)  # fmt: skip
 
 SIGNIFICANT_DIGITS = 9
 
@@ -86,8 +80,8 @@ def compare_relations(
     example = ""
     if counts[2] or counts[3]:
         rows = connection.execute(
-            f"select 'duckdb' as engine, * from ({left} except all {right}) limit 2 "
-            f"union all select 'spark', * from ({right} except all {left}) limit 2"
+            f"(select 'duckdb' as engine, * from ({left} except all {right}) limit 2) "
+            f"union all (select 'spark', * from ({right} except all {left}) limit 2)"
         ).fetchall()
         example = "; ".join(str(row) for row in rows)
     return Comparison(relation, *counts, example)
@@ -98,30 +92,29 @@ def _quote(name: str) -> str:
 
 
 def build_and_export_on_spark(dbt_args: list[str], out: Path) -> tuple[bool, list[str]]:
-    """`dbt <dbt_args>` on the spark target in this process, then every relation of the project's
-    schemas written to `out/<schema>.<name>/` as Parquet by the same Spark session. Returns
-    whether dbt succeeded and the relations written."""
+    """`dbt <dbt_args>` on the spark target in this process, then every model and seed it built
+    written to `out/<schema>.<name>/` as Parquet by the same Spark session. Returns whether dbt
+    succeeded and the relations written."""
     os.environ["SEGMENTS_TARGET"] = "spark"
     from dbt.cli.main import dbtRunner
     from pyspark.sql import SparkSession
 
     result = dbtRunner().invoke(dbt_args)
-    spark = SparkSession.builder.getOrCreate()
+    built = sorted(
+        {
+            f"{r.node.schema}.{r.node.alias}"
+            for r in (getattr(result.result, "results", None) or [])
+            if r.node.resource_type in ("model", "seed") and str(r.status) == "success"
+        }
+    )
+    if not built:
+        return bool(result.success), []
+    spark = SparkSession.builder.getOrCreate()  # the session dbt-spark started
     # Plain microsecond timestamps, which DuckDB reads back as the same UTC wall-clock times.
     spark.conf.set("spark.sql.parquet.outputTimestampType", "TIMESTAMP_MICROS")
-    schemas = {row[0] for row in spark.sql("show schemas").collect()}
-    written = []
-    for schema in PROJECT_SCHEMAS:
-        if schema not in schemas:
-            continue
-        for row in spark.sql(f"show tables in {schema}").collect():
-            name = row["tableName"]
-            if row["isTemporary"] or "__" in name:
-                continue  # work tables and state copies
-            relation = f"{schema}.{name}"
-            spark.table(relation).write.mode("overwrite").parquet(str(out / relation))
-            written.append(relation)
-    return bool(result.success), written
+    for relation in built:
+        spark.table(relation).write.mode("overwrite").parquet(str(out / relation))
+    return bool(result.success), built
 
 
 def compare_exports(duckdb_path: Path, out: Path, relations: list[str]) -> list[Comparison]:
@@ -153,13 +146,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, required=True, help="folder for the Parquet export")
     parser.add_argument("--vars", default="{}", help="dbt vars (JSON), as for the DuckDB build")
     parser.add_argument("--report", type=Path, help="write the comparison as JSON here")
+    parser.add_argument(
+        "--compare-only", action="store_true", help="no Spark build: compare an earlier export"
+    )
     parser.add_argument("dbt_args", nargs="*", default=["build"], help="dbt command (build)")
     args = parser.parse_args(argv)
 
     os.environ["SEGMENTS_RAW_LOCATION"] = args.raw_location
     os.environ["SEGMENTS_SPARK_DIR"] = str(args.spark_dir)
     dbt_args = [*(args.dbt_args or ["build"]), "--vars", args.vars]
-    succeeded, relations = build_and_export_on_spark(dbt_args, args.out)
+    if args.compare_only:
+        succeeded, relations = True, sorted(path.name for path in args.out.iterdir())
+    else:
+        succeeded, relations = build_and_export_on_spark(dbt_args, args.out)
     comparisons = compare_exports(args.duckdb, args.out, relations)
     unequal = [c for c in comparisons if not c.equal]
     for c in comparisons:

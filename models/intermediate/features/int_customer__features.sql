@@ -109,10 +109,10 @@ gap_sums as (
 gap_summary as (
     select
         profile_id,
-        sum_seconds / gaps / 86400 as mean_days_between_orders,
+        cast(sum_seconds as {{ type_double() }}) / gaps / 86400 as mean_days_between_orders,
         case
             when gaps > 1
-                then sqrt((sum_squared_seconds - sum_seconds * sum_seconds / gaps) / (gaps - 1)) / 86400
+                then sqrt(cast(gaps * sum_squared_seconds - sum_seconds * sum_seconds as {{ type_double() }}) / (gaps * (gaps - 1))) / 86400
         end as stddev_days_between_orders
     from gap_sums
 ),
@@ -235,11 +235,11 @@ joined as (
         coalesce(order_summary.orders_placed, 0) as orders_placed,
         case
             when order_summary.orders_lifetime + order_summary.orders_returned > 0
-                then order_summary.orders_returned * 1.0 / (order_summary.orders_lifetime + order_summary.orders_returned)
+                then cast(order_summary.orders_returned as {{ type_double() }}) / (order_summary.orders_lifetime + order_summary.orders_returned)
         end as return_rate,
         case
             when order_summary.orders_placed > 0
-                then order_summary.orders_cancelled * 1.0 / order_summary.orders_placed
+                then cast(order_summary.orders_cancelled as {{ type_double() }}) / order_summary.orders_placed
         end as cancellation_rate,
         preferred_channels.preferred_channel,
         -- web (sessions, pages and carts over the last web_activity_window_days)
@@ -249,7 +249,7 @@ joined as (
         coalesce(session_summary.sessions_recent, 0) as sessions_recent,
         case
             when session_summary.sessions_recent > 0
-                then session_summary.pages_recent * 1.0 / session_summary.sessions_recent
+                then cast(session_summary.pages_recent as {{ type_double() }}) / session_summary.sessions_recent
         end as pages_per_session_recent,
         preferred_devices.preferred_device,
         coalesce(cart_summary.carts_recent, 0) as carts_recent,

@@ -82,8 +82,8 @@ final as (
         emails_opened,
         emails_clicked,
         -- null when nothing was delivered: no rate, rather than a rate of 0
-        case when emails_delivered > 0 then emails_opened * 1.0 / emails_delivered end as email_open_rate,
-        case when emails_delivered > 0 then emails_clicked * 1.0 / emails_delivered end as email_click_rate,
+        case when emails_delivered > 0 then cast(emails_opened as {{ type_double() }}) / emails_delivered end as email_open_rate,
+        case when emails_delivered > 0 then cast(emails_clicked as {{ type_double() }}) / emails_delivered end as email_click_rate,
         last_opened_at,
         last_clicked_at,
         has_unsubscribed,

@@ -27,9 +27,9 @@ final as (
     select
         profile_id,
         cast(coalesce(days_since_last_order, tenure_days) as {{ type_double() }}) as order_recency_days,
-        orders_lifetime * 365.0 / greatest(tenure_days, 30) as orders_per_year,
+        cast(orders_lifetime as {{ type_double() }}) * 365 / greatest(tenure_days, 30) as orders_per_year,
         cast(coalesce(average_order_value, 0) as {{ type_double() }}) as average_order_value,
-        sessions_lifetime * 365.0 / greatest(tenure_days, 30) as sessions_per_year,
+        cast(sessions_lifetime as {{ type_double() }}) * 365 / greatest(tenure_days, 30) as sessions_per_year,
         cast(coalesce(days_since_last_visit, tenure_days) as {{ type_double() }}) as visit_recency_days,
         tenure_days,
         cast(coalesce(email_open_rate, 0) as {{ type_double() }}) as email_open_rate

@@ -162,20 +162,16 @@ final as (
         coalesce(joined.days_since_last_order_{{ o }}, joined.tenure_days - {{ o }}) as days_since_last_order,
         coalesce(joined.days_since_first_order_{{ o }}, 0) as days_since_first_order,
         -- the customer's pace: orders a year since the first one (at least 30 days)
-        cast(
-            coalesce(joined.orders_lifetime_{{ o }}, 0) * 365.0
-            / greatest(coalesce(joined.days_since_first_order_{{ o }}, 0), 30) as {{ type_double() }}
-        ) as orders_per_year,
+        cast(coalesce(joined.orders_lifetime_{{ o }}, 0) as {{ type_double() }}) * 365
+        / greatest(coalesce(joined.days_since_first_order_{{ o }}, 0), 30) as orders_per_year,
         -- silence measured in the customer's own gaps between orders
         cast(
             coalesce(joined.days_since_last_order_{{ o }}, joined.tenure_days - {{ o }})
             * coalesce(joined.orders_lifetime_{{ o }}, 0)
             / greatest(coalesce(joined.days_since_first_order_{{ o }}, 0), 30) as {{ type_double() }}
         ) as gaps_since_last_order,
-        cast(
-            coalesce(joined.sessions_lifetime_{{ o }}, 0) * 365.0
-            / greatest(joined.tenure_days - {{ o }}, 30) as {{ type_double() }}
-        ) as sessions_per_year,
+        cast(coalesce(joined.sessions_lifetime_{{ o }}, 0) as {{ type_double() }}) * 365
+        / greatest(joined.tenure_days - {{ o }}, 30) as sessions_per_year,
         cast(coalesce(joined.sessions_lifetime_{{ o }}, 0) as {{ dbt.type_bigint() }}) as sessions_lifetime,
         cast(coalesce(joined.sessions_30d_{{ o }}, 0) as {{ dbt.type_bigint() }}) as sessions_30d,
         cast(coalesce(joined.sessions_90d_{{ o }}, 0) as {{ dbt.type_bigint() }}) as sessions_90d,

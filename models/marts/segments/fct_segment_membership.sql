@@ -28,7 +28,8 @@ members as (
     {%- if name == 'segment_variant' %}
     {%- set found.variant = true %}
     {%- elif name != 'profile_id' %}
-    {%- set value = 'round(' ~ name ~ ', 4)' if column.is_float() or column.is_numeric() else name %}
+    {#- numbers with 4 decimals, written alike by every engine -#}
+    {%- set value = 'cast(round(' ~ name ~ ', 4) as decimal(38, 4))' if column.is_float() or column.is_numeric() else name %}
     {%- if parts %}{% do parts.append("'; '") %}{% endif %}
     {%- do parts.append("'" ~ name ~ "='") %}
     {%- do parts.append("coalesce(" ~ dbt.cast(value, dbt.type_string()) ~ ", 'null')") %}

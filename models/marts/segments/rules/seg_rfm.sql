@@ -38,9 +38,9 @@ scored as (
         days_since_last_order,
         orders_lifetime,
         revenue_lifetime,
-        cast(floor((5.0 * recency_position - 1) / buyers) as integer) + 1 as recency_score,
-        cast(floor((5.0 * frequency_position - 1) / buyers) as integer) + 1 as frequency_score,
-        cast(floor((5.0 * monetary_position - 1) / buyers) as integer) + 1 as monetary_score
+        cast(floor(cast(5 * recency_position - 1 as {{ type_double() }}) / buyers) as integer) + 1 as recency_score,
+        cast(floor(cast(5 * frequency_position - 1 as {{ type_double() }}) / buyers) as integer) + 1 as frequency_score,
+        cast(floor(cast(5 * monetary_position - 1 as {{ type_double() }}) / buyers) as integer) + 1 as monetary_score
     from positioned
 ),
 
