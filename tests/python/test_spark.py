@@ -108,7 +108,12 @@ def test_duckdb_builds_the_sql_layer_with_python_models_off(engines) -> None:
     assert not any(node.startswith("model.open_segments.ml_") for node in built)
     assert "model.open_segments.int_identity__estimated_match_weights" not in built
     with duck.connect() as con:
-        kinds = {k for (k,) in con.execute("select distinct segment_kind from marts.dim_segments")}
+        kinds = {
+            kind
+            for (kind,) in con.execute(
+                "select distinct segment_kind from marts.dim_segments"
+            ).fetchall()
+        }
         members = con.execute("select count(*) from marts.fct_segment_membership").fetchone()[0]
     assert kinds == {"rule"}
     assert members > CUSTOMERS
