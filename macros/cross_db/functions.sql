@@ -10,17 +10,15 @@
 {%- endmacro %}
 
 
-{#- Latin letters without diacritics ('Zoë' -> 'Zoe'). -#}
+{#- Latin letters without diacritics ('Zoë' -> 'Zoe'): DuckDB's built-in, and
+    the same mapping as a translate() table elsewhere (macros/cross_db/accents.sql). -#}
 {% macro strip_accents(expr) %}
     {{- return(adapter.dispatch('strip_accents', 'open_segments')(expr)) -}}
 {% endmacro %}
 
 {% macro default__strip_accents(expr) -%}
-    translate(
-        {{ expr }},
-        'áàâäãåāăąçćčďéèêëēėęěğíìîïīįıłñńňóòôöõøōőřśšşťúùûüūůűųýÿźžżÁÀÂÄÃÅĀĂĄÇĆČĎÉÈÊËĒĖĘĚĞÍÌÎÏĪĮİŁÑŃŇÓÒÔÖÕØŌŐŘŚŠŞŤÚÙÛÜŪŮŰŲÝŸŹŽŻ',
-        'aaaaaaaaacccdeeeeeeeegiiiiiiilnnnoooooooorsssstuuuuuuuuyyzzzAAAAAAAAACCCDEEEEEEEEGIIIIIIILNNNOOOOOOOORSSSSTUUUUUUUUYYZZZ'
-    )
+    {%- set table = accent_table() -%}
+    translate({{ expr }}, '{{ table.accented ~ table.marks }}', '{{ table.plain }}')
 {%- endmacro %}
 
 {% macro duckdb__strip_accents(expr) -%}

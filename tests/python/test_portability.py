@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
+
+import duckdb
 
 from open_segments.portability import find_in_project, find_in_sql
 
@@ -56,3 +59,38 @@ def test_a_macro_that_is_not_a_dispatched_implementation_is_searched():
 def test_the_filter_clause_of_an_aggregate_is_portable_but_the_higher_order_function_is_not():
     assert constructs("select count(*) filter (where x > 1) from t") == []
     assert constructs("select filter(xs, x -> x > 1) from t") == ["filter("]
+
+
+def _accent_table_from_macro() -> dict[str, str]:
+    text = (PROJECT_DIR / "macros" / "cross_db" / "accents.sql").read_text()
+    table = {}
+    for name in ("accented", "plain", "marks"):
+        block = re.search(rf"set {name} = \[(.*?)\]", text, re.DOTALL).group(1)
+        table[name] = "".join(re.findall(r"'([^']*)'", block))
+    return table
+
+
+def test_accent_table_is_duckdbs():
+    """Spark's strip_accents() is a translate() table taken from DuckDB's strip_accents(): the
+    table must still be exactly what DuckDB does, or the engines' match keys drift apart."""
+    table = _accent_table_from_macro()
+    assert len(table["accented"]) == len(table["plain"]) > 400
+    with duckdb.connect() as con:
+        rows = con.execute(
+            "select cp, strip_accents(chr(cast(cp as integer))) from range(128, 12288) as t(cp)"
+        ).fetchall()
+    accented, plain, marks = [], [], []
+    for cp, stripped in rows:
+        character = chr(cp)
+        if stripped == character:
+            continue
+        if stripped == "":
+            marks.append(character)
+        elif stripped.isascii() and len(stripped) == 1:
+            accented.append(character)
+            plain.append(stripped)
+    assert table == {
+        "accented": "".join(accented),
+        "plain": "".join(plain),
+        "marks": "".join(marks),
+    }
