@@ -10,8 +10,9 @@ table, never asserted by timed unit tests.
 The dbt build runs as stages, so that identity resolution (the models tagged `identity`), the
 point-in-time features (`features`), the ML models (`ml`) and the segments (`segments`) are
 timed on their own: everything they read (seeds, staging and their tests), then `dbt run` of
-the identity models alone, their tests, `dbt run` of the features, of the ML models and of the
-segments, their tests, then whatever else is built on top. Each timed stage reports the
+the identity models alone, their tests, `dbt run` of the features, of the rule segments, of the
+ML models (which read the rule segments) and of the segments built on them, their tests, then
+whatever else is built on top. Each timed stage reports the
 process wall time, dbt's own elapsed time (the same minus start-up and parsing), peak memory
 and its slowest models; the identity stage also the number of candidate pairs next to the
 number of records that can be compared. Blocking is meant to keep pairs per record bounded,
@@ -65,8 +66,11 @@ DBT_STAGES = (
     ("identity", "run", ["--select", IDENTITY_TAG]),
     ("identity tests", "test", ["--select", IDENTITY_TAG, *TESTS_OF_BUILT_MODELS]),
     ("features", "run", ["--select", FEATURE_TAG]),
+    # rule segments first: the ML models read them (lookalikes learn from a segment), and the
+    # model segments and the membership read the ML models
+    ("rule segments", "run", ["--select", SEGMENT_TAG, "--exclude", f"{ML_TAG}+"]),
     ("ml", "run", ["--select", ML_TAG]),
-    ("segments", "run", ["--select", SEGMENT_TAG]),
+    ("model segments", "run", ["--select", f"{SEGMENT_TAG},{ML_TAG}+"]),
     (
         "feature ml segment tests",
         "test",
@@ -91,7 +95,8 @@ TIMED_STAGES = (
     ("Identity stage (dbt run of tag:identity)", "identity"),
     ("Features (dbt run of tag:features)", "features"),
     ("ML models (dbt run of tag:ml)", "ml"),
-    ("Rule and model segments (dbt run of tag:segments)", "segments"),
+    ("Rule segments (dbt run of tag:segments before the ML models)", "rule_segments"),
+    ("Model segments and membership (dbt run of tag:segments after them)", "model_segments"),
 )
 
 
