@@ -263,11 +263,12 @@ joined as (
         email.last_opened_at,
         coalesce(email.has_unsubscribed, false) as has_unsubscribed,
         -- decay-weighted engagement: each activity's weight halves every
-        -- engagement_half_life_days
-        {{ weights.session }} * coalesce(session_summary.decayed_sessions, 0)
-        + {{ weights.order }} * coalesce(order_summary.decayed_orders, 0)
-        + {{ weights.email_open }} * coalesce(email.decayed_opens, 0)
-        + {{ weights.email_click }} * coalesce(email.decayed_clicks, 0) as engagement_score,
+        -- engagement_half_life_days (exact decimals of a fixed size: an engine
+        -- that widens a sum of sums past 38 digits would round it)
+        {{ weights.session }} * cast(coalesce(session_summary.decayed_sessions, 0) as decimal(28, 9))
+        + {{ weights.order }} * cast(coalesce(order_summary.decayed_orders, 0) as decimal(28, 9))
+        + {{ weights.email_open }} * cast(coalesce(email.decayed_opens, 0) as decimal(28, 9))
+        + {{ weights.email_click }} * cast(coalesce(email.decayed_clicks, 0) as decimal(28, 9)) as engagement_score,
         -- demographics
         {{ dbt.datediff('profile_attributes.date_of_birth', 'as_of.as_of_date', 'year') }}
         - case
