@@ -32,7 +32,9 @@ final as (
         normalized_event_at as event_at,
         normalized_received_at as received_at,
         -- quality
-        dq_flags
+        dq_flags,
+        -- the day staging placed the row in (incremental staging's unit)
+        receipt_day
     from base
     where rejection_reason is null
 )

@@ -5,7 +5,16 @@
     delivery of the same event_id is quarantined as `duplicate_event_id`;
     bot traffic is kept and flagged (`is_bot`), so that features can exclude
     it and reports can count it.
+
+    Incremental, a receipt day at a time (macros/state/incremental.sql): a
+    run restages the raw rows received from the latest staged receipt day
+    less var `incremental_lookback_days` on, and the rows whose receipt time
+    cannot be placed on a day; every other day is left as it was. Late
+    events (an old `event_at` received today) are simply today's rows. The
+    raw table is taken to be append-only: a rewritten history needs
+    `--full-refresh`.
 -#}
+{{ config(**day_partitioned_incremental('receipt_day')) }}
 {%- set raw_columns = [
     'event_id', 'cookie_id', 'user_id', 'email', 'event_type', 'page_path',
     'product_category', 'session_id', 'device_type', 'user_agent',
@@ -18,8 +27,61 @@ source as (
     select * from {{ source('web', 'events') }}
 ),
 
+{%- if is_incremental() %}
+
+load_window as (
+    {{ incremental_window_start(this, 'receipt_day') }}
+),
+
+-- Exact copies share their receipt time, so a row and all its copies are
+-- always restaged together.
+arrived as (
+    select dated.*
+    from (
+        select
+            source.*,
+            {{ receipt_day(parse_utc_timestamp('source.received_at')) }} as arrival_day
+        from source
+    ) as dated
+    cross join load_window
+    where
+        dated.arrival_day = {{ unplaced_receipt_day() }}
+        or load_window.starts_on is null
+        or dated.arrival_day >= load_window.starts_on
+),
+
+-- Deliveries of the same event ids staged on earlier receipt days, which
+-- this run does not restage: they all came first.
+earlier_deliveries as (
+    select
+        staged.normalized_event_id as event_id_clean,
+        count(*) as deliveries
+    from {{ this }} as staged
+    cross join load_window
+    where
+        staged.receipt_day <> {{ unplaced_receipt_day() }}
+        and staged.receipt_day < load_window.starts_on
+        and staged.normalized_event_id in (
+            select {{ clean_text('arrived.event_id') }} from arrived
+        )
+    group by staged.normalized_event_id
+),
+{%- else %}
+
+arrived as (
+    select * from source
+),
+
+earlier_deliveries as (
+    select
+        cast(null as {{ dbt.type_string() }}) as event_id_clean,
+        cast(0 as {{ dbt.type_bigint() }}) as deliveries
+    where 1 = 0
+),
+{%- endif %}
+
 distinct_rows as (
-    {{ collapse_exact_duplicates('source', raw_columns) }}
+    {{ collapse_exact_duplicates('arrived', raw_columns) }}
 ),
 
 -- Categorical columns (and user agents and campaign tags, a few thousand
@@ -98,14 +160,16 @@ parsed as (
 ),
 
 -- The collector may deliver an event more than once: the first delivery is
--- kept, ties broken by the row fingerprint. Only the rows of event ids that
--- arrive more than once (about 1%) are ranked, found from three narrow
--- columns: a window over every wide event row costs minutes at 25M events.
+-- kept, ties broken by the row fingerprint; deliveries whose receipt time
+-- cannot be placed on a day rank after all others. Only the rows of event
+-- ids that arrive more than once (about 1%) are ranked, found from three
+-- narrow columns: a window over every wide event row costs minutes at 25M
+-- events. An incremental run counts the earlier days' deliveries in.
 event_keys as (
     select
         raw_row_id,
         {{ clean_text('event_id') }} as event_id_clean,
-        received_at
+        {{ parse_utc_timestamp('received_at') }} as received_at_utc
     from distinct_rows
 ),
 
@@ -122,7 +186,10 @@ delivery_ranks as (
         event_keys.raw_row_id,
         row_number() over (
             partition by event_keys.event_id_clean
-            order by {{ parse_utc_timestamp('event_keys.received_at') }} nulls last, event_keys.raw_row_id
+            order by
+                case when {{ receipt_day('event_keys.received_at_utc') }} = {{ unplaced_receipt_day() }} then 1 else 0 end,
+                event_keys.received_at_utc,
+                event_keys.raw_row_id
         ) as delivery_rank
     from event_keys
     inner join repeated_event_ids
@@ -132,10 +199,12 @@ delivery_ranks as (
 versioned as (
     select
         parsed.*,
-        coalesce(delivery_ranks.delivery_rank, 1) as delivery_rank
+        coalesce(delivery_ranks.delivery_rank, 1) + coalesce(earlier_deliveries.deliveries, 0) as delivery_rank
     from parsed
     left join delivery_ranks
         on parsed.raw_row_id = delivery_ranks.raw_row_id
+    left join earlier_deliveries
+        on parsed.event_id_clean = earlier_deliveries.event_id_clean
 ),
 
 validated as (
@@ -186,7 +255,9 @@ final as (
         rejection_reason,
         raw_copies,
         -- the raw row as delivered, for the quarantine
-        {{ raw_columns | join(',\n        ') }}
+        {{ raw_columns | join(',\n        ') }},
+        -- the unit of incremental staging (last: a Spark partition column)
+        {{ receipt_day('received_at_utc') }} as receipt_day
     from validated
 )
 

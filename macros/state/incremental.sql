@@ -1,0 +1,71 @@
+{#-
+    Incremental models that are rebuilt a day at a time.
+
+    An incremental run recomputes whole days and replaces exactly those days
+    in the table: DuckDB (and the default) delete the days present in the new
+    rows and insert them (`delete+insert` keyed on the day column); Spark and
+    Databricks overwrite the day partitions present in the new rows
+    (`insert_overwrite` on a table partitioned by the day column). Either way
+    a day is either rebuilt completely or left untouched, so a run killed
+    halfway and rerun, or a sequence of runs, ends where a full refresh ends.
+
+    Models call `{{ config(**day_partitioned_incremental('some_day')) }}` and
+    put the day column last: Spark stores partition columns after the others.
+-#}
+{% macro day_partitioned_incremental(day_column) %}
+    {{- return(adapter.dispatch('day_partitioned_incremental', 'open_segments')(day_column)) -}}
+{% endmacro %}
+
+{% macro default__day_partitioned_incremental(day_column) %}
+    {{- return({
+        'materialized': 'incremental',
+        'incremental_strategy': 'delete+insert',
+        'unique_key': day_column,
+        'on_schema_change': 'fail',
+    }) -}}
+{% endmacro %}
+
+{% macro spark__day_partitioned_incremental(day_column) %}
+    {{- return({
+        'materialized': 'incremental',
+        'incremental_strategy': 'insert_overwrite',
+        'partition_by': [day_column],
+        'on_schema_change': 'fail',
+    }) -}}
+{% endmacro %}
+
+
+{#-
+    The day a raw event reached the collector, the unit incremental staging
+    works in. A receipt time that is missing, unreadable or outside the
+    plausible range (min_plausible_timestamp, max_plausible_timestamp) cannot
+    be placed on a day: such rows share `unplaced_receipt_day()` and are
+    staged again on every run, so none is ever left behind.
+-#}
+{% macro receipt_day(received_at) -%}
+    case
+        when {{ received_at }} is not null and not {{ is_implausible_timestamp(received_at) }}
+            then cast({{ received_at }} as date)
+        else {{ unplaced_receipt_day() }}
+    end
+{%- endmacro %}
+
+{% macro unplaced_receipt_day() -%}
+    cast('1900-01-01' as date)
+{%- endmacro %}
+
+
+{#-
+    The first receipt day an incremental run restages: the latest receipt day
+    already in `relation`, less var `incremental_lookback_days` (rows a
+    loader delivers out of order, up to that many days behind the newest, are
+    still picked up). Null when the table holds no placed day yet (the run
+    then stages everything). A one-row query for a cross join.
+-#}
+{% macro incremental_window_start(relation, day_column) -%}
+    select
+        cast({{ dbt.dateadd('day', -var('incremental_lookback_days'), 'max(' ~ day_column ~ ')') }} as date)
+            as starts_on
+    from {{ relation }}
+    where {{ day_column }} <> {{ unplaced_receipt_day() }}
+{%- endmacro %}
