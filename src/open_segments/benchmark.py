@@ -24,8 +24,15 @@ stage is a process, so each pays the JVM start). Spark does not run dbt Python m
 weights are first estimated on DuckDB (a measured stage) and frozen for the Spark stages, and
 the ML stage runs only its SQL models.
 
+With `--web-increment SHARE` it measures a daily run of the incremental web path instead
+(`base_web__events` and `int_events__web_sessions`): the path is built in full on the raw data
+without the newest SHARE of web events by receipt time (which include late events: old event
+times received late), then run incrementally on all of it, then rebuilt with `--full-refresh`
+for comparison.
+
 Usage:
     python -m open_segments.benchmark --customers 1000000
+    python -m open_segments.benchmark --customers 1000000 --skip-generate --web-increment 0.01
     python -m open_segments.benchmark --customers 1000000 --skip-generate   # reuse the data
     python -m open_segments.benchmark --customers 100000 --target spark
 """
@@ -227,6 +234,68 @@ def estimate_match_weights(dbt: str, env: dict[str, str], workdir: Path) -> Stag
     return result
 
 
+# The incremental models of the web path, and what they need built first.
+WEB_INCREMENTAL = ["base_web__events", "int_events__web_sessions"]
+
+
+def hold_back_newest_web_events(raw_dir: Path, share: float, day_zero: Path) -> dict[str, int]:
+    """Day zero's raw data in `day_zero`: every raw file of `raw_dir` (linked), but the web events
+    without the newest `share` of them by receipt time. Returns the counts of the increment."""
+    shutil.rmtree(day_zero, ignore_errors=True)
+    day_zero.mkdir(parents=True)
+    for path in raw_dir.glob("*.parquet"):
+        if path.name != "web_events.parquet":
+            (day_zero / path.name).symlink_to(path)
+    events = raw_dir / "web_events.parquet"
+    received = "try_cast(received_at as timestamp)"
+    with duckdb.connect() as con:
+        (cutoff,) = con.execute(
+            f"select quantile_disc({received}, {1 - share}) from '{events}'"
+        ).fetchone()
+        con.execute(
+            f"copy (from '{events}' where not coalesce({received} >= ?, false)) "
+            f"to '{day_zero / events.name}' (format parquet)",
+            [cutoff],
+        )
+        new, late = con.execute(
+            f"select count(*), count(*) filter (where try_cast(event_at as timestamp) < ?) "
+            f"from '{events}' where {received} >= ?",
+            [cutoff, cutoff],
+        ).fetchone()
+    return {"new_web_events": new, "late_web_events": late}
+
+
+def web_increment_stages(
+    dbt: str, raw_dir: Path, workdir: Path, share: float
+) -> tuple[list[StageResult], dict[str, float], dict[str, int]]:
+    """The daily-increment benchmark of the web path (see the module docstring)."""
+    warehouse = workdir / "warehouse.duckdb"
+    counts = hold_back_newest_web_events(raw_dir, share, workdir / "raw_day_zero")
+    runs = (
+        ("web path, day zero", workdir / "raw_day_zero", "build",
+         ["--select", f"+{WEB_INCREMENTAL[-1]}", "--exclude-resource-type", "test", "unit_test"]),
+        ("web path, increment", raw_dir, "run", ["--select", *WEB_INCREMENTAL]),
+        ("web path, full", raw_dir, "run", ["--select", *WEB_INCREMENTAL, "--full-refresh"]),
+    )  # fmt: skip
+    stages, elapsed = [], {}
+    for stage, raw, command, selection in runs:
+        slug = stage.replace(" ", "_").replace(",", "")
+        target = workdir / "target" / slug
+        run = [dbt, command, "--target-path", str(target), "--log-path", str(workdir / "logs"),
+               *selection]  # fmt: skip
+        env = project_env(raw, warehouse)
+        stages.append(run_measured(stage, run, env, workdir / f"{slug}.log"))
+        if stages[-1].returncode != 0:
+            print((workdir / f"{slug}.log").read_text()[-3000:])
+            break
+        elapsed[stage] = sum(
+            seconds
+            for name, seconds in model_timings(target / "run_results.json")
+            if name.split(".")[-1] in WEB_INCREMENTAL
+        )
+    return stages, elapsed, counts
+
+
 def spark_env(env: dict[str, str], workdir: Path) -> dict[str, str]:
     """The environment of the Spark stages: the spark target, a fresh metastore and tables."""
     spark_dir = workdir / "spark"
@@ -249,6 +318,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--target", choices=("duckdb", "spark"), default="duckdb", help="engine (profiles.yml)"
     )
+    parser.add_argument(
+        "--web-increment",
+        type=float,
+        metavar="SHARE",
+        help="measure a daily run of the incremental web path with this share of new events",
+    )
     args = parser.parse_args(argv)
 
     workdir = (
@@ -266,6 +341,40 @@ def main(argv: list[str] | None = None) -> int:
 
     Path(env["SEGMENTS_DUCKDB_PATH"]).unlink(missing_ok=True)
     dbt = str(Path(sys.executable).with_name("dbt"))
+    if args.web_increment:
+        web_stages, elapsed, counts = web_increment_stages(
+            dbt, raw_dir, workdir, args.web_increment
+        )
+        stages += web_stages
+        print(f"Daily web increment at {args.customers:,} customers (seed {args.seed})")
+        print(
+            f"  new web events {counts['new_web_events']:,}, "
+            f"of them late (event time before the increment) {counts['late_web_events']:,}"
+        )
+        print(
+            f"\n{'stage':<24}{'seconds':>10}{'max RSS MiB':>14}{'exit':>6}  {'model seconds':>14}"
+        )
+        for s in stages:
+            print(
+                f"{s.stage:<24}{s.seconds:>10.1f}{s.peak_rss_mib:>14.0f}{s.returncode:>6}  "
+                f"{elapsed.get(s.stage, float('nan')):>14.1f}"
+            )
+        if len(elapsed) == 3:
+            share = elapsed["web path, increment"] / elapsed["web path, full"]
+            print(f"\nincrement / full refresh (model seconds): {share:.1%}")
+        (workdir / "web_increment.json").write_text(
+            json.dumps(
+                {
+                    "customers": args.customers,
+                    "share": args.web_increment,
+                    **counts,
+                    "stages": [asdict(s) for s in stages],
+                    "model_seconds": elapsed,
+                },
+                indent=2,
+            )
+        )
+        return max(s.returncode for s in stages)
     if args.select:
         stage_commands = [("dbt build", "build", ["--select", args.select])]
     else:

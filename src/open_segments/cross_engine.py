@@ -91,15 +91,27 @@ def _quote(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-def build_and_export_on_spark(dbt_args: list[str], out: Path) -> tuple[bool, list[str]]:
+def build_and_export_on_spark(
+    dbt_args: list[str], out: Path, earlier_runs: list[tuple[str, list[str]]] = ()
+) -> tuple[bool, list[str]]:
     """`dbt <dbt_args>` on the spark target in this process, then every model and seed it built
     written to `out/<schema>.<name>/` as Parquet by the same Spark session. Returns whether dbt
-    succeeded and the relations written."""
+    succeeded and the relations written.
+
+    `earlier_runs` are (raw location, dbt arguments) invocations made first, in order, on the
+    same warehouse: earlier loads of the raw data, so that the last build runs incrementally."""
     os.environ["SEGMENTS_TARGET"] = "spark"
     from dbt.cli.main import dbtRunner
     from pyspark.sql import SparkSession
 
-    result = dbtRunner().invoke(dbt_args)
+    runner = dbtRunner()
+    raw_location = os.environ["SEGMENTS_RAW_LOCATION"]
+    for earlier_location, earlier_args in earlier_runs:
+        os.environ["SEGMENTS_RAW_LOCATION"] = earlier_location
+        if not runner.invoke(earlier_args).success:
+            return False, []
+    os.environ["SEGMENTS_RAW_LOCATION"] = raw_location
+    result = runner.invoke(dbt_args)
     built = sorted(
         {
             f"{r.node.schema}.{r.node.alias}"
@@ -149,6 +161,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--compare-only", action="store_true", help="no Spark build: compare an earlier export"
     )
+    parser.add_argument(
+        "--earlier-runs",
+        default="[]",
+        help="JSON list of [raw location, dbt arguments] run first, in order (earlier loads)",
+    )
     parser.add_argument("dbt_args", nargs="*", default=["build"], help="dbt command (build)")
     args = parser.parse_args(argv)
 
@@ -158,7 +175,11 @@ def main(argv: list[str] | None = None) -> int:
     if args.compare_only:
         succeeded, relations = True, sorted(path.name for path in args.out.iterdir())
     else:
-        succeeded, relations = build_and_export_on_spark(dbt_args, args.out)
+        earlier = [
+            (location, [*arguments, "--vars", args.vars])
+            for location, arguments in json.loads(args.earlier_runs)
+        ]
+        succeeded, relations = build_and_export_on_spark(dbt_args, args.out, earlier)
     comparisons = compare_exports(args.duckdb, args.out, relations)
     unequal = [c for c in comparisons if not c.equal]
     for c in comparisons:

@@ -17,6 +17,7 @@ LONG_MODULES = (
     "test_dbt_build.py",
     "test_ml_accuracy.py",
     "test_privacy.py",
+    "test_incremental.py",
 )
 
 

@@ -18,11 +18,10 @@ import pytest
 from dbt_harness import run_dbt
 from open_segments.datagen.__main__ import main as generate
 from open_segments.match_weights import export_match_weights
+from web_loads import cutoffs, deliver_messily, location, web_event_loads
 
 CUSTOMERS = 800
 AS_OF = "2026-10-31"
-# The loads' cut-offs: load k holds the rows received before CUTOFFS[k].
-CUTOFFS = ("2026-10-20", "2026-10-27")
 # Python models off: the comparison is about the SQL layer, and it is faster. The match weights
 # are estimated once on the full data and frozen, so every build scores pairs alike.
 VARS = {"as_of_date": AS_OF, "python_models_enabled": False, "incremental_lookback_days": 2}
@@ -51,88 +50,23 @@ SAME_ROWS_BY_PERSON = (
 )
 
 
-def _web_load(raw: Path, folder: Path, received_before: str | None) -> Path:
-    """A raw folder whose web events are those a load up to `received_before` holds."""
-    folder.mkdir(parents=True)
-    for path in raw.glob("*.parquet"):
-        if path.name != "web_events.parquet":
-            (folder / path.name).symlink_to(path)
-    events = str(raw / "web_events.parquet")
-    received = "try_cast(received_at as timestamp)"
-    if received_before is None:
-        kept = "true"
-    else:
-        # Rows received on the day before the last day before the cut-off whose event id hashes
-        # to 0 mod 5 are delivered by the loader only with the next load (the lookback of two
-        # days picks them up); rows with an unreadable receipt time arrive with the load their
-        # event time falls in.
-        late_delivery = (
-            f"{received} >= timestamp '{received_before}' - interval 2 day "
-            f"and {received} < timestamp '{received_before}' - interval 1 day "
-            f"and hash(event_id) % 5 = 0"
-        )
-        kept = (
-            f"case when {received} is null then try_cast(event_at as timestamp) "
-            f"< timestamp '{received_before}' "
-            f"else {received} < timestamp '{received_before}' and not ({late_delivery}) end"
-        )
-    duckdb.sql(f"copy (from '{events}' where {kept}) to '{folder / 'web_events.parquet'}'")
-    return folder
-
-
 @pytest.fixture(scope="module")
 def raw(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("incremental")
     generated = folder / "generated"
     args = ["--customers", str(CUSTOMERS), "--seed", "31", "--out", str(generated), "--no-progress"]
     assert generate(args) == 0
-    # The generator always writes a readable receipt time: give a few events none, and deliver a
-    # few events again 12 days later, on the last load's days (their first delivery was in the
-    # second load or before).
-    raw = folder / "raw"
-    raw.mkdir()
-    for path in generated.glob("*.parquet"):
-        if path.name != "web_events.parquet":
-            (raw / path.name).symlink_to(path)
-    events = generated / "web_events.parquet"
-    duckdb.sql(
-        f"""
-        copy (
-            select * replace (
-                case when hash(event_id) % 97 = 0 then 'not recorded' else received_at end
-                    as received_at
-            )
-            from '{events}'
-            union all
-            select * replace (
-                strftime(try_cast(received_at as timestamp) + interval 12 day,
-                    '%Y-%m-%dT%H:%M:%S.%gZ') as received_at
-            )
-            from '{events}'
-            where hash(event_id) % 13 = 0
-                and try_cast(received_at as timestamp) between timestamp '{CUTOFFS[1]}'
-                    - interval 12 day and timestamp '{CUTOFFS[1]}' - interval 5 day
-        ) to '{raw / "web_events.parquet"}'
-        """
-    )
-    return raw
-
-
-def _location(folder: Path) -> str:
-    return str(folder / "{source}_{table}.parquet")
+    return deliver_messily(generated, folder / "raw")
 
 
 @pytest.fixture(scope="module")
 def warehouses(raw: Path, tmp_path_factory: pytest.TempPathFactory):
     folder = tmp_path_factory.mktemp("runs")
-    loads = [
-        _web_load(raw, folder / f"load_{k}", cutoff) for k, cutoff in enumerate(CUTOFFS, start=1)
-    ]
-    loads.append(raw)
+    loads = web_event_loads(raw, folder)
     estimate = run_dbt(
         folder / "estimate",
         ["build", "--select", "+int_identity__match_weights", *TABLES_ONLY],
-        _location(raw),
+        location(raw),
         {"as_of_date": AS_OF},
     )
     assert estimate.returncode == 0, estimate.output[-4000:]
@@ -141,17 +75,17 @@ def warehouses(raw: Path, tmp_path_factory: pytest.TempPathFactory):
     shared = {**VARS, "identity_match_weights": str(weights)}
 
     daily = folder / "daily"
-    first = run_dbt(daily, ["build", *TABLES_ONLY], _location(loads[0]), shared)
+    first = run_dbt(daily, ["build", *TABLES_ONLY], location(loads[0]), shared)
     assert first.returncode == 0, first.output[-4000:]
     second = run_dbt(
         daily,
         ["run", "--select", "base_web__events", "int_events__web_sessions"],
-        _location(loads[1]),
+        location(loads[1]),
         shared,
     )
     assert second.returncode == 0, second.output[-4000:]
-    last = run_dbt(daily, ["build"], _location(loads[2]), shared)
-    full = run_dbt(folder / "full", ["build", *TABLES_ONLY], _location(loads[2]), shared)
+    last = run_dbt(daily, ["build"], location(loads[2]), shared)
+    full = run_dbt(folder / "full", ["build", *TABLES_ONLY], location(loads[2]), shared)
     assert full.returncode == 0, full.output[-4000:]
     return loads, first, last, full
 
@@ -174,6 +108,7 @@ def test_incremental_runs_pass_every_dbt_test(warehouses) -> None:
 def test_the_loads_hold_what_the_scenario_needs(warehouses) -> None:
     loads, *_ = warehouses
     received = "try_cast(received_at as timestamp)"
+    second_cutoff = cutoffs(loads[2])[1]
     con = duckdb.connect()
     counts = [
         con.execute(f"select count(*) from '{load / 'web_events.parquet'}'").fetchone()[0]
@@ -184,19 +119,19 @@ def test_the_loads_hold_what_the_scenario_needs(warehouses) -> None:
     previous = str(loads[1] / "web_events.parquet")
     # late events: received within the last load, an event time days before it
     late = con.execute(
-        f"select count(*) from '{last}' where {received} >= timestamp '{CUTOFFS[1]}' "
-        f"and try_cast(event_at as timestamp) < timestamp '{CUTOFFS[1]}' - interval 1 day"
+        f"select count(*) from '{last}' where {received} >= date '{second_cutoff}' "
+        f"and try_cast(event_at as timestamp) < date '{second_cutoff}' - interval 1 day"
     ).fetchone()[0]
     # rows the loader delivered a load late, and rows without a readable receipt time
     held_back = con.execute(
-        f"select count(*) from '{last}' as newer where {received} < timestamp '{CUTOFFS[1]}' "
+        f"select count(*) from '{last}' as newer where {received} < date '{second_cutoff}' "
         f"and not exists (select 1 from '{previous}' as p "
         f"where p.event_id = newer.event_id and p.received_at = newer.received_at)"
     ).fetchone()[0]
     unreadable = con.execute(f"select count(*) from '{last}' where {received} is null").fetchone()
     # redeliveries in the last load of events first delivered in an earlier one
     redelivered = con.execute(
-        f"select count(*) from '{last}' as newer where {received} >= timestamp '{CUTOFFS[1]}' "
+        f"select count(*) from '{last}' as newer where {received} >= date '{second_cutoff}' "
         f"and event_id in (select event_id from '{previous}')"
     ).fetchone()[0]
     assert late > 10 and held_back > 2 and unreadable[0] > 50 and redelivered > 5, (
