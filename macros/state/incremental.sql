@@ -69,3 +69,22 @@
     from {{ relation }}
     where {{ day_column }} <> {{ unplaced_receipt_day() }}
 {%- endmacro %}
+
+
+{#-
+    The event days an incremental run of a day-partitioned fact over the
+    staged web events rebuilds: the days of the events staging placed on
+    receipt days from the fact's latest `last_receipt_day` less
+    `incremental_lookback_days` on, and of the events whose receipt day is
+    unknown (restaged on every run). Every day when the fact is empty. A
+    query of one column, `event_day`.
+-#}
+{% macro changed_event_days(web_events) -%}
+    select distinct cast(web_events.event_at as date) as event_day
+    from {{ web_events }} as web_events
+    cross join ({{ incremental_window_start(this, 'last_receipt_day') }}) as load_window
+    where
+        web_events.receipt_day = {{ unplaced_receipt_day() }}
+        or load_window.starts_on is null
+        or web_events.receipt_day >= load_window.starts_on
+{%- endmacro %}

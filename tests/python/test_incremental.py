@@ -26,6 +26,12 @@ AS_OF = "2026-10-31"
 # are estimated once on the full data and frozen, so every build scores pairs alike.
 VARS = {"as_of_date": AS_OF, "python_models_enabled": False, "incremental_lookback_days": 2}
 TABLES_ONLY = ["--exclude-resource-type", "test", "unit_test"]
+INCREMENTAL_MODELS = (
+    "base_web__events",
+    "int_events__web_sessions",
+    "int_events__web_category_views",
+    "int_events__web_cart_moments",
+)
 
 # Tables compared between the incremental and the full warehouse. The membership history and the
 # segment summary are left out on purpose: they record every build, and the incremental warehouse
@@ -34,6 +40,8 @@ SAME_ROWS = (
     "staging.base_web__events",
     "staging.stg_web__events_rejected",
     "events.int_events__web_sessions",
+    "events.int_events__web_category_views",
+    "events.int_events__web_cart_moments",
     "identity.int_identity__cookie_activity",
     "identity.int_identity__records",
 )
@@ -79,7 +87,7 @@ def warehouses(raw: Path, tmp_path_factory: pytest.TempPathFactory):
     assert first.returncode == 0, first.output[-4000:]
     second = run_dbt(
         daily,
-        ["run", "--select", "base_web__events", "int_events__web_sessions"],
+        ["run", "--select", *INCREMENTAL_MODELS],
         location(loads[1]),
         shared,
     )
@@ -96,7 +104,7 @@ def test_incremental_runs_pass_every_dbt_test(warehouses) -> None:
     failed = [r["unique_id"] for r in last.results() if r["status"] not in ("success", "pass")]
     assert failed == []
     # the staging and sessions models really ran incrementally
-    for model in ("base_web__events", "int_events__web_sessions"):
+    for model in INCREMENTAL_MODELS:
         (compiled,) = [
             path
             for path in (last.target_dir / "compiled").rglob(f"{model}.sql")

@@ -47,6 +47,8 @@ pytestmark = pytest.mark.skipif(
 MUST_BE_COMPARED = {
     "staging.base_web__events",
     "events.int_events__web_sessions",
+    "events.int_events__web_category_views",
+    "events.int_events__web_cart_moments",
     "identity.int_identity__profile_map",
     "identity.int_customer__unified_profiles",
     "privacy.int_privacy__profile_map",
@@ -98,10 +100,9 @@ def engines(tmp_path_factory: pytest.TempPathFactory):
     # incrementally) before the build of the last load.
     first, second, _last = web_event_loads(raw, folder / "loads")
     earlier_runs = [
-        (location(first), ["build", "--select", "+int_events__web_sessions",
+        (location(first), ["build", "--select", "+tag:events",
                            "--exclude-resource-type", "test", "unit_test", *paths]),
-        (location(second), ["run", "--select", "base_web__events", "int_events__web_sessions",
-                            *paths]),
+        (location(second), ["run", "--select", "base_web__events", "tag:events", *paths]),
     ]  # fmt: skip
     command = [
         sys.executable, "-m", "open_segments.cross_engine",
@@ -154,7 +155,7 @@ def test_every_dbt_test_passes_on_spark(engines) -> None:
     assert sum(r["unique_id"].startswith("test.") for r in built) > 300
     assert "dbt Python models are disabled on this target (spark)" in output
     # the web events and sessions were built incrementally over the earlier loads
-    for model in ("base_web__events", "int_events__web_sessions"):
+    for model in ("base_web__events", "int_events__web_sessions", "int_events__web_cart_moments"):
         (compiled,) = [
             path
             for path in (spark_dir / "target" / "compiled").rglob(f"{model}.sql")

@@ -21,18 +21,8 @@ web_events as (
 
 {%- if is_incremental() %}
 
-load_window as (
-    {{ incremental_window_start(this, 'last_receipt_day') }}
-),
-
 changed_days as (
-    select distinct cast(web_events.event_at as date) as session_day
-    from web_events
-    cross join load_window
-    where
-        web_events.receipt_day = {{ unplaced_receipt_day() }}
-        or load_window.starts_on is null
-        or web_events.receipt_day >= load_window.starts_on
+    {{ changed_event_days(ref('stg_web__events')) }}
 ),
 {%- endif %}
 
@@ -48,7 +38,7 @@ day_events as (
     from web_events
     {%- if is_incremental() %}
     inner join changed_days
-        on cast(web_events.event_at as date) = changed_days.session_day
+        on cast(web_events.event_at as date) = changed_days.event_day
     {%- endif %}
     where
         web_events.cookie_id is not null

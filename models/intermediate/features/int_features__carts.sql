@@ -6,8 +6,12 @@
 -- Grain: one row per add-to-cart event (event_id).
 with
 
-web_events as (
-    select * from {{ ref('int_features__web_events') }}
+cart_moments as (
+    select * from {{ ref('int_events__web_cart_moments') }}
+),
+
+profile_map as (
+    select * from {{ ref('int_privacy__profile_map') }}
 ),
 
 orders as (
@@ -18,15 +22,22 @@ as_of as (
     select * from {{ ref('int_features__as_of') }}
 ),
 
+-- adds to cart and web purchases of people before the cutoff (cookies that
+-- are not people, bot cookies, have no profile)
 web_activity as (
     select
-        event_id,
-        profile_id,
-        event_type,
-        product_category,
-        event_at
-    from web_events
-    where event_type in ('add_to_cart', 'purchase')
+        cart_moments.event_id,
+        profile_map.profile_id,
+        cart_moments.event_type,
+        cart_moments.product_category,
+        cart_moments.event_at
+    from cart_moments
+    cross join as_of
+    inner join profile_map
+        on
+            profile_map.record_source = 'web_cookies'
+            and cart_moments.cookie_id = profile_map.record_key
+    where cart_moments.event_at < as_of.as_of_cutoff
 ),
 
 moments as (

@@ -4,8 +4,12 @@
 -- Grain: one row per (profile_id, product_category).
 with
 
-web_events as (
-    select * from {{ ref('int_features__web_events') }}
+category_views as (
+    select * from {{ ref('int_events__web_category_views') }}
+),
+
+profile_map as (
+    select * from {{ ref('int_privacy__profile_map') }}
 ),
 
 orders as (
@@ -16,19 +20,24 @@ as_of as (
     select * from {{ ref('int_features__as_of') }}
 ),
 
+-- the window's days: the as-of date and the days before it, of people
+-- (cookies that are not people, bot cookies, have no profile)
 views as (
     select
-        web_events.profile_id,
-        web_events.product_category,
-        count(*) as product_views,
-        max(web_events.event_at) as last_viewed_at
-    from web_events
+        profile_map.profile_id,
+        category_views.product_category,
+        cast(sum(category_views.product_views) as {{ dbt.type_bigint() }}) as product_views,
+        max(category_views.last_viewed_at) as last_viewed_at
+    from category_views
     cross join as_of
+    inner join profile_map
+        on
+            profile_map.record_source = 'web_cookies'
+            and category_views.cookie_id = profile_map.record_key
     where
-        web_events.event_type = 'product_view'
-        and web_events.product_category is not null
-        and web_events.event_at >= {{ dbt.dateadd('day', -var('web_activity_window_days'), 'as_of.as_of_cutoff') }}
-    group by web_events.profile_id, web_events.product_category
+        category_views.view_day <= as_of.as_of_date
+        and category_views.view_day > cast({{ dbt.dateadd('day', -var('web_activity_window_days'), 'as_of.as_of_date') }} as date)
+    group by profile_map.profile_id, category_views.product_category
 ),
 
 purchases as (

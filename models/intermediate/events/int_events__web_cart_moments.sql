@@ -1,0 +1,43 @@
+-- The web events cart abandonment is judged on: every add to cart and every
+-- web purchase, per cookie, whatever the as-of date (a few percent of all
+-- events). Bot events and events without a cookie are left out.
+--
+-- Incremental, a day at a time, like int_events__web_sessions.
+-- Grain: one row per event_id.
+{{ config(**day_partitioned_incremental('event_day')) }}
+
+with
+
+web_events as (
+    select * from {{ ref('stg_web__events') }}
+),
+
+{%- if is_incremental() %}
+
+changed_days as (
+    {{ changed_event_days(ref('stg_web__events')) }}
+),
+{%- endif %}
+
+final as (
+    select
+        web_events.event_id,
+        web_events.cookie_id,
+        web_events.event_type,
+        web_events.product_category,
+        web_events.event_at,
+        web_events.receipt_day as last_receipt_day,
+        -- the unit of incremental builds (last: a Spark partition column)
+        cast(web_events.event_at as date) as event_day
+    from web_events
+    {%- if is_incremental() %}
+    inner join changed_days
+        on cast(web_events.event_at as date) = changed_days.event_day
+    {%- endif %}
+    where
+        web_events.event_type in ('add_to_cart', 'purchase')
+        and web_events.cookie_id is not null
+        and not web_events.is_bot
+)
+
+select * from final

@@ -1,0 +1,47 @@
+-- Product views per cookie, UTC day and product category, whatever the
+-- as-of date: category interest sums the days of its window. Bot events are
+-- left out, and so are views without a cookie or a category.
+--
+-- Incremental, a day at a time, like int_events__web_sessions.
+-- Grain: one row per (cookie_id, view_day, product_category).
+{{ config(**day_partitioned_incremental('view_day')) }}
+
+with
+
+web_events as (
+    select * from {{ ref('stg_web__events') }}
+),
+
+{%- if is_incremental() %}
+
+changed_days as (
+    {{ changed_event_days(ref('stg_web__events')) }}
+),
+{%- endif %}
+
+final as (
+    select
+        web_events.cookie_id,
+        web_events.product_category,
+        count(*) as product_views,
+        max(web_events.event_at) as last_viewed_at,
+        max(web_events.receipt_day) as last_receipt_day,
+        -- the unit of incremental builds (last: a Spark partition column)
+        cast(web_events.event_at as date) as view_day
+    from web_events
+    {%- if is_incremental() %}
+    inner join changed_days
+        on cast(web_events.event_at as date) = changed_days.event_day
+    {%- endif %}
+    where
+        web_events.event_type = 'product_view'
+        and web_events.product_category is not null
+        and web_events.cookie_id is not null
+        and not web_events.is_bot
+    group by
+        web_events.cookie_id,
+        web_events.product_category,
+        cast(web_events.event_at as date)
+)
+
+select * from final
