@@ -88,3 +88,19 @@
         or load_window.starts_on is null
         or web_events.receipt_day >= load_window.starts_on
 {%- endmacro %}
+
+
+{#-
+    The staged web events a day fact over them (models/intermediate/events)
+    reads: all of them in a full build, and in an incremental run only the
+    events of the days it rebuilds (`changed_event_days`), every event of
+    each such day.
+-#}
+{% macro web_events_of_days_to_rebuild() -%}
+    select web_events.*
+    from {{ ref('stg_web__events') }} as web_events
+    {%- if is_incremental() %}
+    inner join ({{ changed_event_days(ref('stg_web__events')) }}) as changed_days
+        on cast(web_events.event_at as date) = changed_days.event_day
+    {%- endif %}
+{%- endmacro %}

@@ -8,16 +8,10 @@
 
 with
 
+-- every staged event of the days this run builds
 web_events as (
-    select * from {{ ref('stg_web__events') }}
+    {{ web_events_of_days_to_rebuild() }}
 ),
-
-{%- if is_incremental() %}
-
-changed_days as (
-    {{ changed_event_days(ref('stg_web__events')) }}
-),
-{%- endif %}
 
 final as (
     select
@@ -29,10 +23,6 @@ final as (
         -- the unit of incremental builds (last: a Spark partition column)
         cast(web_events.event_at as date) as view_day
     from web_events
-    {%- if is_incremental() %}
-    inner join changed_days
-        on cast(web_events.event_at as date) = changed_days.event_day
-    {%- endif %}
     where
         web_events.event_type = 'product_view'
         and web_events.product_category is not null

@@ -15,16 +15,10 @@
 
 with
 
+-- every staged event of the days this run builds
 web_events as (
-    select * from {{ ref('stg_web__events') }}
+    {{ web_events_of_days_to_rebuild() }}
 ),
-
-{%- if is_incremental() %}
-
-changed_days as (
-    {{ changed_event_days(ref('stg_web__events')) }}
-),
-{%- endif %}
 
 day_events as (
     select
@@ -36,10 +30,6 @@ day_events as (
         web_events.receipt_day,
         cast(web_events.event_at as date) as session_day
     from web_events
-    {%- if is_incremental() %}
-    inner join changed_days
-        on cast(web_events.event_at as date) = changed_days.event_day
-    {%- endif %}
     where
         web_events.cookie_id is not null
         and not web_events.is_bot
