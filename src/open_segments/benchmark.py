@@ -25,7 +25,7 @@ weights are first estimated on DuckDB (a measured stage) and frozen for the Spar
 the ML stage runs only its SQL models.
 
 With `--web-increment SHARE` it measures a daily run of the incremental web path instead
-(`base_web__events` and `int_events__web_sessions`): the path is built in full on the raw data
+(`base_web__events` and the day facts over it): the path is built in full on the raw data
 without the newest SHARE of web events by receipt time (which include late events: old event
 times received late), then run incrementally on all of it, then rebuilt with `--full-refresh`
 for comparison.
@@ -234,8 +234,13 @@ def estimate_match_weights(dbt: str, env: dict[str, str], workdir: Path) -> Stag
     return result
 
 
-# The incremental models of the web path, and what they need built first.
-WEB_INCREMENTAL = ["base_web__events", "int_events__web_sessions"]
+# The incremental models of the web path: staging, then the day facts over it (tag events).
+WEB_INCREMENTAL = [
+    "base_web__events",
+    "int_events__web_sessions",
+    "int_events__web_category_views",
+    "int_events__web_cart_moments",
+]
 
 
 def hold_back_newest_web_events(raw_dir: Path, share: float, day_zero: Path) -> dict[str, int]:
@@ -273,7 +278,8 @@ def web_increment_stages(
     counts = hold_back_newest_web_events(raw_dir, share, workdir / "raw_day_zero")
     runs = (
         ("web path, day zero", workdir / "raw_day_zero", "build",
-         ["--select", f"+{WEB_INCREMENTAL[-1]}", "--exclude-resource-type", "test", "unit_test"]),
+         ["--select", *(f"+{model}" for model in WEB_INCREMENTAL),
+          "--exclude-resource-type", "test", "unit_test"]),
         ("web path, increment", raw_dir, "run", ["--select", *WEB_INCREMENTAL]),
         ("web path, full", raw_dir, "run", ["--select", *WEB_INCREMENTAL, "--full-refresh"]),
     )  # fmt: skip
