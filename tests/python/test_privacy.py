@@ -47,7 +47,10 @@ def builds(tmp_path_factory: pytest.TempPathFactory):
     assert generate(args) == 0
     dbt_folder = folder / "dbt"
     salted = {"SEGMENTS_PSEUDONYMISATION_SALT": SALT}
-    baseline = run_dbt(dbt_folder, ["build"], _pattern(raw), extra_env=salted)
+    # The baseline only sets the scene (people, their history); every dbt test runs on the build
+    # after the erasure and the revocation, which is the one under test.
+    tables_only = ["--exclude-resource-type", "test", "unit_test"]
+    baseline = run_dbt(dbt_folder, ["build", *tables_only], _pattern(raw), extra_env=salted)
     assert baseline.returncode == 0, baseline.output[-4000:]
 
     con = baseline.connect()

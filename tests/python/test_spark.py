@@ -29,6 +29,9 @@ from open_segments.match_weights import export_match_weights
 from web_loads import deliver_messily, location, web_event_loads
 
 CUSTOMERS = 800
+# Half a year of history: the incremental tables are partitioned by day, and a local Spark session
+# spends seconds per query on hundreds of partitions (two years made this test 3 minutes slower).
+HISTORY_DAYS = 180
 MODELS_AND_SEEDS = ["--resource-type", "seed", "--resource-type", "model"]
 SALT = "cross-engine-test-salt"
 
@@ -70,7 +73,8 @@ MUST_BE_COMPARED = {
 def engines(tmp_path_factory: pytest.TempPathFactory):
     folder = tmp_path_factory.mktemp("engines")
     generated = folder / "generated"
-    args = ["--customers", str(CUSTOMERS), "--seed", "5", "--out", str(generated), "--no-progress"]
+    args = ["--customers", str(CUSTOMERS), "--seed", "5", "--history-days", str(HISTORY_DAYS),
+            "--out", str(generated), "--no-progress"]  # fmt: skip
     generate(args)
     raw = deliver_messily(generated, folder / "raw")
     raw_location = location(raw)
