@@ -45,9 +45,11 @@ browser:
 data: install
 	$(BIN)/python -m open_segments.datagen --customers $(DEMO_CUSTOMERS) --seed $(SEED) --out data/raw
 
+# The demo regenerates its raw data every time, which rewrites history rather than appending to
+# it: build from scratch (--full-refresh), not incrementally on the previous demo's tables.
 build: install
 	@mkdir -p warehouse
-	$(BIN)/dbt build --quiet
+	$(BIN)/dbt build --quiet --full-refresh
 
 lint: install
 	$(BIN)/ruff check src python_models tests/python

@@ -63,6 +63,17 @@
     then stages everything). A one-row query for a cross join.
 -#}
 {% macro incremental_window_start(relation, day_column) -%}
+    {#- a table built before the day column existed gets a clear error (a
+        unit test's `this` is a fixture name, not a relation: nothing to check) -#}
+    {%- if execute and relation is not string -%}
+        {%- set columns = adapter.get_columns_in_relation(relation) | map(attribute='name') | map('lower') | list -%}
+        {%- if columns and day_column | lower not in columns -%}
+            {{ exceptions.raise_compiler_error(
+                relation ~ " has no column " ~ day_column ~ ": it was built before this model was"
+                ~ " incremental by day. Rebuild it and what depends on it once: dbt build"
+                ~ " --full-refresh --select " ~ model.name ~ "+") }}
+        {%- endif -%}
+    {%- endif %}
     select
         cast({{ dbt.dateadd('day', -var('incremental_lookback_days'), 'max(' ~ day_column ~ ')') }} as date)
             as starts_on
