@@ -1,11 +1,12 @@
 """Incremental daily runs converge to a full refresh.
 
-The web events arrive in three loads, as a collector's exports would: each load holds every row
-received up to its cut-off, some rows a loader delivered a day late (received before the previous
-cut-off, but only in the next load), late events (an old `event_at` received in a later load),
-redeliveries of events from earlier loads, and rows whose receipt time cannot be read. A
-warehouse built on the first load and then run incrementally on the second and third ends with the
-same staged events, sessions, features and membership as one full build on the third load.
+The web events arrive in three loads, as a collector's exports would (tests/python/web_loads.py):
+each load holds every row received before its cut-off, except rows a loader delivers a load late
+(received two days before the cut-off; the lookback must pick them up). Between loads come late
+events (an old `event_at` received in a later load), redeliveries of events from earlier loads, and
+rows whose receipt time cannot be read. A warehouse built on the first load and then run
+incrementally on the second and third ends with the same staged events, quarantine, day facts,
+identity records and features as one full build on the third load.
 """
 
 from __future__ import annotations
