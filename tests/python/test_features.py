@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import random
+import re
 import shutil
 import signal
 import subprocess
@@ -375,6 +376,11 @@ def _checksums(warehouse: Path) -> dict[str, tuple[int, str]]:
     return sums
 
 
+# a line dbt prints when a node finishes: "12 of 640 OK created ..." (the total is group 1);
+# not the on-run-start hooks, which count on their own ("1 of 2 OK hook: ...")
+NODE_FINISHED = re.compile(r"\b\d+ of (\d+) (?:OK|PASS|WARN|ERROR|FAIL|SKIP|NO-OP) (?!hook:)")
+
+
 def test_a_build_killed_midway_then_rerun_gives_the_same_tables(
     generated: Path, full_build, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
@@ -388,25 +394,31 @@ def test_a_build_killed_midway_then_rerun_gives_the_same_tables(
     shutil.copy(full_build.warehouse, folder / "warehouse.duckdb")
     args = ["build", "--vars", json.dumps({"as_of_date": AS_OF})]
     command, env = dbt_invocation(folder, args, _pattern(generated))
-    # a random point inside the build: a share of how long the first complete build took
-    build_seconds = json.loads((full_build.target_dir / "run_results.json").read_text())[
-        "elapsed_time"
-    ]
-    delay = random.Random(20261122).uniform(0.15, 0.8) * build_seconds
+    # a random point inside the build: the moment a random share of its nodes has finished
+    # (counted from dbt's progress lines, so the point does not depend on the machine's speed)
+    share = random.Random(20261122).uniform(0.15, 0.8)
     build = subprocess.Popen(
         command,
         cwd=PROJECT_DIR,
         env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
         start_new_session=True,
     )
-    try:
-        build.wait(timeout=delay)
-    except subprocess.TimeoutExpired:
-        os.killpg(build.pid, signal.SIGKILL)
-        build.wait()
-    assert build.returncode != 0, f"the build finished within {delay:.0f} s, before the kill"
+    finished, killed_after = 0, None
+    for line in build.stdout:
+        progress = NODE_FINISHED.search(line)
+        if progress:
+            finished += 1
+            if finished >= share * int(progress.group(1)):
+                os.killpg(build.pid, signal.SIGKILL)
+                killed_after = f"{finished} of {progress.group(1)}"
+                break
+    build.stdout.close()
+    build.wait()
+    assert killed_after is not None and build.returncode != 0, "the build ended before the kill"
+    print(f"killed after {killed_after} nodes")
     rerun = run_dbt(
         folder, ["build", *TABLES_ONLY], _pattern(generated), extra_vars={"as_of_date": AS_OF}
     )

@@ -1,9 +1,15 @@
 -- Every add to cart before the as-of cutoff, and whether it was abandoned:
 -- no purchase by the same profile (a web purchase event or a CRM order,
 -- whatever its channel) within `cart_abandonment_window_hours` after it.
--- A cart whose window has not closed by the cutoff is not judged yet
--- (`is_abandoned` null): the as-of date cannot know its outcome.
+-- A cart whose window has not closed by the cutoff and has not converted yet
+-- is not judged (`is_abandoned` null): the as-of date cannot know its outcome.
 -- Grain: one row per add-to-cart event (event_id).
+{#- A purchase inside a cart's window falls on the cart's day or one of the
+    next `window_days` days, so carts are matched to purchases on (profile,
+    day): an equality join whose pairs stay few however long the history,
+    instead of ordering every profile's whole history. #}
+{%- set window_hours = var('cart_abandonment_window_hours') | int %}
+{%- set window_days = (window_hours + 23) // 24 %}
 with
 
 cart_moments as (
@@ -40,59 +46,86 @@ web_activity as (
     where cart_moments.event_at < as_of.as_of_cutoff
 ),
 
-moments as (
+carts as (
     select
         event_id,
         profile_id,
         product_category,
-        event_at,
-        event_type = 'add_to_cart' as is_cart,
-        event_type = 'purchase' as is_purchase
+        event_at as added_at,
+        cast(event_at as date) as added_day
     from web_activity
+    where event_type = 'add_to_cart'
+),
+
+-- web purchase events and CRM orders (already cut off at the as-of date)
+purchases as (
+    select
+        profile_id,
+        event_at as purchased_at,
+        cast(event_at as date) as purchased_day
+    from web_activity
+    where event_type = 'purchase'
     union all
     select
-        order_id as event_id,
         profile_id,
-        product_category,
-        ordered_at as event_at,
-        false as is_cart,
-        true as is_purchase
+        ordered_at as purchased_at,
+        cast(ordered_at as date) as purchased_day
     from orders
 ),
 
--- the first purchase at or after each moment (a purchase in the same second
--- as the add to cart counts as following it)
-next_purchases as (
+day_offsets as (
+    {%- for offset in range(window_days + 1) %}
+    select {{ offset }} as day_offset
+    {%- if not loop.last %}
+    union all
+    {%- endif %}
+    {%- endfor %}
+),
+
+-- every day a cart's window touches
+cart_window_days as (
     select
-        event_id,
-        profile_id,
-        product_category,
-        event_at,
-        is_cart,
-        min(case when is_purchase then event_at end) over (
-            partition by profile_id
-            order by event_at
-            range between current row and unbounded following
-        ) as next_purchase_at
-    from moments
+        carts.event_id,
+        carts.profile_id,
+        carts.added_at,
+        cast({{ dbt.dateadd('day', 'day_offsets.day_offset', 'carts.added_day') }} as date) as window_day
+    from carts
+    cross join day_offsets
+),
+
+-- the first purchase inside each cart's window (a purchase in the same
+-- second as the add to cart counts as following it)
+conversions as (
+    select
+        cart_window_days.event_id,
+        min(purchases.purchased_at) as converted_at
+    from cart_window_days
+    inner join purchases
+        on
+            cart_window_days.profile_id = purchases.profile_id
+            and cart_window_days.window_day = purchases.purchased_day
+    where
+        purchases.purchased_at >= cart_window_days.added_at
+        and purchases.purchased_at <= {{ dbt.dateadd('hour', window_hours, 'cart_window_days.added_at') }}
+    group by cart_window_days.event_id
 ),
 
 final as (
     select
-        next_purchases.event_id,
-        next_purchases.profile_id,
-        next_purchases.product_category,
-        next_purchases.event_at as added_at,
-        next_purchases.next_purchase_at,
-        {%- set window_closes_at = dbt.dateadd('hour', var('cart_abandonment_window_hours'), 'next_purchases.event_at') %}
+        carts.event_id,
+        carts.profile_id,
+        carts.product_category,
+        carts.added_at,
+        conversions.converted_at,
         case
-            when next_purchases.next_purchase_at <= {{ window_closes_at }} then false
-            when {{ window_closes_at }} < as_of.as_of_cutoff then true
+            when conversions.converted_at is not null then false
+            when {{ dbt.dateadd('hour', window_hours, 'carts.added_at') }} < as_of.as_of_cutoff then true
         end as is_abandoned,
-        {{ age_days('next_purchases.event_at') }} as age_days
-    from next_purchases
+        {{ age_days('carts.added_at') }} as age_days
+    from carts
     cross join as_of
-    where next_purchases.is_cart
+    left join conversions
+        on carts.event_id = conversions.event_id
 )
 
 select * from final

@@ -2,7 +2,8 @@
 -- and clicked in the last `email_window_days`, open and click rates over the
 -- campaigns delivered (sent and not bounced), whether the person ever
 -- unsubscribed, and decayed open and click weights for the engagement score.
--- Grain: one row per profile_id with at least one email event.
+-- Grain: one row per profile_id with an email event in the window, or an
+-- open, click or unsubscribe at any time before the cutoff.
 with
 
 email_events as (
@@ -17,35 +18,76 @@ as_of as (
     select * from {{ ref('int_features__as_of') }}
 ),
 
-events as (
+-- Two narrow passes instead of one over every event by campaign: the rates
+-- need each campaign's outcome only inside the window, and the all-time
+-- figures (last open and click, unsubscribe, decay weights) need no campaign
+-- at all. Sends, most of the events, are read only inside the window.
+
+-- One row per (address, campaign) with an event in the window: what happened
+-- to that email.
+recent_campaigns as (
     select
         email_events.recipient_email,
         email_events.campaign_id,
-        email_events.event_type,
-        email_events.occurred_at,
-        email_events.occurred_at >= {{ dbt.dateadd('day', -var('email_window_days'), 'as_of.as_of_cutoff') }} as is_recent,
-        {{ age_exact_days('email_events.occurred_at') }} as age_exact_days
+        max(case when email_events.event_type = 'send' then 1 else 0 end) as was_sent,
+        max(case when email_events.event_type = 'bounce' then 1 else 0 end) as bounced,
+        max(case when email_events.event_type = 'open' then 1 else 0 end) as opened,
+        max(case when email_events.event_type = 'click' then 1 else 0 end) as clicked
     from email_events
     cross join as_of
-    where email_events.occurred_at < as_of.as_of_cutoff
+    where
+        email_events.occurred_at < as_of.as_of_cutoff
+        and email_events.occurred_at >= {{ dbt.dateadd('day', -var('email_window_days'), 'as_of.as_of_cutoff') }}
+    group by email_events.recipient_email, email_events.campaign_id
 ),
 
--- One row per (address, campaign): what happened to that email.
-recipient_campaigns as (
+recent_recipients as (
     select
         recipient_email,
-        campaign_id,
-        max(case when event_type = 'send' and is_recent then 1 else 0 end) as was_sent,
-        max(case when event_type = 'bounce' and is_recent then 1 else 0 end) as bounced,
-        max(case when event_type = 'open' and is_recent then 1 else 0 end) as opened,
-        max(case when event_type = 'click' and is_recent then 1 else 0 end) as clicked,
-        max(case when event_type = 'open' then occurred_at end) as last_opened_at,
-        max(case when event_type = 'click' then occurred_at end) as last_clicked_at,
-        {{ dbt.bool_or("event_type = 'unsubscribe'") }} as has_unsubscribed,
-        sum(case when event_type = 'open' then {{ decay_weight('age_exact_days') }} else 0 end) as decayed_opens,
-        sum(case when event_type = 'click' then {{ decay_weight('age_exact_days') }} else 0 end) as decayed_clicks
-    from events
-    group by recipient_email, campaign_id
+        sum(was_sent) as emails_sent,
+        sum(case when was_sent = 1 and bounced = 0 then 1 else 0 end) as emails_delivered,
+        sum(case when was_sent = 1 and bounced = 0 then opened else 0 end) as emails_opened,
+        sum(case when was_sent = 1 and bounced = 0 then clicked else 0 end) as emails_clicked
+    from recent_campaigns
+    group by recipient_email
+),
+
+-- opens, clicks and unsubscribes of all time, per address
+engaged_recipients as (
+    select
+        email_events.recipient_email,
+        max(case when email_events.event_type = 'open' then email_events.occurred_at end) as last_opened_at,
+        max(case when email_events.event_type = 'click' then email_events.occurred_at end) as last_clicked_at,
+        {{ dbt.bool_or("email_events.event_type = 'unsubscribe'") }} as has_unsubscribed,
+        sum(
+            case when email_events.event_type = 'open' then {{ decay_weight(age_exact_days('email_events.occurred_at')) }} else 0 end
+        ) as decayed_opens,
+        sum(
+            case when email_events.event_type = 'click' then {{ decay_weight(age_exact_days('email_events.occurred_at')) }} else 0 end
+        ) as decayed_clicks
+    from email_events
+    cross join as_of
+    where
+        email_events.occurred_at < as_of.as_of_cutoff
+        and email_events.event_type in ('open', 'click', 'unsubscribe')
+    group by email_events.recipient_email
+),
+
+recipients as (
+    select
+        coalesce(recent_recipients.recipient_email, engaged_recipients.recipient_email) as recipient_email,
+        coalesce(recent_recipients.emails_sent, 0) as emails_sent,
+        coalesce(recent_recipients.emails_delivered, 0) as emails_delivered,
+        coalesce(recent_recipients.emails_opened, 0) as emails_opened,
+        coalesce(recent_recipients.emails_clicked, 0) as emails_clicked,
+        engaged_recipients.last_opened_at,
+        engaged_recipients.last_clicked_at,
+        coalesce(engaged_recipients.has_unsubscribed, false) as has_unsubscribed,
+        coalesce(engaged_recipients.decayed_opens, 0) as decayed_opens,
+        coalesce(engaged_recipients.decayed_clicks, 0) as decayed_clicks
+    from recent_recipients
+    full outer join engaged_recipients
+        on recent_recipients.recipient_email = engaged_recipients.recipient_email
 ),
 
 -- per profile, over its addresses (a campaign that reached two addresses of
@@ -53,24 +95,20 @@ recipient_campaigns as (
 profile_summary as (
     select
         profile_map.profile_id,
-        sum(recipient_campaigns.was_sent) as emails_sent,
-        sum(case when recipient_campaigns.was_sent = 1 and recipient_campaigns.bounced = 0 then 1 else 0 end) as emails_delivered,
-        sum(
-            case when recipient_campaigns.was_sent = 1 and recipient_campaigns.bounced = 0 then recipient_campaigns.opened else 0 end
-        ) as emails_opened,
-        sum(
-            case when recipient_campaigns.was_sent = 1 and recipient_campaigns.bounced = 0 then recipient_campaigns.clicked else 0 end
-        ) as emails_clicked,
-        max(recipient_campaigns.last_opened_at) as last_opened_at,
-        max(recipient_campaigns.last_clicked_at) as last_clicked_at,
-        {{ dbt.bool_or('recipient_campaigns.has_unsubscribed') }} as has_unsubscribed,
-        sum(recipient_campaigns.decayed_opens) as decayed_opens,
-        sum(recipient_campaigns.decayed_clicks) as decayed_clicks
-    from recipient_campaigns
+        sum(recipients.emails_sent) as emails_sent,
+        sum(recipients.emails_delivered) as emails_delivered,
+        sum(recipients.emails_opened) as emails_opened,
+        sum(recipients.emails_clicked) as emails_clicked,
+        max(recipients.last_opened_at) as last_opened_at,
+        max(recipients.last_clicked_at) as last_clicked_at,
+        {{ dbt.bool_or('recipients.has_unsubscribed') }} as has_unsubscribed,
+        sum(recipients.decayed_opens) as decayed_opens,
+        sum(recipients.decayed_clicks) as decayed_clicks
+    from recipients
     inner join profile_map
         on
             profile_map.record_source = 'esp_recipients'
-            and recipient_campaigns.recipient_email = profile_map.record_key
+            and recipients.recipient_email = profile_map.record_key
     group by profile_map.profile_id
 ),
 

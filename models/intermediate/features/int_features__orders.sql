@@ -2,6 +2,11 @@
 -- customer and its age in days at the as-of date. Order status is the status
 -- the CRM holds now (raw orders carry no status history).
 -- Grain: one row per order_id.
+-- A view, not a table: its readers (the customer features, carts, category activity and the propensity
+-- snapshots) each read a few of its
+-- columns, and joining them again costs less than writing millions of wide
+-- rows once.
+{{ config(materialized='view') }}
 with
 
 orders as (

@@ -3,6 +3,10 @@
 -- int_events__web_sessions (sessions end at midnight UTC, so none straddles
 -- the cutoff). Cookies that are not people (bot cookies) have no profile.
 -- Grain: one row per session_key.
+-- A view, not a table: its readers (the customer features and the propensity snapshots) each read a few of its
+-- columns, and joining them again costs less than writing millions of wide
+-- rows once.
+{{ config(materialized='view') }}
 with
 
 sessions as (
