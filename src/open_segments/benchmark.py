@@ -240,6 +240,7 @@ WEB_INCREMENTAL = [
     "int_events__web_sessions",
     "int_events__web_category_views",
     "int_events__web_cart_moments",
+    "int_events__web_cookie_identities",
 ]
 
 

@@ -32,6 +32,7 @@ INCREMENTAL_MODELS = (
     "int_events__web_sessions",
     "int_events__web_category_views",
     "int_events__web_cart_moments",
+    "int_events__web_cookie_identities",
 )
 
 # Tables compared between the incremental and the full warehouse. The membership history and the
@@ -43,6 +44,7 @@ SAME_ROWS = (
     "events.int_events__web_sessions",
     "events.int_events__web_category_views",
     "events.int_events__web_cart_moments",
+    "events.int_events__web_cookie_identities",
     "identity.int_identity__cookie_activity",
     "identity.int_identity__records",
 )

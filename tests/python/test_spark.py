@@ -52,6 +52,7 @@ MUST_BE_COMPARED = {
     "events.int_events__web_sessions",
     "events.int_events__web_category_views",
     "events.int_events__web_cart_moments",
+    "events.int_events__web_cookie_identities",
     "identity.int_identity__profile_map",
     "identity.int_customer__unified_profiles",
     "privacy.int_privacy__profile_map",
