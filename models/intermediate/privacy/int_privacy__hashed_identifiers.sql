@@ -22,31 +22,41 @@ us_states as (
     from {{ ref('us_state_codes') }}
 ),
 
+-- the state as it is matched (computed once: the join below is then an
+-- equality a hash join answers, not an expression tried on every pair)
+keyed as (
+    select
+        *,
+        {{ audience_match_value('state') }} as state_key
+    from profiles
+),
+
 normalized as (
     select
-        profiles.profile_id,
-        nullif(lower(trim(profiles.email)), '') as email,
-        nullif({{ regexp_replace_all('profiles.phone_e164', '[^0-9]', '') }}, '') as phone,
-        {{ audience_match_value('profiles.first_name') }} as first_name,
-        {{ audience_match_value('profiles.last_name') }} as last_name,
-        {{ audience_match_value('profiles.city') }} as city,
+        keyed.profile_id,
+        nullif(lower(trim(keyed.email)), '') as email,
+        nullif({{ regexp_replace_all('keyed.phone_e164', '[^0-9]', '') }}, '') as phone,
+        {{ audience_match_value('keyed.first_name') }} as first_name,
+        {{ audience_match_value('keyed.last_name') }} as last_name,
+        {{ audience_match_value('keyed.city') }} as city,
         case
-            when profiles.country_code = 'US'
-                then coalesce(us_states.state_code, {{ audience_match_value('profiles.state') }})
-            else {{ audience_match_value('profiles.state') }}
+            when keyed.country_code = 'US'
+                then coalesce(us_states.state_code, keyed.state_key)
+            else keyed.state_key
         end as state,
         case
-            when profiles.country_code = 'US'
-                then substring({{ audience_match_value('profiles.postcode') }}, 1, 5)
-            else {{ audience_match_value('profiles.postcode') }}
+            when keyed.country_code = 'US'
+                then substring({{ audience_match_value('keyed.postcode') }}, 1, 5)
+            else {{ audience_match_value('keyed.postcode') }}
         end as postcode,
-        lower(profiles.country_code) as country,
-        profiles.date_of_birth,
-        case profiles.gender when 'female' then 'f' when 'male' then 'm' end as gender
-    from profiles
+        lower(keyed.country_code) as country,
+        keyed.date_of_birth,
+        case keyed.gender when 'female' then 'f' when 'male' then 'm' end as gender
+    from keyed
     left join us_states
-        on profiles.country_code = 'US'
-            and {{ audience_match_value('profiles.state') }} = us_states.state_key
+        on
+            keyed.state_key = us_states.state_key
+            and keyed.country_code = 'US'
 ),
 
 final as (

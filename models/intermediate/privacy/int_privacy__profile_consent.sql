@@ -76,30 +76,37 @@ profile_decisions as (
         )
 ),
 
-ranked as (
+-- The deciding decision of each (profile, purpose): the latest; at the same
+-- instant a revocation, then the first source and decision id. One pass:
+-- the decision with the smallest ordering key (`min_by`), where lateness is
+-- the seconds from the decision to the end of time (smaller is later; a
+-- decision without a time comes last).
+chosen as (
     select
-        *,
-        row_number() over (
-            partition by profile_id, purpose
-            order by
-                occurred_at desc,
-                case status when 'revoked' then 0 else 1 end asc,
-                decision_source asc,
-                decision_id asc
-        ) as decision_rank
+        profile_id,
+        purpose,
+        min_by(
+            {{ named_struct([('status', 'status'), ('occurred_at', 'occurred_at'), ('decision_source', 'decision_source')]) }},
+            {{ named_struct([
+                ('lateness', 'coalesce(' ~ dbt.datediff('occurred_at', "cast('9999-12-31' as " ~ dbt.type_timestamp() ~ ")", 'second') ~ ', ' ~ 2 ** 62 ~ ')'),
+                ('revocation_first', "case status when 'revoked' then 0 else 1 end"),
+                ('decision_source', 'decision_source'),
+                ('decision_id', 'decision_id'),
+            ]) }}
+        ) as decision
     from profile_decisions
+    group by profile_id, purpose
 ),
 
 final as (
     select
-        profile_id,
-        purpose,
-        status = 'granted' as is_granted,
-        status as consent_status,
-        occurred_at as decided_at,
-        decision_source
-    from ranked
-    where decision_rank = 1
+        chosen.profile_id,
+        chosen.purpose,
+        chosen.decision.status = 'granted' as is_granted,
+        chosen.decision.status as consent_status,
+        chosen.decision.occurred_at as decided_at,
+        chosen.decision.decision_source
+    from chosen
 )
 
 select * from final
