@@ -88,3 +88,17 @@
         ['%Y-%m-%d', '%Y/%m/%d', '%Y%m%d', '{{ slashed | join("', '") }}', '%d %b %Y', '%d %B %Y']
     ) as date)
 {%- endmacro %}
+
+
+{#-
+    A sort key that puts the latest instant first: the seconds from it to the
+    end of time (smaller is later), and a key larger than any of those when
+    the instant is null, so undated rows come last. For "latest wins" choices
+    with `min_by` over a struct key, which has no per-field direction.
+-#}
+{% macro latest_first(timestamp_expr) -%}
+    coalesce(
+        {{ dbt.datediff(timestamp_expr, "cast('9999-12-31' as " ~ dbt.type_timestamp() ~ ")", 'second') }},
+        {{ 2 ** 62 }}
+    )
+{%- endmacro %}

@@ -78,9 +78,8 @@ profile_decisions as (
 
 -- The deciding decision of each (profile, purpose): the latest; at the same
 -- instant a revocation, then the first source and decision id. One pass:
--- the decision with the smallest ordering key (`min_by`), where lateness is
--- the seconds from the decision to the end of time (smaller is later; a
--- decision without a time comes last).
+-- the decision with the smallest ordering key (`min_by`; a decision without
+-- a time comes last).
 chosen as (
     select
         profile_id,
@@ -88,7 +87,7 @@ chosen as (
         min_by(
             {{ named_struct([('status', 'status'), ('occurred_at', 'occurred_at'), ('decision_source', 'decision_source')]) }},
             {{ named_struct([
-                ('lateness', 'coalesce(' ~ dbt.datediff('occurred_at', "cast('9999-12-31' as " ~ dbt.type_timestamp() ~ ")", 'second') ~ ', ' ~ 2 ** 62 ~ ')'),
+                ('lateness', latest_first('occurred_at')),
                 ('revocation_first', "case status when 'revoked' then 0 else 1 end"),
                 ('decision_source', 'decision_source'),
                 ('decision_id', 'decision_id'),

@@ -35,12 +35,8 @@ profile_records as (
     select
         profile_map.profile_id,
         records.*,
-        -- seconds from the record's last update to the end of time: smaller
-        -- is more recent; records never updated come last
-        coalesce(
-            {{ dbt.datediff('records.record_updated_at', "cast('9999-12-31' as " ~ dbt.type_timestamp() ~ ")", 'second') }},
-            {{ 2 ** 62 }}
-        ) as staleness
+        -- smaller is more recent; records never updated come last
+        {{ latest_first('records.record_updated_at') }} as staleness
     from records
     inner join profile_map
         on records.record_id = profile_map.record_id
