@@ -45,6 +45,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -152,6 +153,54 @@ def generate_data(
     if result.returncode != 0:
         print((workdir / "generate.log").read_text()[-3000:], file=sys.stderr)
     return result
+
+
+def evaluation_parser(
+    description: str, *, name: str, customers: int, seed: int
+) -> argparse.ArgumentParser:
+    """The arguments of an accuracy report: ``--customers``, ``--seed``, ``--workdir`` (default
+    ``<temp dir>/open_segments_<name>_<customers>``) and ``--skip-generate``."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--customers", type=int, default=customers)
+    parser.add_argument("--seed", type=int, default=seed)
+    parser.add_argument(
+        "--workdir",
+        type=Path,
+        default=None,
+        help=f"default: <temp dir>/open_segments_{name}_<customers>",
+    )
+    parser.add_argument("--skip-generate", action="store_true", help="reuse data in the workdir")
+    parser.set_defaults(report_name=name)
+    return parser
+
+
+def prepare_evaluation(
+    args: argparse.Namespace, truth_file: str
+) -> tuple[Path, dict[str, str], list[StageResult]] | int:
+    """The work folder, data and an empty warehouse of an accuracy report (``evaluation_parser``).
+
+    Generates data into ``<workdir>/raw`` as a measured stage (with ``--skip-generate``, checks
+    that ``raw/truth/<truth_file>`` is there instead) and removes the warehouse, whose profile
+    map would otherwise carry ids over from an earlier build. Returns the work folder, the project
+    environment and the stages run, or the report's exit code when there is no data: 2 when
+    ``--skip-generate`` finds none (after saying so), 1 when generating it failed."""
+    default = Path(tempfile.gettempdir()) / f"open_segments_{args.report_name}_{args.customers}"
+    workdir = (args.workdir or default).resolve()
+    raw_dir = workdir / "raw"
+    warehouse = workdir / "warehouse.duckdb"
+    workdir.mkdir(parents=True, exist_ok=True)
+    env = project_env(raw_dir, warehouse)
+    stages: list[StageResult] = []
+    if args.skip_generate:
+        if not (raw_dir / "truth" / truth_file).exists():
+            print(f"--skip-generate: no generated data in {raw_dir}", file=sys.stderr)
+            return 2
+    else:
+        stages.append(generate_data(args.customers, args.seed, raw_dir, env, workdir))
+        if stages[-1].returncode != 0:
+            return 1
+    warehouse.unlink(missing_ok=True)
+    return workdir, env, stages
 
 
 def raw_row_counts(raw_dir: Path) -> dict[str, int]:

@@ -48,11 +48,9 @@ identity models with their upstream (timed, with peak memory) and print the repo
 
 from __future__ import annotations
 
-import argparse
 import json
 import math
 import sys
-import tempfile
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -64,9 +62,9 @@ from open_segments.benchmark import (
     PROJECT_DIR,
     StageResult,
     candidate_pair_scale,
-    generate_data,
+    evaluation_parser,
     identity_model_timings,
-    project_env,
+    prepare_evaluation,
     run_measured,
 )
 
@@ -620,18 +618,12 @@ def _render_stages(stages: Sequence[StageResult], timings: Sequence[tuple[str, f
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        description="Generate data, build identity resolution, measure it against truth."
+    parser = evaluation_parser(
+        "Generate data, build identity resolution, measure it against truth.",
+        name="identity",
+        customers=100_000,
+        seed=42,
     )
-    parser.add_argument("--customers", type=int, default=100_000)
-    parser.add_argument("--seed", type=int, default=42)
-    parser.add_argument(
-        "--workdir",
-        type=Path,
-        default=None,
-        help="default: <temp dir>/open_segments_identity_<customers>",
-    )
-    parser.add_argument("--skip-generate", action="store_true", help="reuse data in the workdir")
     parser.add_argument(
         "--threshold",
         type=float,
@@ -642,28 +634,14 @@ def main(argv: list[str] | None = None) -> int:
     if args.threshold is not None and not 0.0 < args.threshold <= 1.0:
         parser.error("--threshold must be in (0, 1]")
 
-    workdir = (
-        args.workdir or Path(tempfile.gettempdir()) / f"open_segments_identity_{args.customers}"
-    ).resolve()
-    raw_dir = workdir / "raw"
-    truth_dir = raw_dir / "truth"
+    prepared = prepare_evaluation(args, TRUTH_FILE)
+    if isinstance(prepared, int):
+        return prepared
+    workdir, env, stages = prepared
+    truth_dir = workdir / "raw" / "truth"
     warehouse = workdir / "warehouse.duckdb"
     target_dir = workdir / "target"
-    workdir.mkdir(parents=True, exist_ok=True)
-    env = project_env(raw_dir, warehouse)
-    stages: list[StageResult] = []
 
-    if args.skip_generate:
-        if not (truth_dir / TRUTH_FILE).exists():
-            print(f"--skip-generate: no generated data in {raw_dir}", file=sys.stderr)
-            return 2
-    else:
-        stages.append(generate_data(args.customers, args.seed, raw_dir, env, workdir))
-        if stages[-1].returncode != 0:
-            return 1
-
-    # A fresh warehouse: the profile map carries ids over from its previous contents.
-    warehouse.unlink(missing_ok=True)
     # Cautious indirect selection: a test runs only when every model it reads is built, so
     # tests that also read models outside the selection (the row-conservation tests read the
     # *_rejected staging models) are left out instead of failing on a missing table.
