@@ -174,33 +174,45 @@ def evaluation_parser(
     return parser
 
 
-def prepare_evaluation(
-    args: argparse.Namespace, truth_file: str
-) -> tuple[Path, dict[str, str], list[StageResult]] | int:
+@dataclass(frozen=True)
+class Evaluation:
+    """Where an accuracy report works: data under ``workdir/raw`` (truth in ``raw/truth``), its
+    warehouse, the project environment for dbt, and the stages run so far."""
+
+    workdir: Path
+    warehouse: Path
+    env: dict[str, str]
+    stages: list[StageResult]
+
+    @property
+    def truth_dir(self) -> Path:
+        return self.workdir / "raw" / "truth"
+
+
+def prepare_evaluation(args: argparse.Namespace, truth_file: str) -> Evaluation | int:
     """The work folder, data and an empty warehouse of an accuracy report (``evaluation_parser``).
 
     Generates data into ``<workdir>/raw`` as a measured stage (with ``--skip-generate``, checks
     that ``raw/truth/<truth_file>`` is there instead) and removes the warehouse, whose profile
-    map would otherwise carry ids over from an earlier build. Returns the work folder, the project
-    environment and the stages run, or the report's exit code when there is no data: 2 when
-    ``--skip-generate`` finds none (after saying so), 1 when generating it failed."""
+    map would otherwise carry ids over from an earlier build. Returns the report's exit code
+    instead when there is no data: 2 when ``--skip-generate`` finds none (after saying so), 1 when
+    generating it failed."""
     default = Path(tempfile.gettempdir()) / f"open_segments_{args.report_name}_{args.customers}"
     workdir = (args.workdir or default).resolve()
-    raw_dir = workdir / "raw"
-    warehouse = workdir / "warehouse.duckdb"
+    raw_dir, warehouse = workdir / "raw", workdir / "warehouse.duckdb"
+    evaluation = Evaluation(workdir, warehouse, project_env(raw_dir, warehouse), stages=[])
     workdir.mkdir(parents=True, exist_ok=True)
-    env = project_env(raw_dir, warehouse)
-    stages: list[StageResult] = []
     if args.skip_generate:
-        if not (raw_dir / "truth" / truth_file).exists():
+        if not (evaluation.truth_dir / truth_file).exists():
             print(f"--skip-generate: no generated data in {raw_dir}", file=sys.stderr)
             return 2
     else:
-        stages.append(generate_data(args.customers, args.seed, raw_dir, env, workdir))
-        if stages[-1].returncode != 0:
+        generated = generate_data(args.customers, args.seed, raw_dir, evaluation.env, workdir)
+        evaluation.stages.append(generated)
+        if generated.returncode != 0:
             return 1
-    warehouse.unlink(missing_ok=True)
-    return workdir, env, stages
+    evaluation.warehouse.unlink(missing_ok=True)
+    return evaluation
 
 
 def raw_row_counts(raw_dir: Path) -> dict[str, int]:

@@ -634,12 +634,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.threshold is not None and not 0.0 < args.threshold <= 1.0:
         parser.error("--threshold must be in (0, 1]")
 
-    prepared = prepare_evaluation(args, TRUTH_FILE)
-    if isinstance(prepared, int):
-        return prepared
-    workdir, env, stages = prepared
-    truth_dir = workdir / "raw" / "truth"
-    warehouse = workdir / "warehouse.duckdb"
+    evaluation = prepare_evaluation(args, TRUTH_FILE)
+    if isinstance(evaluation, int):
+        return evaluation
+    workdir, env, stages = evaluation.workdir, evaluation.env, evaluation.stages
     target_dir = workdir / "target"
 
     # Cautious indirect selection: a test runs only when every model it reads is built, so
@@ -669,8 +667,8 @@ def main(argv: list[str] | None = None) -> int:
         print((workdir / "dbt_build.log").read_text()[-3000:], file=sys.stderr)
         return 1
 
-    with duckdb.connect(str(warehouse), read_only=True) as connection:
-        report = measure_identity(connection, truth_dir)
+    with duckdb.connect(str(evaluation.warehouse), read_only=True) as connection:
+        report = measure_identity(connection, evaluation.truth_dir)
     print()
     print(report.render())
     (workdir / "identity_accuracy.json").write_text(

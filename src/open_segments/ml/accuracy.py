@@ -230,12 +230,10 @@ def main(argv: list[str] | None = None) -> int:
         seed=11,
     )
     args = parser.parse_args(argv)
-    prepared = prepare_evaluation(args, TRUTH_PERSONS)
-    if isinstance(prepared, int):
-        return prepared
-    workdir, env, stages = prepared
-    truth_dir = workdir / "raw" / "truth"
-    warehouse = workdir / "warehouse.duckdb"
+    evaluation = prepare_evaluation(args, TRUTH_PERSONS)
+    if isinstance(evaluation, int):
+        return evaluation
+    workdir, env, stages = evaluation.workdir, evaluation.env, evaluation.stages
     # The models only: their tests are the test suite's business, not this measurement's.
     build = [
         str(Path(sys.executable).with_name("dbt")), "build",
@@ -252,10 +250,10 @@ def main(argv: list[str] | None = None) -> int:
         print((workdir / "dbt_build.log").read_text()[-3000:], file=sys.stderr)
         return 1
 
-    with duckdb.connect(str(warehouse), read_only=True) as con:
-        propensity = propensity_accuracy(con, truth_dir)
-        clusters = cluster_accuracy(con, truth_dir)
-        frame, columns = cluster_inputs(con, truth_dir)
+    with duckdb.connect(str(evaluation.warehouse), read_only=True) as con:
+        propensity = propensity_accuracy(con, evaluation.truth_dir)
+        clusters = cluster_accuracy(con, evaluation.truth_dir)
+        frame, columns = cluster_inputs(con, evaluation.truth_dir)
     separable = separability(frame[columns].to_numpy(float), frame.archetype.to_numpy(), columns)
     print(f"\nML accuracy at {args.customers:,} customers (seed {args.seed}); files in {workdir}\n")
     print(render(propensity, clusters, separable))
