@@ -68,15 +68,15 @@ order_summary as (
         min(case when is_completed then ordered_at end) as first_order_at,
         max(case when is_completed then ordered_at end) as last_order_at,
         min(case when is_completed then age_days end) as days_since_last_order,
-        sum(case when is_completed then 1 else 0 end) as orders_lifetime,
+        count(case when is_completed then 1 end) as orders_lifetime,
         sum(case when is_completed then amount_reporting else 0 end) as revenue_lifetime,
         {%- for days in windows %}
-        sum(case when is_completed and age_days < {{ days }} then 1 else 0 end) as orders_{{ days }}d,
+        count(case when is_completed and age_days < {{ days }} then 1 end) as orders_{{ days }}d,
         sum(case when is_completed and age_days < {{ days }} then amount_reporting else 0 end) as revenue_{{ days }}d,
         {%- endfor %}
         count(*) as orders_placed,
-        sum(case when status = 'returned' then 1 else 0 end) as orders_returned,
-        sum(case when status = 'cancelled' then 1 else 0 end) as orders_cancelled,
+        count(case when status = 'returned' then 1 end) as orders_returned,
+        count(case when status = 'cancelled' then 1 end) as orders_cancelled,
         sum(case when status <> 'cancelled' then {{ decay_weight('age_exact_days') }} else 0 end) as decayed_orders
     from orders
     group by profile_id
@@ -145,7 +145,7 @@ session_summary as (
         max(started_at) as last_visit_at,
         min(age_days) as days_since_last_visit,
         count(*) as sessions_lifetime,
-        sum(case when age_days < {{ web_window }} then 1 else 0 end) as sessions_recent,
+        count(case when age_days < {{ web_window }} then 1 end) as sessions_recent,
         sum(case when age_days < {{ web_window }} then pages else 0 end) as pages_recent,
         sum({{ decay_weight('age_exact_days') }}) as decayed_sessions
     from sessions
@@ -173,8 +173,8 @@ preferred_devices as (
 cart_summary as (
     select
         profile_id,
-        sum(case when age_days < {{ web_window }} then 1 else 0 end) as carts_recent,
-        sum(case when age_days < {{ web_window }} and is_abandoned then 1 else 0 end) as abandoned_carts_recent,
+        count(case when age_days < {{ web_window }} then 1 end) as carts_recent,
+        count(case when age_days < {{ web_window }} and is_abandoned then 1 end) as abandoned_carts_recent,
         max(case when is_abandoned then added_at end) as last_abandoned_cart_at
     from carts
     group by profile_id

@@ -29,42 +29,42 @@ as_of as (
 ),
 
 -- adds to cart and web purchases of people before the cutoff (cookies that
--- are not people, bot cookies, have no profile)
-web_activity as (
+-- are not people, bot cookies, have no profile). Each kind is joined to the
+-- profile map on its own: cheaper than materializing both kinds together
+-- and splitting them again.
+carts as (
     select
         cart_moments.event_id,
         profile_map.profile_id,
-        cart_moments.event_type,
         cart_moments.product_category,
-        cart_moments.event_at
+        cart_moments.event_at as added_at,
+        cast(cart_moments.event_at as date) as added_day
     from cart_moments
     cross join as_of
     inner join profile_map
         on
             profile_map.record_source = 'web_cookies'
             and cart_moments.cookie_id = profile_map.record_key
-    where cart_moments.event_at < as_of.as_of_cutoff
-),
-
-carts as (
-    select
-        event_id,
-        profile_id,
-        product_category,
-        event_at as added_at,
-        cast(event_at as date) as added_day
-    from web_activity
-    where event_type = 'add_to_cart'
+    where
+        cart_moments.event_type = 'add_to_cart'
+        and cart_moments.event_at < as_of.as_of_cutoff
 ),
 
 -- web purchase events and CRM orders (already cut off at the as-of date)
 purchases as (
     select
-        profile_id,
-        event_at as purchased_at,
-        cast(event_at as date) as purchased_day
-    from web_activity
-    where event_type = 'purchase'
+        profile_map.profile_id,
+        cart_moments.event_at as purchased_at,
+        cast(cart_moments.event_at as date) as purchased_day
+    from cart_moments
+    cross join as_of
+    inner join profile_map
+        on
+            profile_map.record_source = 'web_cookies'
+            and cart_moments.cookie_id = profile_map.record_key
+    where
+        cart_moments.event_type = 'purchase'
+        and cart_moments.event_at < as_of.as_of_cutoff
     union all
     select
         profile_id,

@@ -115,10 +115,10 @@ profile_summary as (
 final as (
     select
         profile_id,
-        emails_sent,
-        emails_delivered,
-        emails_opened,
-        emails_clicked,
+        cast(emails_sent as {{ dbt.type_bigint() }}) as emails_sent,
+        cast(emails_delivered as {{ dbt.type_bigint() }}) as emails_delivered,
+        cast(emails_opened as {{ dbt.type_bigint() }}) as emails_opened,
+        cast(emails_clicked as {{ dbt.type_bigint() }}) as emails_clicked,
         -- null when nothing was delivered: no rate, rather than a rate of 0
         case when emails_delivered > 0 then cast(emails_opened as {{ type_double() }}) / emails_delivered end as email_open_rate,
         case when emails_delivered > 0 then cast(emails_clicked as {{ type_double() }}) / emails_delivered end as email_click_rate,

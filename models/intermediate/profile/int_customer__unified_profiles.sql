@@ -110,7 +110,7 @@ chosen as (
         {%- endfor %}
         count(*) as linked_records,
         {%- for source in sources %}
-        sum(case when record_source = '{{ source }}' then 1 else 0 end) as {{ source }}_records,
+        count(case when record_source = '{{ source }}' then 1 end) as {{ source }}_records,
         {%- endfor %}
         min(first_seen_at) as first_seen_at,
         max(last_seen_at) as last_seen_at
