@@ -6,7 +6,14 @@
 -- open, click or unsubscribe at any time before the cutoff.
 with
 
-email_events as (
+-- The staged events are imported once per pass below, not once for both:
+-- DuckDB materializes a CTE that two passes read, whole, before either
+-- filters it (13.8M events at 1M customers).
+campaign_events as (
+    select * from {{ ref('stg_esp__email_events') }}
+),
+
+engagement_events as (
     select * from {{ ref('stg_esp__email_events') }}
 ),
 
@@ -27,18 +34,18 @@ as_of as (
 -- to that email.
 recent_campaigns as (
     select
-        email_events.recipient_email,
-        email_events.campaign_id,
-        max(case when email_events.event_type = 'send' then 1 else 0 end) as was_sent,
-        max(case when email_events.event_type = 'bounce' then 1 else 0 end) as bounced,
-        max(case when email_events.event_type = 'open' then 1 else 0 end) as opened,
-        max(case when email_events.event_type = 'click' then 1 else 0 end) as clicked
-    from email_events
+        campaign_events.recipient_email,
+        campaign_events.campaign_id,
+        max(case when campaign_events.event_type = 'send' then 1 else 0 end) as was_sent,
+        max(case when campaign_events.event_type = 'bounce' then 1 else 0 end) as bounced,
+        max(case when campaign_events.event_type = 'open' then 1 else 0 end) as opened,
+        max(case when campaign_events.event_type = 'click' then 1 else 0 end) as clicked
+    from campaign_events
     cross join as_of
     where
-        email_events.occurred_at < as_of.as_of_cutoff
-        and email_events.occurred_at >= {{ dbt.dateadd('day', -var('email_window_days'), 'as_of.as_of_cutoff') }}
-    group by email_events.recipient_email, email_events.campaign_id
+        campaign_events.occurred_at < as_of.as_of_cutoff
+        and campaign_events.occurred_at >= {{ dbt.dateadd('day', -var('email_window_days'), 'as_of.as_of_cutoff') }}
+    group by campaign_events.recipient_email, campaign_events.campaign_id
 ),
 
 recent_recipients as (
@@ -55,22 +62,22 @@ recent_recipients as (
 -- opens, clicks and unsubscribes of all time, per address
 engaged_recipients as (
     select
-        email_events.recipient_email,
-        max(case when email_events.event_type = 'open' then email_events.occurred_at end) as last_opened_at,
-        max(case when email_events.event_type = 'click' then email_events.occurred_at end) as last_clicked_at,
-        {{ dbt.bool_or("email_events.event_type = 'unsubscribe'") }} as has_unsubscribed,
+        engagement_events.recipient_email,
+        max(case when engagement_events.event_type = 'open' then engagement_events.occurred_at end) as last_opened_at,
+        max(case when engagement_events.event_type = 'click' then engagement_events.occurred_at end) as last_clicked_at,
+        {{ dbt.bool_or("engagement_events.event_type = 'unsubscribe'") }} as has_unsubscribed,
         sum(
-            case when email_events.event_type = 'open' then {{ decay_weight(age_exact_days('email_events.occurred_at')) }} else 0 end
+            case when engagement_events.event_type = 'open' then {{ decay_weight(age_exact_days('engagement_events.occurred_at')) }} else 0 end
         ) as decayed_opens,
         sum(
-            case when email_events.event_type = 'click' then {{ decay_weight(age_exact_days('email_events.occurred_at')) }} else 0 end
+            case when engagement_events.event_type = 'click' then {{ decay_weight(age_exact_days('engagement_events.occurred_at')) }} else 0 end
         ) as decayed_clicks
-    from email_events
+    from engagement_events
     cross join as_of
     where
-        email_events.occurred_at < as_of.as_of_cutoff
-        and email_events.event_type in ('open', 'click', 'unsubscribe')
-    group by email_events.recipient_email
+        engagement_events.occurred_at < as_of.as_of_cutoff
+        and engagement_events.event_type in ('open', 'click', 'unsubscribe')
+    group by engagement_events.recipient_email
 ),
 
 recipients as (
