@@ -1,0 +1,60 @@
+"""The benchmark's target checks: the issues' budgets against measured stages."""
+
+from __future__ import annotations
+
+from open_segments.benchmark import (
+    TARGET_CUSTOMERS,
+    TARGETS,
+    Target,
+    check_targets,
+    render_target_checks,
+    stage_folder,
+)
+
+FEATURES = Target("features and rule segments", ("features", "rule_segments"), 30.0)
+IDENTITY = Target("identity resolution", ("identity",), 40.0, 8192.0)
+
+
+def test_a_target_adds_up_its_stages_and_takes_their_largest_peak():
+    (check,) = check_targets(
+        {"features": 19.4, "rule_segments": 0.7},
+        {"features": 5679.0, "rule_segments": 191.0},
+        targets=(FEATURES,),
+    )
+    assert check.seconds == 19.4 + 0.7
+    assert check.peak_rss_mib == 5679.0
+    assert check.met is True
+
+
+def test_a_target_is_missed_on_time_or_on_memory_and_met_only_below_both():
+    elapsed = {"identity": 39.9}
+    assert check_targets(elapsed, {"identity": 8191.0}, targets=(IDENTITY,))[0].met is True
+    assert check_targets(elapsed, {"identity": 8192.0}, targets=(IDENTITY,))[0].met is False
+    (at_the_budget,) = check_targets({"identity": 40.0}, {"identity": 10.0}, targets=(IDENTITY,))
+    assert at_the_budget.met is False
+
+
+def test_a_stage_that_did_not_run_gives_no_verdict():
+    # the features ran, the rule segments did not: their sum would flatter the target
+    (check,) = check_targets({"features": 19.4}, {"features": 5679.0}, targets=(FEATURES,))
+    assert (check.seconds, check.peak_rss_mib, check.met) == (None, None, None)
+
+
+def test_the_report_gives_verdicts_only_at_the_scale_the_budgets_are_set_for():
+    checks = check_targets(
+        {"identity": 54.2, "features": 19.4, "rule_segments": 0.7},
+        {"identity": 7338.0, "features": 5679.0, "rule_segments": 191.0},
+        targets=(IDENTITY, FEATURES),
+    )
+    lines = render_target_checks(checks, TARGET_CUSTOMERS)
+    assert "NOT MET" in lines[1] and lines[1].lstrip().startswith("identity resolution")
+    assert lines[2].rstrip().endswith("met") and "NOT" not in lines[2]
+    (line,) = render_target_checks(checks, 5_000)
+    assert "not checked at 5,000" in line
+
+
+def test_the_targets_name_stages_the_benchmark_times():
+    timed = {"identity", "features", "rule_segments", "ml", "model_segments"}
+    assert {stage for target in TARGETS for stage in target.stages} <= timed
+    assert stage_folder("rule segments") == "rule_segments"
+    assert stage_folder("dbt build (staging)") == "dbt_build_staging"
