@@ -31,9 +31,16 @@ without the newest SHARE of web events by receipt time (which include late event
 times received late), then run incrementally on all of it, then rebuilt with `--full-refresh`
 for comparison.
 
+With `--daily-run SHARE` it measures the whole daily job instead: `dbt build --full-refresh` (every
+model and test) on the raw data without the newest SHARE of web events, then `dbt build` on all of
+it, as a scheduler would run it the next day. The daily run's share of the full build is the
+figure the incremental design is judged by (the full build of day zero, on slightly less data, is
+the denominator, which if anything overstates the share); its slowest nodes show where it goes.
+
 Usage:
     python -m open_segments.benchmark --customers 1000000
     python -m open_segments.benchmark --customers 1000000 --skip-generate --web-increment 0.01
+    python -m open_segments.benchmark --customers 1000000 --skip-generate --daily-run 0.01
     python -m open_segments.benchmark --customers 1000000 --skip-generate   # reuse the data
     python -m open_segments.benchmark --customers 100000 --target spark
 """
@@ -111,7 +118,7 @@ TIMED_STAGES = (
 
 def stage_folder(stage: str) -> str:
     """A stage's folder for its target path and log: `dbt build (staging)`, `dbt_build_staging`."""
-    return stage.replace(" ", "_").replace("(", "").replace(")", "")
+    return stage.replace(" ", "_").replace("(", "").replace(")", "").replace(",", "")
 
 
 # The speed and memory budgets the issues set at TARGET_CUSTOMERS customers on 2 cores.
@@ -424,7 +431,7 @@ def web_increment_stages(
     )  # fmt: skip
     stages, elapsed = [], {}
     for stage, raw, command, selection in runs:
-        slug = stage.replace(" ", "_").replace(",", "")
+        slug = stage_folder(stage)
         target = workdir / "target" / slug
         run = [dbt, command, "--target-path", str(target), "--log-path", str(workdir / "logs"),
                *selection]  # fmt: skip
@@ -439,6 +446,43 @@ def web_increment_stages(
             if name.split(".")[-1] in WEB_INCREMENTAL
         )
     return stages, elapsed, counts
+
+
+FULL_BUILD, DAILY_RUN = "full build, day zero", "daily run"
+
+
+def daily_run_stages(
+    dbt: str, raw_dir: Path, workdir: Path, share: float
+) -> tuple[list[StageResult], dict[str, float], dict[str, int]]:
+    """The whole-daily-run benchmark (see the module docstring): the stages, each stage's dbt
+    elapsed seconds and the counts of the increment."""
+    warehouse = workdir / "warehouse.duckdb"
+    counts = hold_back_newest_web_events(raw_dir, share, workdir / "raw_day_zero")
+    runs = (
+        (FULL_BUILD, workdir / "raw_day_zero", ["--full-refresh"]),
+        (DAILY_RUN, raw_dir, []),
+    )
+    stages, elapsed = [], {}
+    for stage, raw, options in runs:
+        target = workdir / "target" / stage_folder(stage)
+        log = workdir / f"{stage_folder(stage)}.log"
+        run = [dbt, "build", "--target-path", str(target), "--log-path", str(workdir / "logs"),
+               *options]  # fmt: skip
+        stages.append(run_measured(stage, run, project_env(raw, warehouse), log))
+        if stages[-1].returncode != 0:
+            print(log.read_text()[-3000:])
+            break
+        elapsed[stage] = float(
+            json.loads((target / "run_results.json").read_text())["elapsed_time"]
+        )
+    return stages, elapsed, counts
+
+
+def daily_share(elapsed: dict[str, float]) -> float | None:
+    """The daily run's dbt elapsed seconds as a share of the full build's; None unless both ran."""
+    if not elapsed.get(FULL_BUILD) or DAILY_RUN not in elapsed:
+        return None
+    return elapsed[DAILY_RUN] / elapsed[FULL_BUILD]
 
 
 def spark_env(env: dict[str, str], workdir: Path) -> dict[str, str]:
@@ -469,7 +513,15 @@ def main(argv: list[str] | None = None) -> int:
         metavar="SHARE",
         help="measure a daily run of the incremental web path with this share of new events",
     )
+    parser.add_argument(
+        "--daily-run",
+        type=float,
+        metavar="SHARE",
+        help="measure the whole daily dbt build after a full build, with this share of new events",
+    )
     args = parser.parse_args(argv)
+    if args.web_increment and args.daily_run:
+        parser.error("--web-increment and --daily-run are separate benchmarks: choose one")
 
     workdir = (
         args.workdir or PROJECT_DIR / "benchmarks" / "results" / str(args.customers)
@@ -519,6 +571,36 @@ def main(argv: list[str] | None = None) -> int:
                 indent=2,
             )
         )
+        return max(s.returncode for s in stages)
+    if args.daily_run:
+        daily_stages, elapsed, counts = daily_run_stages(dbt, raw_dir, workdir, args.daily_run)
+        stages += daily_stages
+        print(f"Daily run at {args.customers:,} customers (seed {args.seed})")
+        print(
+            f"  new web events {counts['new_web_events']:,}, "
+            f"of them late (event time before the increment) {counts['late_web_events']:,}"
+        )
+        print(f"\n{'stage':<24}{'seconds':>10}{'max RSS MiB':>14}{'exit':>6}  {'dbt elapsed':>12}")
+        for s in stages:
+            print(
+                f"{s.stage:<24}{s.seconds:>10.1f}{s.peak_rss_mib:>14.0f}{s.returncode:>6}  "
+                f"{elapsed.get(s.stage, float('nan')):>12.1f}"
+            )
+        share = daily_share(elapsed)
+        if share is not None:
+            print(f"\ndaily run / full build (dbt elapsed seconds): {share:.1%}")
+            target = workdir / "target" / stage_folder(DAILY_RUN)
+            print(f"\nSlowest {args.top} nodes of the daily run (seconds)")
+            for name, seconds in slowest_models(target / "run_results.json", args.top):
+                print(f"  {name:<60}{seconds:>8.2f}")
+        (workdir / "daily_run.json").write_text(
+            json.dumps(
+                {"customers": args.customers, "share": args.daily_run, **counts,
+                 "stages": [asdict(s) for s in stages], "dbt_elapsed_seconds": elapsed,
+                 "daily_share_of_full_build": share},
+                indent=2,
+            )
+        )  # fmt: skip
         return max(s.returncode for s in stages)
     if args.select:
         stage_commands = [("dbt build", "build", ["--select", args.select])]

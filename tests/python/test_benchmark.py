@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from open_segments.benchmark import (
+    DAILY_RUN,
+    FULL_BUILD,
     TARGET_CUSTOMERS,
     TARGETS,
     Target,
     check_targets,
+    daily_share,
     render_target_checks,
     stage_folder,
 )
@@ -58,3 +61,11 @@ def test_the_targets_name_stages_the_benchmark_times():
     assert {stage for target in TARGETS for stage in target.stages} <= timed
     assert stage_folder("rule segments") == "rule_segments"
     assert stage_folder("dbt build (staging)") == "dbt_build_staging"
+
+
+def test_the_daily_share_is_the_daily_run_over_the_full_build_and_needs_both():
+    assert daily_share({FULL_BUILD: 500.0, DAILY_RUN: 75.0}) == 0.15
+    assert daily_share({FULL_BUILD: 500.0}) is None
+    assert daily_share({DAILY_RUN: 75.0}) is None
+    assert daily_share({FULL_BUILD: 0.0, DAILY_RUN: 75.0}) is None
+    assert stage_folder(FULL_BUILD) == "full_build_day_zero"
