@@ -153,7 +153,9 @@ class TargetCheck:
 
 
 def check_targets(
-    stage_elapsed: dict[str, float], stage_rss: dict[str, float], targets=TARGETS
+    stage_elapsed: dict[str, float],
+    stage_rss: dict[str, float],
+    targets: tuple[Target, ...] = TARGETS,
 ) -> list[TargetCheck]:
     """Measure each target: the dbt elapsed seconds of its stages, their largest peak memory.
 
