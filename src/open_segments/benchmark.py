@@ -487,6 +487,30 @@ def daily_share(elapsed: dict[str, float]) -> float | None:
     return elapsed[DAILY_RUN] / elapsed[FULL_BUILD]
 
 
+def render_increment(
+    title: str,
+    counts: dict[str, int],
+    stages: list[StageResult],
+    elapsed: dict[str, float],
+    elapsed_label: str,
+) -> str:
+    """The head of both increment benchmarks' reports: what the increment held, then each stage's
+    wall time, peak memory, exit code and the seconds they compare (`elapsed_label`)."""
+    lines = [
+        title,
+        f"  new web events {counts['new_web_events']:,}, "
+        f"of them late (event time before the increment) {counts['late_web_events']:,}",
+        "",
+        f"{'stage':<24}{'seconds':>10}{'max RSS MiB':>14}{'exit':>6}  {elapsed_label:>14}",
+    ]
+    lines += [
+        f"{s.stage:<24}{s.seconds:>10.1f}{s.peak_rss_mib:>14.0f}{s.returncode:>6}  "
+        f"{elapsed.get(s.stage, float('nan')):>14.1f}"
+        for s in stages
+    ]
+    return "\n".join(lines)
+
+
 def spark_env(env: dict[str, str], workdir: Path) -> dict[str, str]:
     """The environment of the Spark stages: the spark target, a fresh metastore and tables."""
     spark_dir = workdir / "spark"
@@ -545,19 +569,8 @@ def main(argv: list[str] | None = None) -> int:
             dbt, raw_dir, workdir, args.web_increment
         )
         stages += web_stages
-        print(f"Daily web increment at {args.customers:,} customers (seed {args.seed})")
-        print(
-            f"  new web events {counts['new_web_events']:,}, "
-            f"of them late (event time before the increment) {counts['late_web_events']:,}"
-        )
-        print(
-            f"\n{'stage':<24}{'seconds':>10}{'max RSS MiB':>14}{'exit':>6}  {'model seconds':>14}"
-        )
-        for s in stages:
-            print(
-                f"{s.stage:<24}{s.seconds:>10.1f}{s.peak_rss_mib:>14.0f}{s.returncode:>6}  "
-                f"{elapsed.get(s.stage, float('nan')):>14.1f}"
-            )
+        title = f"Daily web increment at {args.customers:,} customers (seed {args.seed})"
+        print(render_increment(title, counts, stages, elapsed, "model seconds"))
         if len(elapsed) == 3:
             share = elapsed["web path, increment"] / elapsed["web path, full"]
             print(f"\nincrement / full refresh (model seconds): {share:.1%}")
@@ -577,17 +590,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.daily_run:
         daily_stages, elapsed, counts = daily_run_stages(dbt, raw_dir, workdir, args.daily_run)
         stages += daily_stages
-        print(f"Daily run at {args.customers:,} customers (seed {args.seed})")
-        print(
-            f"  new web events {counts['new_web_events']:,}, "
-            f"of them late (event time before the increment) {counts['late_web_events']:,}"
-        )
-        print(f"\n{'stage':<24}{'seconds':>10}{'max RSS MiB':>14}{'exit':>6}  {'dbt elapsed':>12}")
-        for s in stages:
-            print(
-                f"{s.stage:<24}{s.seconds:>10.1f}{s.peak_rss_mib:>14.0f}{s.returncode:>6}  "
-                f"{elapsed.get(s.stage, float('nan')):>12.1f}"
-            )
+        title = f"Daily run at {args.customers:,} customers (seed {args.seed})"
+        print(render_increment(title, counts, stages, elapsed, "dbt elapsed"))
         share = daily_share(elapsed)
         if share is not None:
             print(f"\ndaily run / full build (dbt elapsed seconds): {share:.1%}")

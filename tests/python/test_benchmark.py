@@ -7,9 +7,11 @@ from open_segments.benchmark import (
     FULL_BUILD,
     TARGET_CUSTOMERS,
     TARGETS,
+    StageResult,
     Target,
     check_targets,
     daily_share,
+    render_increment,
     render_target_checks,
     stage_folder,
 )
@@ -69,3 +71,24 @@ def test_the_daily_share_is_the_daily_run_over_the_full_build_and_needs_both():
     assert daily_share({DAILY_RUN: 75.0}) is None
     assert daily_share({FULL_BUILD: 0.0, DAILY_RUN: 75.0}) is None
     assert stage_folder(FULL_BUILD) == "full_build_day_zero"
+
+
+def test_the_increment_report_says_what_the_increment_held_and_times_each_stage():
+    stages = [
+        StageResult("generate", 2.7, 592.0, 0),
+        StageResult(FULL_BUILD, 49.3, 1335.0, 0),
+        StageResult(DAILY_RUN, 41.2, 830.0, 0),
+    ]
+    report = render_increment(
+        "Daily run",
+        {"new_web_events": 5029, "late_web_events": 127},
+        stages,
+        {FULL_BUILD: 40.1, DAILY_RUN: 33.3},
+        "dbt elapsed",
+    ).splitlines()
+    assert report[0] == "Daily run"
+    assert "5,029" in report[1] and report[1].endswith(" 127")
+    assert report[3].split()[-2:] == ["dbt", "elapsed"]
+    # a stage without compared seconds (the generator) shows nan, not another stage's figure
+    assert report[4].split()[-1] == "nan"
+    assert report[5].split()[-1] == "40.1" and report[6].split()[-1] == "33.3"
