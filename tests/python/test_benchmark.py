@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from open_segments.benchmark import (
     DAILY_RUN,
+    DBT_STAGES,
     FULL_BUILD,
     TARGET_CUSTOMERS,
     TARGETS,
+    TIMED_STAGES,
     StageResult,
     Target,
     check_targets,
@@ -59,8 +61,10 @@ def test_the_report_gives_verdicts_only_at_the_scale_the_budgets_are_set_for():
 
 
 def test_the_targets_name_stages_the_benchmark_times():
-    timed = {"identity", "features", "rule_segments", "ml", "model_segments"}
+    timed = {folder for _title, folder in TIMED_STAGES}
     assert {stage for target in TARGETS for stage in target.stages} <= timed
+    # and the stage processes the benchmark runs write to those folders
+    assert timed <= {stage_folder(stage) for stage, _command, _selection in DBT_STAGES}
     assert stage_folder("rule segments") == "rule_segments"
     assert stage_folder("dbt build (staging)") == "dbt_build_staging"
 
