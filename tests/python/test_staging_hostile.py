@@ -8,8 +8,10 @@ unparseable timestamps, and types that differ from the contract's (a float amoun
 from __future__ import annotations
 
 import math
+import shutil
 from pathlib import Path
 
+import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
@@ -191,19 +193,19 @@ def hostile_build(tmp_path_factory: pytest.TempPathFactory):
     raw = folder / "raw"
     raw.mkdir()
     write_hostile_sources(raw)
-    # Orders and events read two files each, with different columns: matched by name.
-    run = run_dbt(
-        folder / "dbt",
-        ["build"],
-        str(raw / "{source}_{table}.parquet"),
-        {
-            "raw_locations": {
-                "crm.orders": str(raw / "crm_orders*.parquet"),
-                "web.events": str(raw / "web_events*.parquet"),
-            }
-        },
-    )
+    run = run_dbt(folder / "dbt", ["build"], *hostile_locations(raw))
     return raw, run
+
+
+def hostile_locations(raw: Path) -> tuple[str, dict]:
+    """The raw location pattern and vars of the hostile files. Orders and events read two files
+    each, with different columns: matched by name."""
+    return str(raw / "{source}_{table}.parquet"), {
+        "raw_locations": {
+            "crm.orders": str(raw / "crm_orders*.parquet"),
+            "web.events": str(raw / "web_events*.parquet"),
+        }
+    }
 
 
 def test_hostile_build_succeeds_with_every_dbt_test(hostile_build) -> None:
@@ -262,3 +264,24 @@ def test_hostile_rows_carry_their_reasons(hostile_build) -> None:
     ]
     assert {"missing_customer_id", "superseded_version"} <= reasons["stg_crm__customers_rejected"]
     assert long_names == 0
+
+
+@pytest.mark.parametrize("source", ["crm__customers", "web__events"])
+def test_the_conservation_test_fails_when_a_row_is_lost(
+    hostile_build, source: str, tmp_path: Path
+) -> None:
+    """A staged row missing from a copy of the warehouse fails its source's conservation test
+    (on DuckDB it counts distinct raw rows by hash: this proves the count still catches a loss)."""
+    raw, run = hostile_build
+    shutil.copy(run.warehouse, tmp_path / "warehouse.duckdb")
+    with duckdb.connect(str(tmp_path / "warehouse.duckdb")) as con:
+        base = f"staging.base_{source}"
+        con.execute(
+            f"delete from {base} where raw_row_id = "
+            f"(select min(raw_row_id) from {base} where rejection_reason is null)"
+        )
+    test = f"assert_row_conservation__{source}"
+    rerun = run_dbt(tmp_path, ["test", "--select", test], *hostile_locations(raw))
+    assert rerun.returncode != 0
+    tests = [r for r in rerun.results() if r["unique_id"].startswith("test.")]
+    assert [(r["unique_id"].split(".")[-1], r["status"]) for r in tests] == [(test, "fail")]
