@@ -355,13 +355,14 @@ BUILD_TIME_TABLES = {"ml.ml_model_metadata"}
 
 
 def _checksums(warehouse: Path) -> dict[str, tuple[int, str]]:
-    """Row count and an order-independent digest of every table after identity resolution (the
-    identity schema is bookkeeping that legitimately records the previous build, e.g. each
-    record's previous profile id; the profile ids themselves are in every table checked)."""
+    """Row count and an order-independent digest of every table and view after identity
+    resolution (the identity schema is bookkeeping that legitimately records the previous build,
+    e.g. each record's previous profile id; the profile ids themselves are in every table
+    checked)."""
     with duckdb.connect(str(warehouse), read_only=True) as con:
         tables = con.execute(
             "select table_schema || '.' || table_name from information_schema.tables "
-            "where table_type = 'BASE TABLE' "
+            "where table_type in ('BASE TABLE', 'VIEW') "
             "and table_schema in ('privacy', 'features', 'ml', 'marts', 'activation') "
             "and position('__dbt_' in table_name) = 0 order by 1"
         ).fetchall()
