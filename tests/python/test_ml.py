@@ -50,13 +50,36 @@ def test_scaler_logs_skewed_non_negative_columns_and_inverts():
     assert np.allclose(scaler.inverse_transform(scaled), values)
 
 
-def test_scaler_refuses_nulls_and_wrong_widths():
+def test_scaler_refuses_infinities_and_wrong_widths():
     scaler = FeatureScaler.fit(COLUMNS, np.ones((5, 3)))
     assert np.allclose(scaler.transform(np.ones((2, 3))), 0)  # constant columns stay 0
     with pytest.raises(ValueError, match="finite"):
-        scaler.transform(np.array([[1.0, np.nan, 1.0]]))
+        scaler.transform(np.array([[1.0, np.inf, 1.0]]))
     with pytest.raises(ValueError, match="3 columns"):
         scaler.transform(np.ones((2, 2)))
+
+
+def test_scaler_puts_the_training_median_in_place_of_a_missing_value():
+    # the middle column is missing for two rows (an order value for people without orders)
+    values = np.array(
+        [
+            [1.0, 20.0, 0.0],
+            [2.0, np.nan, 1.0],
+            [3.0, 30.0, 2.0],
+            [4.0, np.nan, 3.0],
+            [5.0, 250.0, 4.0],
+        ]
+    )
+    scaler = FeatureScaler.fit(COLUMNS, values)
+    assert scaler.fill.tolist() == [3.0, 30.0, 2.0]
+    filled = values.copy()
+    filled[[1, 3], 1] = 30.0
+    assert np.allclose(scaler.transform(values), scaler.transform(filled))
+    # the statistics are those of the filled column, so the filled rows sit at its centre
+    assert np.isclose(scaler.transform(values)[:, 1].mean(), 0)
+    # a column missing everywhere is 0 in every row
+    empty = np.column_stack([values[:, 0], np.full(5, np.nan), values[:, 2]])
+    assert np.allclose(FeatureScaler.fit(COLUMNS, empty).transform(empty)[:, 1], 0)
 
 
 # ----------------------------------------------------------------------------- clustering
