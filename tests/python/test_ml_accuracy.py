@@ -59,15 +59,23 @@ def test_backtest_is_calibrated_and_beats_its_baselines(build) -> None:
     run, _ = build
     con = run.connect()
     metrics = {
-        (target, name): (auc, brier)
-        for target, name, auc, brier in con.execute(
-            "select target, model_name, roc_auc, brier from marts.ml_propensity_metrics"
+        (target, name): (auc, served)
+        for target, name, auc, served in con.execute(
+            "select target, model_name, roc_auc, is_served from marts.ml_propensity_metrics"
         ).fetchall()
     }
     for target in ("purchase", "churn"):
-        boosted, _ = metrics[(target, "gradient_boosting")]
-        assert boosted > metrics[(target, "recency_only")][0] + 0.02, target
-        assert boosted >= metrics[(target, "logistic_regression")][0] - 0.01, target
+        served = [name for (t, name), (_, chosen) in metrics.items() if t == target and chosen]
+        assert len(served) == 1, (target, served)
+        auc = metrics[(target, served[0])][0]
+        # the served model is the better ranker of the two, and clearly beats recency alone
+        for name in ("gradient_boosting", "logistic_regression"):
+            assert auc >= metrics[(target, name)][0], (target, name)
+        assert auc > metrics[(target, "recency_only")][0] + 0.02, target
+        scored = con.execute(
+            "select distinct model_name from marts.fct_propensity_scores where target = ?", [target]
+        ).fetchall()
+        assert scored == [(served[0],)], (target, scored)
     deciles = con.execute(
         "select mean_probability, observed_rate, profiles from marts.ml_propensity_deciles "
         "where target = 'purchase' order by decile"

@@ -68,20 +68,20 @@ class Profile:
 
 PROFILES: dict[Archetype, Profile] = {
     Archetype.LOYAL_HIGH_VALUE: Profile(
-        0.15, 1 / 40, 250.0, 0.00, 0.0050, 5.0, 0.12, 0.45, 0.30, 0.65, 0.45
+        0.15, 1 / 45, 250.0, 0.00, 0.0030, 5.0, 0.12, 0.45, 0.30, 0.65, 0.45
     ),
     Archetype.FREQUENT_LOW_VALUE: Profile(
-        0.15, 1 / 30, 20.0, 0.00, 0.0050, 3.5, 0.10, 0.30, 0.20, 0.60, 0.35
+        0.15, 1 / 35, 20.0, 0.00, 0.0030, 3.5, 0.10, 0.30, 0.20, 0.60, 0.35
     ),
     Archetype.OCCASIONAL: Profile(
         0.20, 1 / 120, 50.0, 0.00, 0.0015, 3.5, 0.06, 0.15, 0.15, 0.55, 0.25
     ),
     Archetype.WINDOW_SHOPPER: Profile(
-        0.15, 0.0, 60.0, 0.00, 0.0300, 7.0, 0.20, 0.25, 0.25, 0.80, 0.45
+        0.15, 0.0, 60.0, 0.00, 0.0080, 7.0, 0.20, 0.25, 0.25, 0.80, 0.45
     ),
-    Archetype.LAPSED: Profile(0.15, 1 / 20, 140.0, 1.00, 0.0030, 3.5, 0.06, 0.20, 0.15, 0.50, 0.20),
+    Archetype.LAPSED: Profile(0.15, 1 / 30, 140.0, 1.00, 0.0020, 3.5, 0.06, 0.20, 0.15, 0.50, 0.20),
     Archetype.NEW_CUSTOMER: Profile(
-        0.15, 1 / 20, 70.0, 0.00, 0.0300, 4.5, 0.10, 0.35, 0.20, 0.70, 0.30
+        0.15, 1 / 20, 70.0, 0.00, 0.0120, 4.5, 0.10, 0.35, 0.20, 0.70, 0.30
     ),
     Archetype.WEB_ONLY: Profile(0.00, 0.0, 0.0, 0.00, 0.0020, 3.0, 0.05, 0.00, 0.00, 0.00, 0.20),
 }
@@ -101,7 +101,7 @@ VALUE_SPREAD = 0.20  # ... of the person's median order value
 SESSION_SPREAD = 0.30  # ... of the person's browsing rate
 OPEN_SPREAD = 0.25  # ... of the person's email open rate
 ESTABLISHED_MIN_DAYS = 365  # established customers signed up at least this long ago
-NEW_MIN_DAYS, NEW_SPAN_DAYS = 30, 60  # new customers signed up 30 to 90 days ago
+NEW_MIN_DAYS, NEW_SPAN_DAYS = 0, 90  # new customers signed up in the last 90 days
 LAPSE_MIN_DAYS = 240  # the lapsed stopped buying at least this long ago ...
 LAPSED_ACTIVE_MIN_DAYS, LAPSED_ACTIVE_SPAN_DAYS = 120, 360  # ... after 120 to 480 active days
 
