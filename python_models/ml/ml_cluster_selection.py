@@ -1,7 +1,7 @@
 """How many behavioural clusters: silhouette, Davies-Bouldin and stability for every k.
 
-Fits the configured method on a deterministic training sample of
-int_ml__cluster_input for each k of var cluster_k_values and flags the
+Fits the configured method on a deterministic training sample of the known
+customers of int_ml__cluster_input for each k of var cluster_k_values and flags the
 chosen k; ml_clusters refits that k. The logic is ``open_segments.ml``.
 """
 
@@ -25,7 +25,10 @@ def model(dbt, session):
     )
     columns = list(dbt.config.get("cluster_features"))
     frame = tables.sample(
-        dbt.ref("int_ml__cluster_input"), columns, int(dbt.config.get("cluster_training_sample"))
+        dbt.ref("int_ml__cluster_input"),
+        columns,
+        int(dbt.config.get("cluster_training_sample")),
+        "is_known_customer",
     )
     scaler = FeatureScaler.fit(columns, tables.matrix(frame, columns))
     diagnostics = clustering.select_k(scaler.transform(tables.matrix(frame, columns)), config)

@@ -1,7 +1,8 @@
 """The behavioural cluster of every profile, at the k chosen by ml_cluster_selection.
 
-Refits the chosen k on the same deterministic sample, then assigns every
-profile of int_ml__cluster_input in streamed Arrow batches.
+Refits the chosen k on the same deterministic sample of known customers, then
+assigns every profile of int_ml__cluster_input (anonymous visitors included)
+in streamed Arrow batches.
 """
 
 import numpy as np
@@ -31,7 +32,8 @@ def model(dbt, session):
     )
     columns = list(dbt.config.get("cluster_features"))
     source = dbt.ref("int_ml__cluster_input")
-    frame = tables.sample(source, columns, int(dbt.config.get("cluster_training_sample")))
+    training_rows = int(dbt.config.get("cluster_training_sample"))
+    frame = tables.sample(source, columns, training_rows, "is_known_customer")
     scaler = FeatureScaler.fit(columns, tables.matrix(frame, columns))
     clusterer, _ = clustering.fit(scaler.transform(tables.matrix(frame, columns)), k, config)
 

@@ -1,7 +1,8 @@
 """What the ML models are: method, parameters, windows, library versions and when they ran.
 
 One row per fitted model kind, from the same configuration the models read (vars and the
-package's defaults), so a score can be traced to how it was made. `trained_at` is the time
+package's defaults) and, for propensity, the model the backtest chose to serve, so a score can be
+traced to how it was made. `trained_at` is the time
 of this build (the only column that differs between two builds of the same data).
 """
 
@@ -25,6 +26,28 @@ def model(dbt, session):
     churn_horizon = int(dbt.config.get("churn_horizon_days"))
     k_values = dbt.config.get("cluster_k_values")
     boosting = propensity.PropensityConfig(seed=seed)
+    served = dict(
+        dbt.ref("ml_propensity_backtest")
+        .filter("is_served and measure = 'roc_auc'")
+        .select("target, model_name")
+        .fetchall()
+    )
+    methods = {
+        "gradient_boosting": ("calibrated gradient boosting", {
+            **boosting.gbm_parameters(), "calibration": "isotonic",
+            "folds": propensity.CALIBRATION_FOLDS}),
+        "logistic_regression": ("logistic regression", {
+            "features": "log-scaled where skewed, standardised", "seed": seed}),
+    }  # fmt: skip
+
+    pooled = int(dbt.config.get("propensity_training_snapshots"))
+
+    def propensity_model(target: str) -> tuple[str, dict]:
+        method, parameters = methods[served.get(target, propensity.SERVABLE[0])]
+        return method, {**parameters, "training_snapshots": pooled}
+
+    purchase_method, purchase_parameters = propensity_model("purchase")
+    churn_method, churn_parameters = propensity_model("churn")
     models = [
         ("clustering", dbt.config.get("cluster_method"), {
             **asdict(clustering.ClusteringConfig(
@@ -34,13 +57,10 @@ def model(dbt, session):
             "features": list(dbt.config.get("cluster_features")),
             "training_sample": int(dbt.config.get("cluster_training_sample")),
         }, None),
-        ("purchase_propensity", "calibrated gradient boosting",
-         {**boosting.gbm_parameters(), "calibration": "isotonic",
-          "folds": propensity.CALIBRATION_FOLDS}, horizon),
-        ("churn_propensity", "calibrated gradient boosting",
-         {**boosting.gbm_parameters(), "calibration": "isotonic",
-          "folds": propensity.CALIBRATION_FOLDS,
-          "active_days": int(dbt.config.get("churn_active_days"))}, churn_horizon),
+        ("purchase_propensity", purchase_method, purchase_parameters, horizon),
+        ("churn_propensity", churn_method,
+         {**churn_parameters, "active_days": int(dbt.config.get("churn_active_days"))},
+         churn_horizon),
         ("rule_suggestions", "decision tree", asdict(rules.RuleConfig(
             max_depth=int(dbt.config.get("rule_suggestion_max_depth")),
             min_lift=float(dbt.config.get("rule_suggestion_min_lift")), seed=seed,
@@ -58,7 +78,7 @@ def model(dbt, session):
                 "method": method,
                 "parameters": json.dumps(parameters, sort_keys=True, default=str),
                 "as_of_date": as_of,
-                # the final model learns from the snapshot one horizon back
+                # the final model learns from the snapshots from one horizon back
                 "train_snapshot_date": as_of - dt.timedelta(days=label_days)
                 if label_days
                 else as_of,

@@ -1,8 +1,10 @@
 """Purchase and churn probabilities of every profile as of the as-of date.
 
-For each target the calibrated gradient boosting is fitted on the latest
-snapshot whose labels are complete (one horizon before the as-of date) and
-scores the as-of snapshot in streamed Arrow batches. Churn is scored for
+For each target the served model (the better ranker of the backtest, read
+from ml_propensity_backtest) is refitted on the latest snapshots whose labels
+are complete (from one horizon before the as-of date back; var
+propensity_training_snapshots of them, pooled) and scores the as-of snapshot
+in streamed Arrow batches. Churn is scored for
 active customers only (the population it is defined on). Deciles are added
 in SQL by fct_propensity_scores.
 """
@@ -17,6 +19,7 @@ SCHEMA = pa.schema(
         ("profile_id", pa.string()),
         ("target", pa.string()),
         ("probability", pa.float64()),
+        ("model_name", pa.string()),
     ]
 )
 
@@ -26,6 +29,12 @@ def model(dbt, session):
     tables.limit_library_threads(dbt.config.get("dbt_threads"))
     config = propensity.PropensityConfig(seed=int(dbt.config.get("ml_seed")))
     snapshots = dbt.ref("int_ml__propensity_snapshots")
+    served = dict(
+        dbt.ref("ml_propensity_backtest")
+        .filter("is_served and measure = 'roc_auc'")
+        .select("target, model_name")
+        .fetchall()
+    )
     columns = propensity.feature_columns(snapshots.columns)
     horizons = {
         "propensity_horizon_days": int(dbt.config.get("propensity_horizon_days")),
@@ -34,24 +43,35 @@ def model(dbt, session):
     models = []
     for target in propensity.TARGETS:
         horizon = horizons[target.horizon_var]
-        train = propensity.labelled_snapshot(
-            snapshots, target, horizon, columns, int(dbt.config.get("propensity_training_sample"))
+        offsets = propensity.training_offsets(
+            horizon, int(dbt.config.get("propensity_training_snapshots")), horizons_back=1
         )
-        fitted = propensity.fit_gbm(
-            tables.matrix(train, columns), train[target.label].to_numpy(dtype=int), config
+        train = propensity.pooled_snapshots(
+            snapshots, target, offsets, columns, int(dbt.config.get("propensity_training_sample"))
         )
-        models.append((target, fitted))
+        name = served.get(target.name, propensity.SERVABLE[0])
+        fitted = propensity.fit_model(
+            name,
+            tables.matrix(train, columns),
+            train[target.label].to_numpy(dtype=int),
+            columns,
+            config,
+        )
+        models.append((target, name, fitted))
 
     def batches():
-        for target, fitted in models:
+        for target, name, fitted in models:
 
-            def score(batch: pa.RecordBatch, target=target, fitted=fitted) -> pa.RecordBatch:
+            def score(
+                batch: pa.RecordBatch, target=target, name=name, fitted=fitted
+            ) -> pa.RecordBatch:
                 probability = fitted.predict_proba(tables.batch_matrix(batch, columns))[:, 1]
                 return pa.record_batch(
                     [
                         batch.column(tables.KEY),
                         pa.array(np.full(batch.num_rows, target.name)),
                         probability,
+                        pa.array(np.full(batch.num_rows, name)),
                     ],
                     schema=SCHEMA,
                 )

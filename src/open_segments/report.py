@@ -225,7 +225,7 @@ def render_ml(con: duckdb.DuckDBPyConnection) -> str:
         ).fetchall()
         metrics = con.sql(
             """
-            select target, model_name, roc_auc, top_decile_lift
+            select target, model_name, roc_auc, top_decile_lift, is_served
             from marts.ml_propensity_metrics
             order by target desc, model_name
             """
@@ -237,9 +237,10 @@ def render_ml(con: duckdb.DuckDBPyConnection) -> str:
         f"Behaviour clusters: k = {k} (silhouette {silhouette:.2f}, bootstrap ARI {stability:.2f})"
     ]
     lines += [f"{number:>3}  {label:<44}{size:>10,}" for number, label, size in clusters]
-    lines.append("Propensity, time-based holdout   ROC AUC   top-decile lift")
+    lines.append("Propensity, time-based holdout   ROC AUC   top-decile lift   (* scores profiles)")
     lines += [
-        f"{target:<9}{model:<23}{auc:>9.3f}{lift:>18.2f}" for target, model, auc, lift in metrics
+        f"{target:<9}{model:<23}{auc:>9.3f}{lift:>18.2f}{'  *' if served else ''}"
+        for target, model, auc, lift, served in metrics
     ]
     return "\n".join(lines)
 

@@ -223,7 +223,7 @@ def build_report(con: duckdb.DuckDBPyConnection) -> tuple[str, list[Figure]]:
     metrics = _read(
         con,
         f"""
-        select target, model_name, round(roc_auc, 3) as roc_auc,
+        select target, model_name, is_served, round(roc_auc, 3) as roc_auc,
             round(top_decile_lift, 2) as top_decile_lift, round(brier, 4) as brier,
             round(base_rate, 4) as base_rate, test_snapshot_date
         from {MARTS}.ml_propensity_metrics order by target, roc_auc desc

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import duckdb
 import numpy as np
 import pandas as pd
 import pytest
@@ -50,13 +51,36 @@ def test_scaler_logs_skewed_non_negative_columns_and_inverts():
     assert np.allclose(scaler.inverse_transform(scaled), values)
 
 
-def test_scaler_refuses_nulls_and_wrong_widths():
+def test_scaler_refuses_infinities_and_wrong_widths():
     scaler = FeatureScaler.fit(COLUMNS, np.ones((5, 3)))
     assert np.allclose(scaler.transform(np.ones((2, 3))), 0)  # constant columns stay 0
     with pytest.raises(ValueError, match="finite"):
-        scaler.transform(np.array([[1.0, np.nan, 1.0]]))
+        scaler.transform(np.array([[1.0, np.inf, 1.0]]))
     with pytest.raises(ValueError, match="3 columns"):
         scaler.transform(np.ones((2, 2)))
+
+
+def test_scaler_puts_the_training_median_in_place_of_a_missing_value():
+    # the middle column is missing for two rows (an order value for people without orders)
+    values = np.array(
+        [
+            [1.0, 20.0, 0.0],
+            [2.0, np.nan, 1.0],
+            [3.0, 30.0, 2.0],
+            [4.0, np.nan, 3.0],
+            [5.0, 250.0, 4.0],
+        ]
+    )
+    scaler = FeatureScaler.fit(COLUMNS, values)
+    assert scaler.fill.tolist() == [3.0, 30.0, 2.0]
+    filled = values.copy()
+    filled[[1, 3], 1] = 30.0
+    assert np.allclose(scaler.transform(values), scaler.transform(filled))
+    # the statistics are those of the filled column, so the filled rows sit at its centre
+    assert np.isclose(scaler.transform(values)[:, 1].mean(), 0)
+    # a column missing everywhere is 0 in every row
+    empty = np.column_stack([values[:, 0], np.full(5, np.nan), values[:, 2]])
+    assert np.allclose(FeatureScaler.fit(COLUMNS, empty).transform(empty)[:, 1], 0)
 
 
 # ----------------------------------------------------------------------------- clustering
@@ -209,8 +233,35 @@ def test_snapshot_filters_and_feature_columns():
     columns = ["snapshot_offset_days", "snapshot_date", "profile_id", "tenure_days"]
     columns += ["purchased_within_horizon", "churned_within_horizon", "is_active_customer"]
     assert propensity.feature_columns(columns) == ["tenure_days"]
+    assert propensity.training_offsets(30, 2, horizons_back=1) == [30, 60]
+    assert propensity.training_offsets(90, 3, horizons_back=2) == [180, 270, 360]
+    with pytest.raises(ValueError, match="at least 1"):
+        propensity.training_offsets(30, 0, horizons_back=1)
     assert churn.recency_scores(np.array([1.0, 5.0])).tolist() == [1.0, 5.0]
     assert propensity.TARGETS[0].recency_scores(np.array([1.0, 5.0])).tolist() == [-1.0, -5.0]
+
+
+def test_pooled_snapshots_take_an_equal_share_of_each_labelled_snapshot():
+    con = duckdb.connect()
+    snapshots = con.sql(
+        """
+        select o as snapshot_offset_days, 'p' || lpad(i::varchar, 3, '0') as profile_id,
+               (1000 * o + i)::double as tenure_days, i % 3 = 0 as purchased_within_horizon
+        from range(0, 100) t(i), (values (30), (60), (90)) s(o)
+        where not (o = 60 and i >= 50)
+        """
+    )
+    purchase = propensity.TARGETS[0]
+    pooled = propensity.pooled_snapshots(snapshots, purchase, [60, 30], ["tenure_days"], 80)
+    snapshot = (pooled.tenure_days // 1000).astype(int).tolist()
+    assert snapshot == [30] * 40 + [60] * 40
+    # latest snapshot first, each sorted by key; a profile may appear once per snapshot
+    assert pooled.profile_id.iloc[:40].is_monotonic_increasing
+    assert pooled.profile_id.iloc[40:].is_monotonic_increasing
+    assert pooled.profile_id.value_counts().max() == 2
+    # a snapshot with fewer labelled rows than its share gives what it has
+    few = propensity.pooled_snapshots(snapshots, purchase, [60, 30], ["tenure_days"], 200)
+    assert len(few) == 100 + 50
 
 
 # ----------------------------------------------------------------------------- rule suggestions
@@ -267,6 +318,30 @@ def test_backtest_rows_cover_every_model_decile_and_feature():
     assert decile_rows == [500.0] * 10
     importance = {row["feature"] for row in rows if row["measure"] == "permutation_importance"}
     assert importance == set(columns)
+    # one model is served; it ranked the holdout at least as well as the other, and the
+    # deciles and importances are its own
+    auc = {row["model_name"]: row["value"] for row in rows if row["measure"] == "roc_auc"}
+    served = {row["model_name"] for row in rows if row["is_served"]}
+    assert len(served) == 1 and served <= set(propensity.SERVABLE)
+    (name,) = served
+    assert auc[name] == max(auc[m] for m in propensity.SERVABLE)
+    assert {row["model_name"] for row in rows if "decile" in row or "feature" in row} == served
+
+
+def test_the_served_model_is_the_better_ranker_and_boosting_wins_ties():
+    def served(boosting: float, logistic: float, **others: float) -> str:
+        auc = {"gradient_boosting": boosting, "logistic_regression": logistic, **others}
+        return propensity.served_model(auc)
+
+    assert served(0.70, 0.71) == "logistic_regression"
+    assert served(0.71, 0.70) == "gradient_boosting"
+    assert served(0.70, 0.70) == "gradient_boosting"
+    assert served(np.nan, 0.6) == "logistic_regression"
+    assert served(np.nan, np.nan) == "gradient_boosting"
+    # the recency ranking is reported but never served
+    assert served(0.5, 0.6, recency_only=0.9) == "logistic_regression"
+    with pytest.raises(ValueError, match="unknown propensity model"):
+        propensity.fit_model("random_forest", np.zeros((4, 1)), np.zeros(4), ["a"], None)
 
 
 # ----------------------------------------------------------------------------- drift

@@ -5,16 +5,17 @@ days after the data ends from a known intensity, so the best possible score (the
 known. Measured on 5,000 generated customers, scoring the profile that holds each person's CRM
 record:
 
-* purchase propensity ranks the real next-30-day purchases clearly better than recency alone,
-  and its calibrated probabilities match the observed rate per decile of the backtest;
-* clusters follow the planted archetypes better than chance, and no better than a supervised
-  classifier on the same features (the ceiling `open_segments.ml.accuracy` reports).
+* purchase propensity ranks the real next-30-day purchases within 0.03 ROC AUC of the oracle
+  and clearly better than recency alone, and its calibrated probabilities match the observed
+  rate per decile of the backtest;
+* clusters recover the planted archetypes (adjusted Rand index at least 0.85) at the k the
+  silhouette and Davies-Bouldin choose, that k is stable under bootstrap resampling (adjusted
+  Rand index at least 0.9), and no clustering beats a supervised classifier on the same
+  features (the ceiling `open_segments.ml.accuracy` reports).
 
-The floors below are what the models achieve today, as regression guards. They are short of
-the issue's targets (ROC AUC within 0.03 of the oracle; adjusted Rand index 0.85): with this
-generator even a supervised classifier on the same features reaches an adjusted Rand index of
-only about 0.45, and a model trained on the true labels about 0.85 ROC AUC against the
-oracle's 0.89. See the README's ML section.
+The generator plants archetypes that differ on features measured with little noise and people
+who vary little around them (see `open_segments.datagen.behaviour`): real customers overlap
+far more, and these figures are what the models recover when the structure is there.
 """
 
 from __future__ import annotations
@@ -51,22 +52,30 @@ def test_purchase_propensity_beats_recency_against_the_real_future(build) -> Non
         measured = propensity_accuracy(con, truth)
     assert measured.profiles >= 0.95 * CUSTOMERS
     assert measured.model_auc >= measured.recency_auc + 0.02, measured
-    assert measured.model_auc >= measured.oracle_auc - 0.08, measured
+    assert measured.gap_to_oracle <= 0.03, measured
 
 
 def test_backtest_is_calibrated_and_beats_its_baselines(build) -> None:
     run, _ = build
     con = run.connect()
     metrics = {
-        (target, name): (auc, brier)
-        for target, name, auc, brier in con.execute(
-            "select target, model_name, roc_auc, brier from marts.ml_propensity_metrics"
+        (target, name): (auc, served)
+        for target, name, auc, served in con.execute(
+            "select target, model_name, roc_auc, is_served from marts.ml_propensity_metrics"
         ).fetchall()
     }
     for target in ("purchase", "churn"):
-        boosted, _ = metrics[(target, "gradient_boosting")]
-        assert boosted > metrics[(target, "recency_only")][0] + 0.02, target
-        assert boosted >= metrics[(target, "logistic_regression")][0] - 0.01, target
+        served = [name for (t, name), (_, chosen) in metrics.items() if t == target and chosen]
+        assert len(served) == 1, (target, served)
+        auc = metrics[(target, served[0])][0]
+        # the served model is the better ranker of the two, and clearly beats recency alone
+        for name in ("gradient_boosting", "logistic_regression"):
+            assert auc >= metrics[(target, name)][0], (target, name)
+        assert auc > metrics[(target, "recency_only")][0] + 0.02, target
+        scored = con.execute(
+            "select distinct model_name from marts.fct_propensity_scores where target = ?", [target]
+        ).fetchall()
+        assert scored == [(served[0],)], (target, scored)
     deciles = con.execute(
         "select mean_probability, observed_rate, profiles from marts.ml_propensity_deciles "
         "where target = 'purchase' order by decile"
@@ -83,13 +92,18 @@ def test_clusters_follow_the_planted_archetypes(build) -> None:
     con = run.connect()
     clusters = cluster_accuracy(con, truth)
     assert clusters.profiles >= 0.95 * CUSTOMERS
-    assert clusters.adjusted_rand >= 0.1
+    assert clusters.adjusted_rand >= 0.85, clusters
     chosen = con.execute(
-        "select k, silhouette_rows, training_rows from ml.ml_cluster_selection where is_chosen"
+        "select k, silhouette_rows, training_rows, stability_ari from ml.ml_cluster_selection "
+        "where is_chosen"
     ).fetchall()
     assert len(chosen) == 1
-    k, silhouette_rows, training_rows = chosen[0]
-    assert 3 <= k <= 8 and silhouette_rows <= 5_000 < training_rows
+    k, silhouette_rows, training_rows, stability = chosen[0]
+    assert k == clusters.k and stability >= 0.9, chosen
+    # fitted on the known customers only: every CRM person's profile, few others
+    known = con.execute("select count(*) from ml.int_ml__cluster_input where is_known_customer")
+    assert training_rows == known.fetchone()[0] < 1.05 * CUSTOMERS
+    assert silhouette_rows == min(training_rows, 5_000)
     labels = con.execute("select count(distinct cluster_label) from marts.ml_cluster_profiles")
     assert labels.fetchone()[0] >= 2
 

@@ -10,9 +10,11 @@
 --                             completed order in the `churn_horizon_days`
 --                             after it (null for the others, and while the
 --                             horizon reaches past the as-of date)
--- The snapshots are 0 (scored), one horizon back (the final model is trained
--- there) and two horizons back (the backtest trains there and is measured one
--- horizon back), for each of the two horizons. Nothing after the as-of date
+-- The snapshots are 0 (scored) and, for each of the two horizons, one to
+-- `propensity_training_snapshots` + 1 horizons back: the final model learns
+-- from the `propensity_training_snapshots` latest of them, pooled, and the
+-- backtest from the same number one horizon further back, measured on the
+-- snapshot one horizon back. Nothing after the as-of date
 -- is read. Ages are whole days, so snapshot `o` sees an activity iff its age
 -- at the as-of date is at least `o`.
 -- Grain: one row per (snapshot_offset_days, profile_id), for the profiles
@@ -20,7 +22,14 @@
 {%- set horizon = var('propensity_horizon_days') | int %}
 {%- set churn_horizon = var('churn_horizon_days') | int %}
 {%- set active_days = var('churn_active_days') | int %}
-{%- set offsets = [0, horizon, 2 * horizon, churn_horizon, 2 * churn_horizon] | unique | sort %}
+{%- set pooled = var('propensity_training_snapshots') | int %}
+{%- set offsets = [0] %}
+{%- for h in [horizon, churn_horizon] %}
+{%- for k in range(1, pooled + 2) %}
+{%- do offsets.append(k * h) %}
+{%- endfor %}
+{%- endfor %}
+{%- set offsets = offsets | unique | sort %}
 {%- set windows = [30, 90, 365] %}
 with
 

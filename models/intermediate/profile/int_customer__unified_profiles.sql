@@ -16,6 +16,7 @@
 -- Grain: one row per profile_id.
 {%- set groups = var('profile_survivorship') %}
 {%- set sources = ['crm_customers', 'web_cookies', 'esp_recipients', 'third_party_demographics'] %}
+{%- set first_party_sources = ['crm_customers', 'web_cookies', 'esp_recipients'] %}
 {%- for group, rule in groups.items() %}
 {%- if rule.prefer not in ('recency', 'completeness', 'frequency') %}
     {{ exceptions.raise_compiler_error("profile_survivorship." ~ group ~ ".prefer must be recency, completeness or frequency, not '" ~ rule.prefer ~ "'") }}
@@ -113,6 +114,8 @@ chosen as (
         count(case when record_source = '{{ source }}' then 1 end) as {{ source }}_records,
         {%- endfor %}
         min(first_seen_at) as first_seen_at,
+        -- when the relationship began: a data provider's delivery date is not
+        min(case when record_source in ('{{ first_party_sources | join("', '") }}') then first_seen_at end) as first_party_seen_at,
         max(last_seen_at) as last_seen_at
     from agreement
     group by profile_id
@@ -138,6 +141,7 @@ final as (
         {{ source }}_records,
         {%- endfor %}
         first_seen_at,
+        first_party_seen_at,
         last_seen_at
     from chosen
 )

@@ -19,6 +19,7 @@ ranked as (
         profile_id,
         target,
         probability,
+        model_name,
         ntile(10) over (partition by target order by probability asc, profile_id desc) as decile,
         ntile(100) over (partition by target order by probability asc, profile_id desc) as percentile
     from scores
@@ -30,6 +31,7 @@ final as (
         ranked.profile_id,
         ranked.target,
         ranked.probability,
+        ranked.model_name,
         ranked.decile,
         ranked.percentile
     from ranked

@@ -4,6 +4,8 @@
 -- (seed cluster_feature_phrases) of its two most distinctive features, e.g.
 -- "recent high-frequency buyers" (visitors when the cluster averages under
 -- 0.1 orders a year; order features do not name such a cluster).
+-- A feature that does not exist for a profile (the order value of someone who
+-- never ordered) is left out of that feature's means.
 -- Distinctiveness is the difference of means on log(1 + x) scale over the
 -- population's standard deviation there (the features are non-negative and
 -- heavy-tailed); only differences of at least 0.5 standard deviations name a
@@ -42,12 +44,12 @@ joined as (
 population as (
     select
         {%- for feature in features %}
-        sum({{ feature }}) / count(*) as mean_{{ feature }},
-        sum(log_{{ feature }}) / count(*) as log_mean_{{ feature }},
+        sum({{ feature }}) / nullif(count({{ feature }}), 0) as mean_{{ feature }},
+        sum(log_{{ feature }}) / nullif(count({{ feature }}), 0) as log_mean_{{ feature }},
         -- sample standard deviation from exact sums
         sqrt(
-            (sum(log_{{ feature }} * log_{{ feature }}) - sum(log_{{ feature }}) * sum(log_{{ feature }}) / count(*))
-            / nullif(count(*) - 1, 0)
+            (sum(log_{{ feature }} * log_{{ feature }}) - sum(log_{{ feature }}) * sum(log_{{ feature }}) / count({{ feature }}))
+            / nullif(count({{ feature }}) - 1, 0)
         ) as log_stddev_{{ feature }},
         {%- endfor %}
         count(*) as profiles
@@ -58,8 +60,8 @@ per_cluster as (
     select
         cluster_number,
         {%- for feature in features %}
-        sum({{ feature }}) / count(*) as mean_{{ feature }},
-        sum(log_{{ feature }}) / count(*) as log_mean_{{ feature }},
+        sum({{ feature }}) / nullif(count({{ feature }}), 0) as mean_{{ feature }},
+        sum(log_{{ feature }}) / nullif(count({{ feature }}), 0) as log_mean_{{ feature }},
         {%- endfor %}
         sum(label_orders_per_year) / count(*) as label_orders_per_year,
         count(*) as profiles

@@ -1,4 +1,4 @@
--- Which features the gradient boosting relies on: permutation importance on
+-- Which features the served model relies on: permutation importance on
 -- the time-based holdout (the drop in ROC AUC when the feature's values are
 -- shuffled), ranked within each target.
 -- Grain: one row per (target, feature_name).
@@ -11,6 +11,7 @@ backtest as (
 final as (
     select
         target,
+        model_name,
         feature as feature_name,
         value as roc_auc_drop,
         value_std as roc_auc_drop_stddev,

@@ -4,6 +4,8 @@
 -- baseline and with recency_only (a ranking by days since the last order:
 -- fewest first for purchase, most first for churn):
 -- a model that does not beat recency is not worth its complexity.
+-- is_served marks the model that scores the profiles: the better ranker of
+-- the two models on this holdout, gradient boosting on a tie.
 -- Grain: one row per (target, model_name).
 with
 
@@ -20,6 +22,7 @@ pivoted as (
         target,
         model_name,
         model_status,
+        is_served,
         horizon_days,
         train_snapshot_offset_days,
         test_snapshot_offset_days,
@@ -32,7 +35,7 @@ pivoted as (
     from backtest
     where decile is null and feature is null
     group by
-        target, model_name, model_status, horizon_days,
+        target, model_name, model_status, is_served, horizon_days,
         train_snapshot_offset_days, test_snapshot_offset_days, train_rows, test_rows
 ),
 
@@ -41,6 +44,7 @@ final as (
         pivoted.target,
         pivoted.model_name,
         pivoted.model_status,
+        pivoted.is_served,
         pivoted.roc_auc,
         pivoted.pr_auc,
         pivoted.top_decile_lift,

@@ -68,24 +68,43 @@ class Profile:
 
 PROFILES: dict[Archetype, Profile] = {
     Archetype.LOYAL_HIGH_VALUE: Profile(
-        0.08, 1 / 35, 180.0, 0.05, 0.0045, 5.0, 0.12, 0.45, 0.30, 0.65, 0.45
+        0.15, 1 / 45, 250.0, 0.00, 0.0030, 5.0, 0.12, 0.45, 0.30, 0.65, 0.45
     ),
     Archetype.FREQUENT_LOW_VALUE: Profile(
-        0.12, 1 / 30, 28.0, 0.10, 0.0030, 3.5, 0.10, 0.30, 0.20, 0.60, 0.35
+        0.15, 1 / 35, 20.0, 0.00, 0.0030, 3.5, 0.10, 0.30, 0.20, 0.60, 0.35
     ),
     Archetype.OCCASIONAL: Profile(
-        0.40, 1 / 180, 75.0, 0.25, 0.0010, 3.5, 0.06, 0.15, 0.15, 0.55, 0.25
+        0.20, 1 / 120, 50.0, 0.00, 0.0015, 3.5, 0.06, 0.15, 0.15, 0.55, 0.25
     ),
     Archetype.WINDOW_SHOPPER: Profile(
-        0.12, 1 / 450, 60.0, 0.15, 0.0075, 7.0, 0.20, 0.25, 0.25, 0.80, 0.45
+        0.15, 0.0, 60.0, 0.00, 0.0080, 7.0, 0.20, 0.25, 0.25, 0.80, 0.45
     ),
-    Archetype.LAPSED: Profile(0.18, 1 / 70, 85.0, 1.00, 0.0020, 3.5, 0.06, 0.20, 0.15, 0.50, 0.20),
+    Archetype.LAPSED: Profile(0.15, 1 / 30, 140.0, 1.00, 0.0020, 3.5, 0.06, 0.20, 0.15, 0.50, 0.20),
     Archetype.NEW_CUSTOMER: Profile(
-        0.10, 1 / 50, 70.0, 0.00, 0.0160, 4.5, 0.10, 0.35, 0.20, 0.70, 0.30
+        0.15, 1 / 20, 70.0, 0.00, 0.0120, 4.5, 0.10, 0.35, 0.20, 0.70, 0.30
     ),
     Archetype.WEB_ONLY: Profile(0.00, 0.0, 0.0, 0.00, 0.0020, 3.0, 0.05, 0.00, 0.00, 0.00, 0.20),
 }
-"""Profiles of the human archetypes (bots are generated separately in :mod:`web`)."""
+"""Profiles of the human archetypes (bots are generated separately in :mod:`web`).
+
+The archetypes are planted to be told apart: each differs from every other on at least one
+behaviour a feature measures with little noise (order value, order rate, browsing rate, how
+long ago the person became a customer, how long ago they last ordered), and people vary
+little around their archetype (the spreads below). Window shoppers register but never buy;
+only the lapsed churn, and they stopped at least ``LAPSE_MIN_DAYS`` ago. This is what lets
+the ML stage be checked against truth (clusters against archetypes, scores against the
+oracle); real customers overlap far more.
+"""
+
+RATE_SPREAD = 0.12  # lognormal sigma of a person's order rate around the archetype's
+VALUE_SPREAD = 0.20  # ... of the person's median order value
+SESSION_SPREAD = 0.30  # ... of the person's browsing rate
+OPEN_SPREAD = 0.25  # ... of the person's email open rate
+ESTABLISHED_MIN_DAYS = 365  # established customers signed up at least this long ago
+NEW_MIN_DAYS, NEW_SPAN_DAYS = 0, 90  # new customers signed up in the last 90 days
+LAPSE_MIN_DAYS = 240  # the lapsed stopped buying at least this long ago ...
+LAPSED_ACTIVE_MIN_DAYS, LAPSED_ACTIVE_SPAN_DAYS = 120, 360  # ... after 120 to 480 active days
+
 
 CRM_ARCHETYPES = tuple(a for a, p in PROFILES.items() if p.crm_share > 0)
 
@@ -176,21 +195,21 @@ def draw_latent(rng: np.random.Generator, persons: Persons, window: TimeWindow) 
     lapsed = archetype == Archetype.LAPSED
 
     median_rate = profile_array("orders_per_day")[archetype]
-    rate = median_rate * rng.lognormal(0.0, 0.45, n)
-    trend = rng.normal(0.0, 0.30, n) / 365.0  # log-rate drift, sd 0.3 per year
-    trend[new] = 0.0
+    rate = median_rate * rng.lognormal(0.0, RATE_SPREAD, n)
+    trend = np.zeros(n)  # the process machinery supports a drift; the archetypes have none
 
-    # Established customers signed up 60 days to (history + 3 years) before the
-    # end, new ones in the last 60 days; web-only people first visit in the window.
+    # Established customers signed up 365 days to the whole history before the
+    # end, new ones 30 to 90 days before; web-only people first visit in the window.
     u = rng.random(n)
-    created = end - (60 + u * (history_days + 1095 - 60)) * DAY
-    created = np.where(new, end - u * 60 * DAY, created)
+    created = end - (ESTABLISHED_MIN_DAYS + u * (history_days - ESTABLISHED_MIN_DAYS)) * DAY
+    created = np.where(new, end - (NEW_MIN_DAYS + u * NEW_SPAN_DAYS) * DAY, created)
     created = np.where(crm, created, start + u * (end - start))
 
-    # Lapsed customers stopped buying 150+ days before the end date.
-    lapse_days = 150 + rng.random(n) * max(10.0, 0.8 * history_days - 150)
+    # Lapsed customers bought for a while, then stopped LAPSE_MIN_DAYS+ before the end date.
+    lapse_days = LAPSE_MIN_DAYS + rng.random(n) * max(10.0, 0.75 * history_days - LAPSE_MIN_DAYS)
     lapsed_churn = end - lapse_days * DAY
-    created = np.where(lapsed, lapsed_churn - (60 + rng.random(n) * 940) * DAY, created)
+    active_days = LAPSED_ACTIVE_MIN_DAYS + rng.random(n) * LAPSED_ACTIVE_SPAN_DAYS
+    created = np.where(lapsed, lapsed_churn - active_days * DAY, created)
 
     churns = crm & (rng.random(n) < profile_array("churn_share")[archetype])
     churn_from = np.maximum(created, start)
@@ -200,7 +219,7 @@ def draw_latent(rng: np.random.Generator, persons: Persons, window: TimeWindow) 
     relative_rate = np.divide(rate, median_rate, out=np.ones(n), where=median_rate > 0)
     session_rate = (
         profile_array("sessions_per_day")[archetype]
-        * rng.lognormal(0.0, 0.5, n)
+        * rng.lognormal(0.0, SESSION_SPREAD, n)
         * np.sqrt(relative_rate)
     )
     web_start = np.where(crm, np.maximum(start, created - rng.random(n) * 90 * DAY), created)
@@ -212,13 +231,13 @@ def draw_latent(rng: np.random.Generator, persons: Persons, window: TimeWindow) 
         rate=rate,
         trend=trend,
         churn_at=churn_at,
-        order_value=profile_array("order_value")[archetype] * rng.lognormal(0.0, 0.35, n),
+        order_value=profile_array("order_value")[archetype] * rng.lognormal(0.0, VALUE_SPREAD, n),
         favourite_category=weighted(rng, v.CATEGORY_WEIGHTS, n),
         session_rate=session_rate,
         web_start=web_start,
         web_stop=np.maximum(web_stop, web_start),
         open_rate=np.clip(
-            profile_array("open_rate")[archetype] * rng.lognormal(0, 0.4, n), 0.0, 0.95
+            profile_array("open_rate")[archetype] * rng.lognormal(0, OPEN_SPREAD, n), 0.0, 0.95
         ),
         online_share=profile_array("online_share")[archetype],
     )

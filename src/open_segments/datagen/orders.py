@@ -79,12 +79,11 @@ def simulate_order_times(
     seconds = local_time_of_day(rng, seconds, offset, start[owner], stop[owner])
 
     created = latent.created_at[:n_crm]
-    new = latent.archetype[:n_crm] == Archetype.NEW_CUSTOMER
-    signup = (
-        (created >= window.history_start)
-        & (created < stop)
-        & (rng.random(n_crm) < np.where(new, 0.75, SIGNUP_ORDER_SHARE))
-    )
+    # most new customers buy as they sign up; window shoppers register without buying
+    archetype = latent.archetype[:n_crm]
+    share = np.where(archetype == Archetype.NEW_CUSTOMER, 0.9, SIGNUP_ORDER_SHARE)
+    share = np.where(archetype == Archetype.WINDOW_SHOPPER, 0.0, share)
+    signup = (created >= window.history_start) & (created < stop) & (rng.random(n_crm) < share)
     signup_person = np.flatnonzero(signup)
     signup_at = np.minimum(
         created[signup] + rng.uniform(60, 1800, len(signup_person)), window.end - 1

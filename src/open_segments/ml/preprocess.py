@@ -2,8 +2,12 @@
 
 Behavioural features are heavy-tailed (a few customers order weekly, most
 twice a year), so a non-negative column whose skewness exceeds a threshold is
-compared on ``log1p`` scale; every column is then standardised. The transform
-is fitted on a sample and applied to any number of rows.
+compared on ``log1p`` scale; every column is then standardised. A missing
+value (a feature that does not exist for the row, such as the average order
+value of someone who never ordered) becomes the column's median in the
+training rows: neutral, where a 0 would place the row further from every
+buyer than any two buyers are from each other. The transform is fitted on a
+sample and applied to any number of rows.
 """
 
 from __future__ import annotations
@@ -26,19 +30,30 @@ def skewness(values: np.ndarray) -> np.ndarray:
 
 @dataclass(frozen=True)
 class FeatureScaler:
-    """``log1p`` on the skewed non-negative columns, then standardisation."""
+    """Missing values to the training median, ``log1p`` on the skewed non-negative columns,
+    then standardisation."""
 
     columns: tuple[str, ...]
     logged: np.ndarray  # bool per column
     mean: np.ndarray
     scale: np.ndarray
+    fill: np.ndarray  # per column: the training median that replaces a missing value
 
     @classmethod
     def fit(cls, columns: tuple[str, ...] | list[str], values: np.ndarray) -> FeatureScaler:
         values = _as_matrix(values, len(columns))
+        width = len(columns)
         if len(values) == 0:  # nothing to learn from: the identity transform
-            width = len(columns)
-            return cls(tuple(columns), np.zeros(width, bool), np.zeros(width), np.ones(width))
+            zeros = np.zeros(width)
+            return cls(tuple(columns), np.zeros(width, bool), zeros, np.ones(width), zeros)
+        present = ~np.isnan(values)
+        fill = np.array(
+            [
+                np.median(values[present[:, j], j]) if present[:, j].any() else 0.0
+                for j in range(width)
+            ]
+        )
+        values = _filled(values, fill)
         logged = (values.min(axis=0) >= 0) & (skewness(values) > SKEW_THRESHOLD)
         shaped = _log_where(values, logged)
         scale = shaped.std(axis=0)
@@ -48,10 +63,11 @@ class FeatureScaler:
             mean=shaped.mean(axis=0),
             # a constant column stays 0 rather than dividing by zero
             scale=np.where(scale > 0, scale, 1.0),
+            fill=fill,
         )
 
     def transform(self, values: np.ndarray) -> np.ndarray:
-        values = _as_matrix(values, len(self.columns))
+        values = _filled(_as_matrix(values, len(self.columns)), self.fill)
         return (_log_where(values, self.logged) - self.mean) / self.scale
 
     def inverse_transform(self, scaled: np.ndarray) -> np.ndarray:
@@ -64,9 +80,13 @@ def _as_matrix(values: np.ndarray, width: int) -> np.ndarray:
     matrix = np.asarray(values, dtype=np.float64)
     if matrix.ndim != 2 or matrix.shape[1] != width:
         raise ValueError(f"expected a matrix with {width} columns, got shape {matrix.shape}")
-    if not np.isfinite(matrix).all():
-        raise ValueError("features must be finite: fill nulls in the input model")
+    if np.isinf(matrix).any():
+        raise ValueError("features must be finite or missing (null), not infinite")
     return matrix
+
+
+def _filled(values: np.ndarray, fill: np.ndarray) -> np.ndarray:
+    return np.where(np.isnan(values), fill, values)
 
 
 def _log_where(values: np.ndarray, logged: np.ndarray) -> np.ndarray:
