@@ -42,10 +42,11 @@ CALIBRATION_FOLDS = 3
 class PropensityConfig:
     """Gradient boosting settings: small, strongly regularised trees learned slowly.
 
-    A model is fitted on one snapshot and must rank a later one, whose population has moved
-    on (tenure grows, the lapsed fall further behind). Wide trees (31 leaves, learning rate
-    0.1) fit the training snapshot's quirks: on 5,000 generated customers they ranked the
-    purchase backtest at ROC AUC 0.855 against 0.879 with these settings.
+    A model is fitted on earlier snapshots and must rank a later one, whose population has
+    moved on (tenure grows, the lapsed fall further behind). Wide trees (31 leaves, learning
+    rate 0.1, L2 1) fit the training snapshots' quirks: on 5,000 generated customers (seed 11)
+    they ranked the purchase backtest at ROC AUC 0.847 against 0.855 with these settings, and
+    the churn backtest at 0.725 against 0.750.
     """
 
     seed: int = 42
