@@ -94,6 +94,12 @@ little around their archetype (the spreads below). Window shoppers register but 
 only the lapsed churn, and they stopped at least ``LAPSE_MIN_DAYS`` ago. This is what lets
 the ML stage be checked against truth (clusters against archetypes, scores against the
 oracle); real customers overlap far more.
+
+New customers sign up at any time in the last 90 days, so propensity snapshots a horizon apart
+see the same kind of newcomers. The lapse is anchored to the end date instead (every lapsed
+customer stopped at least ``LAPSE_MIN_DAYS`` before it), so a churn model trained half a year
+back sees recent lapsers that the later snapshot it is tested on does not: churn carries from
+one snapshot to the next less well than it would in a steady business.
 """
 
 RATE_SPREAD = 0.12  # lognormal sigma of a person's order rate around the archetype's
@@ -199,7 +205,7 @@ def draw_latent(rng: np.random.Generator, persons: Persons, window: TimeWindow) 
     trend = np.zeros(n)  # the process machinery supports a drift; the archetypes have none
 
     # Established customers signed up 365 days to the whole history before the
-    # end, new ones 30 to 90 days before; web-only people first visit in the window.
+    # end, new ones in the last 90 days; web-only people first visit in the window.
     u = rng.random(n)
     created = end - (ESTABLISHED_MIN_DAYS + u * (history_days - ESTABLISHED_MIN_DAYS)) * DAY
     created = np.where(new, end - (NEW_MIN_DAYS + u * NEW_SPAN_DAYS) * DAY, created)
