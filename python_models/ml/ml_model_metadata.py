@@ -26,12 +26,7 @@ def model(dbt, session):
     churn_horizon = int(dbt.config.get("churn_horizon_days"))
     k_values = dbt.config.get("cluster_k_values")
     boosting = propensity.PropensityConfig(seed=seed)
-    served = dict(
-        dbt.ref("ml_propensity_backtest")
-        .filter("is_served and measure = 'roc_auc'")
-        .select("target, model_name")
-        .fetchall()
-    )
+    served = propensity.served_models(dbt.ref("ml_propensity_backtest"))
     methods = {
         "gradient_boosting": ("calibrated gradient boosting", {
             **boosting.gbm_parameters(), "calibration": "isotonic",
@@ -43,7 +38,7 @@ def model(dbt, session):
     pooled = int(dbt.config.get("propensity_training_snapshots"))
 
     def propensity_model(target: str) -> tuple[str, dict]:
-        method, parameters = methods[served.get(target, propensity.SERVABLE[0])]
+        method, parameters = methods[served[target]]
         return method, {**parameters, "training_snapshots": pooled}
 
     purchase_method, purchase_parameters = propensity_model("purchase")

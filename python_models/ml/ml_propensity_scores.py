@@ -29,12 +29,7 @@ def model(dbt, session):
     tables.limit_library_threads(dbt.config.get("dbt_threads"))
     config = propensity.PropensityConfig(seed=int(dbt.config.get("ml_seed")))
     snapshots = dbt.ref("int_ml__propensity_snapshots")
-    served = dict(
-        dbt.ref("ml_propensity_backtest")
-        .filter("is_served and measure = 'roc_auc'")
-        .select("target, model_name")
-        .fetchall()
-    )
+    served = propensity.served_models(dbt.ref("ml_propensity_backtest"))
     columns = propensity.feature_columns(snapshots.columns)
     horizons = {
         "propensity_horizon_days": int(dbt.config.get("propensity_horizon_days")),
@@ -49,7 +44,7 @@ def model(dbt, session):
         train = propensity.pooled_snapshots(
             snapshots, target, offsets, columns, int(dbt.config.get("propensity_training_sample"))
         )
-        name = served.get(target.name, propensity.SERVABLE[0])
+        name = served[target.name]
         fitted = propensity.fit_model(
             name,
             tables.matrix(train, columns),

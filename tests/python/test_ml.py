@@ -340,6 +340,19 @@ def test_the_served_model_is_the_better_ranker_and_boosting_wins_ties():
     assert served(np.nan, np.nan) == "gradient_boosting"
     # the recency ranking is reported but never served
     assert served(0.5, 0.6, recency_only=0.9) == "logistic_regression"
+    backtest = duckdb.connect().sql(
+        """
+        select * from (values
+            ('churn', 'logistic_regression', 'roc_auc', true),
+            ('churn', 'logistic_regression', 'decile_rows', true),
+            ('churn', 'gradient_boosting', 'roc_auc', false)
+        ) t(target, model_name, measure, is_served)
+        """
+    )
+    assert propensity.served_models(backtest) == {
+        "purchase": "gradient_boosting",  # no served row: the default
+        "churn": "logistic_regression",
+    }
     with pytest.raises(ValueError, match="unknown propensity model"):
         propensity.fit_model("random_forest", np.zeros((4, 1)), np.zeros(4), ["a"], None)
 

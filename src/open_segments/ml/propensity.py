@@ -150,6 +150,14 @@ def served_model(roc_auc: dict[str, float]) -> str:
     return max(SERVABLE, key=rank)
 
 
+def served_models(backtest) -> dict[str, str]:
+    """Target name -> the name of its served model, read from the ml_propensity_backtest relation
+    (gradient boosting for a target the backtest has no served row for)."""
+    rows = backtest.filter("is_served and measure = 'roc_auc'").select("target, model_name")
+    served = dict(rows.fetchall())
+    return {target.name: served.get(target.name, SERVABLE[0]) for target in TARGETS}
+
+
 def model_kind(model) -> str:
     return "constant" if isinstance(model, ConstantModel) else "fitted"
 
