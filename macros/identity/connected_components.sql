@@ -14,7 +14,9 @@
     offered it to all its neighbours, so at that point every edge joins two
     nodes of the same label: the result holds whatever the chain length (the
     singular test assert_identity_edges_within_one_component checks it
-    independently). Work tables are named after the model; drop them with
+    independently). Work tables are named after the model (temporary tables of
+    the session where the engine keeps them as tables: see
+    connected_components_work_is_temporary); drop them with
     drop_connected_components_work() in a post-hook.
 
     Arguments: `nodes` (relation) with the string column `node_column`;
@@ -31,6 +33,7 @@
         {{ return(connected_components_result(nodes, node_column, work)) }}
     {%- endif -%}
     {%- set max_rounds = var('identity_max_component_rounds') -%}
+    {%- set work_temporary = connected_components_work_is_temporary() -%}
     {%- for relation in work.values() -%}
         {%- do adapter.drop_relation(relation) -%}
     {%- endfor -%}
@@ -46,7 +49,7 @@
             select {{ right_column }} as node from {{ edges }}
         ) as linked_nodes
     {%- endset -%}
-    {%- do run_query(create_table_as(false, work.numbers, numbered_nodes)) -%}
+    {%- do run_query(create_table_as(work_temporary, work.numbers, numbered_nodes)) -%}
 
     {#- Both directions of every edge, written once and read every round. -#}
     {%- set directed_edges -%}
@@ -65,10 +68,10 @@
         union all
         select right_number as node, left_number as neighbour from numbered_edges
     {%- endset -%}
-    {%- do run_query(create_table_as(false, work.edges, directed_edges)) -%}
+    {%- do run_query(create_table_as(work_temporary, work.edges, directed_edges)) -%}
     {%- set initial_labels = 'select node_number as node, node_number as label from ' ~ work.numbers -%}
-    {%- do run_query(create_table_as(false, work.labels, initial_labels)) -%}
-    {%- do run_query(create_table_as(false, work.frontier, initial_labels)) -%}
+    {%- do run_query(create_table_as(work_temporary, work.labels, initial_labels)) -%}
+    {%- do run_query(create_table_as(work_temporary, work.frontier, initial_labels)) -%}
 
     {%- for round in range(1, max_rounds + 1) -%}
         {%- set changes -%}
@@ -102,7 +105,7 @@
             left join {{ work.labels }} as jumped
                 on lowered.label = jumped.node
         {%- endset -%}
-        {%- do run_query(create_table_as(false, work.next_frontier, changes)) -%}
+        {%- do run_query(create_table_as(work_temporary, work.next_frontier, changes)) -%}
         {%- do adapter.drop_relation(work.frontier) -%}
         {%- do adapter.rename_relation(work.next_frontier, work.frontier) -%}
         {%- set changed = run_query('select count(*) from ' ~ work.frontier).columns[0].values()[0] -%}
@@ -118,7 +121,7 @@
             left join {{ work.frontier }} as frontier
                 on labels.node = frontier.node
         {%- endset -%}
-        {%- do run_query(create_table_as(false, work.next_labels, updated_labels)) -%}
+        {%- do run_query(create_table_as(work_temporary, work.next_labels, updated_labels)) -%}
         {%- do adapter.drop_relation(work.labels) -%}
         {%- do adapter.rename_relation(work.next_labels, work.labels) -%}
     {%- endfor -%}
@@ -174,8 +177,11 @@
 {% macro connected_components_work_relations() -%}
     {%- set work = {} -%}
     {%- for name in ['numbers', 'edges', 'labels', 'next_labels', 'frontier', 'next_frontier'] -%}
-        {%- do work.update({name: this.incorporate(
-            path={'identifier': this.identifier ~ '__' ~ name}, type='table')}) -%}
+        {%- set relation = this.incorporate(path={'identifier': this.identifier ~ '__' ~ name}, type='table') -%}
+        {%- if connected_components_work_is_temporary() -%}
+            {%- set relation = relation.include(database=false, schema=false) -%}
+        {%- endif -%}
+        {%- do work.update({name: relation}) -%}
     {%- endfor -%}
     {{ return(work) }}
 {%- endmacro %}
@@ -189,4 +195,22 @@
             {%- do adapter.drop_relation(relation) -%}
         {%- endfor -%}
     {%- endif -%}
+{%- endmacro %}
+
+
+{#- Whether the work tables are temporary tables of the session. On DuckDB they
+    are: they live in memory and are never compressed and written to the
+    warehouse file, which at 1M customers is most of the iteration's time.
+    Elsewhere a temporary table may be a view (Spark), which every round would
+    recompute, so they are ordinary tables. -#}
+{% macro connected_components_work_is_temporary() -%}
+    {{ return(adapter.dispatch('connected_components_work_is_temporary', 'open_segments')()) }}
+{%- endmacro %}
+
+{% macro default__connected_components_work_is_temporary() -%}
+    {{ return(false) }}
+{%- endmacro %}
+
+{% macro duckdb__connected_components_work_is_temporary() -%}
+    {{ return(true) }}
 {%- endmacro %}
