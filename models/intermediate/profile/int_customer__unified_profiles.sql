@@ -10,9 +10,10 @@
 -- frequency: the value most of the profile's records agree on), then the
 -- latest record, then the smallest record_id. The whole group is taken from
 -- the winning record (a street never meets another record's postcode). All
--- groups are chosen in one pass over the profile's records: each group's
--- winner is the record with the smallest ordering key (`min_by`), and the
--- key is null for records that are not candidates.
+-- groups are chosen in one pass over the records that are a candidate of
+-- some group: each group's winner is the record with the smallest ordering
+-- key (`min_by`), and the key is null for records that are not its
+-- candidates. Counts and first and last seen are taken over every record.
 -- Grain: one row per profile_id.
 {%- set groups = var('profile_survivorship') %}
 {%- set sources = ['crm_customers', 'web_cookies', 'esp_recipients', 'third_party_demographics'] %}
