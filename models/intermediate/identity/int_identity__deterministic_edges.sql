@@ -1,6 +1,7 @@
 -- Records that share a usable identifier are the same person. Each value
--- links its records to one anchor (the smallest record_id carrying it):
--- n - 1 edges instead of n * (n - 1) / 2 give the same components.
+-- links its records to its anchor (the smallest record_id carrying it, from
+-- int_identity__identifiers): n - 1 edges instead of n * (n - 1) / 2 give the
+-- same components.
 -- A pair linked through several identifiers is labelled with the strongest
 -- one (lowest priority in var identity_identifier_rules; priorities are
 -- distinct, so the label is decided by the priority alone).
@@ -17,20 +18,12 @@ identifiers as (
     where is_usable
 ),
 
-anchored as (
-    select
-        record_id,
-        identifier_priority,
-        min(record_id) over (partition by identifier_type, identifier_value) as anchor_record_id
-    from identifiers
-),
-
 links as (
     select
         anchor_record_id as record_id_a,
         record_id as record_id_b,
         min(identifier_priority) as identifier_priority
-    from anchored
+    from identifiers
     where record_id <> anchor_record_id
     group by anchor_record_id, record_id
 ),

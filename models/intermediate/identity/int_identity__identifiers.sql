@@ -164,11 +164,17 @@ all_identifiers as (
     from sha256_identifiers
 ),
 
+-- One pass over each value's records gives how many carry it and the
+-- smallest of them: the anchor its deterministic edges hang from.
 counted as (
     select
         all_identifiers.*,
-        count(*) over (partition by all_identifiers.identifier_type, all_identifiers.identifier_value) as records_with_value
+        count(*) over values_window as records_with_value,
+        min(all_identifiers.record_id) over values_window as anchor_record_id
     from all_identifiers
+    window values_window as (
+        partition by all_identifiers.identifier_type, all_identifiers.identifier_value
+    )
 ),
 
 -- A value whose records carry dates of birth that differ in two or more of
@@ -278,7 +284,6 @@ blocked as (
 guarded as (
     select
         counted.record_id,
-        {{ dbt.split_part('counted.record_id', "':'", 1) }} as record_source,
         counted.identifier_type,
         counted.identifier_value,
         case counted.identifier_type
@@ -287,6 +292,7 @@ guarded as (
             {%- endfor %}
         end as identifier_priority,
         counted.records_with_value,
+        counted.anchor_record_id,
         case
             when blocked.guard_reason is not null then blocked.guard_reason
             {%- for type, pattern in patterns.items() %}
