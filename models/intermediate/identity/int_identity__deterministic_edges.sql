@@ -1,7 +1,8 @@
 -- Records that share a usable identifier are the same person. Each value
 -- links its records to its anchor (the smallest record_id carrying it, from
 -- int_identity__identifiers): n - 1 edges instead of n * (n - 1) / 2 give the
--- same components.
+-- same components. Every guard is decided per value, so all the records of a
+-- usable value, its anchor included, carry it usably.
 -- A pair linked through several identifiers is labelled with the strongest
 -- one (lowest priority in var identity_identifier_rules; priorities are
 -- distinct, so the label is decided by the priority alone).
