@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
 from open_segments.benchmark import (
     DAILY_RUN,
     DBT_STAGES,
@@ -13,6 +19,7 @@ from open_segments.benchmark import (
     Target,
     check_targets,
     daily_share,
+    raw_without_sources,
     render_increment,
     render_target_checks,
     stage_folder,
@@ -58,6 +65,54 @@ def test_the_report_gives_verdicts_only_at_the_scale_the_budgets_are_set_for():
     assert lines[2].rstrip().endswith("met") and "NOT" not in lines[2]
     (line,) = render_target_checks(checks, 5_000)
     assert "not checked at 5,000" in line
+
+
+def test_a_target_is_checked_only_on_its_own_workload():
+    crm_and_web = Target("identity", ("identity",), 40.0, 8192.0, frozenset({"esp", "third_party"}))
+    elapsed, rss = {"identity": 33.0}, {"identity": 4400.0}
+    (on_all_data,) = check_targets(elapsed, rss, targets=(crm_and_web,))
+    assert (on_all_data.applies, on_all_data.met, on_all_data.seconds) == (False, None, None)
+    line = render_target_checks([on_all_data], TARGET_CUSTOMERS)[1]
+    assert "other workload" in line and "--without-sources esp,third_party" in line
+    (on_its_workload,) = check_targets(
+        elapsed, rss, targets=(crm_and_web,), without_sources=frozenset({"third_party", "esp"})
+    )
+    assert (on_its_workload.applies, on_its_workload.met) == (True, True)
+    # and a budget set on all the data gives no verdict on a trimmed run
+    (features,) = check_targets(
+        {"features": 19.4, "rule_segments": 0.7},
+        {"features": 5679.0, "rule_segments": 191.0},
+        targets=(FEATURES,),
+        without_sources=frozenset({"esp"}),
+    )
+    assert (features.applies, features.met) == (False, None)
+
+
+def test_the_identity_budget_is_set_on_crm_and_web_data():
+    (identity,) = [target for target in TARGETS if target.stages == ("identity",)]
+    assert identity.without_sources == {"esp", "third_party"}
+    assert all(not t.without_sources for t in TARGETS if t is not identity)
+
+
+def test_raw_without_sources_empties_those_sources_and_links_the_rest(tmp_path: Path):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    tables = {
+        "crm_customers": pa.table({"customer_id": ["C1", "C2"]}),
+        "esp_email_events": pa.table({"event_id": ["E1"], "occurred_at": ["2026-01-01"]}),
+        "third_party_demographics": pa.table({"provider_record_id": ["T1"]}),
+    }
+    for name, table in tables.items():
+        pq.write_table(table, raw / f"{name}.parquet")
+    trimmed = raw_without_sources(raw, frozenset({"esp", "third_party"}), tmp_path)
+    assert sorted(p.name for p in trimmed.iterdir()) == sorted(f"{n}.parquet" for n in tables)
+    assert (trimmed / "crm_customers.parquet").resolve() == (raw / "crm_customers.parquet")
+    assert pq.read_table(trimmed / "crm_customers.parquet").num_rows == 2
+    for name in ("esp_email_events", "third_party_demographics"):
+        emptied = pq.read_table(trimmed / f"{name}.parquet")
+        assert emptied.num_rows == 0 and emptied.schema == tables[name].schema
+    with pytest.raises(ValueError, match="web"):
+        raw_without_sources(raw, frozenset({"web"}), tmp_path)
 
 
 def test_the_targets_name_stages_the_benchmark_times():

@@ -136,7 +136,7 @@ email_hashes as (
     where plain.identifier_type = 'email'
     union all
     select
-        'third_party_demographics:' || provider_record_id as record_id,
+        {{ record_id("'third_party_demographics'", 'provider_record_id') }} as record_id,
         email_sha256 as identifier_value
     from demographics
     where email_sha256 is not null

@@ -99,9 +99,8 @@ new_ids as (
 final as (
     select
         claims.record_id,
-        -- record_id is '<record_source>:<record_key>'
-        {{ dbt.split_part('claims.record_id', "':'", 1) }} as record_source,
-        substring(claims.record_id, {{ dbt.position("':'", 'claims.record_id') }} + 1) as record_key,
+        {{ record_source_of('claims.record_id') }} as record_source,
+        {{ record_key_of('claims.record_id') }} as record_key,
         claims.component_id,
         coalesce(survivors.profile_id, new_ids.profile_id) as profile_id,
         claims.previous_profile_id

@@ -174,7 +174,7 @@ unioned as (
 
 keyed as (
     select
-        unioned.record_source || ':' || unioned.record_key as record_id,
+        {{ record_id('unioned.record_source', 'unioned.record_key') }} as record_id,
         unioned.*,
         -- match keys (see macros/identity/match_keys.sql)
         {{ name_match_key('first_name') }} as match_first_name,
