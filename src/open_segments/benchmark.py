@@ -68,6 +68,7 @@ from pathlib import Path
 import duckdb
 import pyarrow.parquet as pq
 
+from open_segments.datagen.schema import SOURCE_OF_RAW_FILE
 from open_segments.match_weights import export_match_weights
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
@@ -228,17 +229,17 @@ def without_sources_flag(target: Target) -> str:
 
 def raw_without_sources(raw_dir: Path, sources: frozenset[str], workdir: Path) -> Path:
     """A raw folder with the files of `raw_dir`, those of `sources` emptied: the same columns and
-    no rows, so that the project builds unchanged on the rest. Files are `<source>_<table>`;
-    the others are linked, not copied."""
-    files = sorted(raw_dir.glob("*.parquet"))
-    unknown = {s for s in sources if not any(f.stem.startswith(f"{s}_") for f in files)}
+    no rows, so that the project builds unchanged on the rest. The others are linked, not
+    copied."""
+    unknown = sources - set(SOURCE_OF_RAW_FILE.values())
     if unknown:
-        raise ValueError(f"no raw files of source(s) {sorted(unknown)} in {raw_dir}")
+        known = ", ".join(sorted(set(SOURCE_OF_RAW_FILE.values())))
+        raise ValueError(f"unknown raw source(s) {sorted(unknown)}: the sources are {known}")
     trimmed = workdir / f"raw_without_{'_'.join(sorted(sources))}"
     shutil.rmtree(trimmed, ignore_errors=True)
     trimmed.mkdir(parents=True)
-    for path in files:
-        if any(path.stem.startswith(f"{source}_") for source in sources):
+    for path in sorted(raw_dir.glob("*.parquet")):
+        if SOURCE_OF_RAW_FILE.get(path.name) in sources:
             pq.write_table(pq.read_schema(path).empty_table(), trimmed / path.name)
         else:
             (trimmed / path.name).symlink_to(path.resolve())
@@ -749,8 +750,8 @@ def main(argv: list[str] | None = None) -> int:
                                  "max_seconds": c.target.max_seconds,
                                  "max_rss_mib": c.target.max_rss_mib, "seconds": c.seconds,
                                  "without_sources": sorted(c.target.without_sources),
-                                "peak_rss_mib": c.peak_rss_mib, "met": c.met,
-                                "applies": c.applies}
+                                 "peak_rss_mib": c.peak_rss_mib, "met": c.met,
+                                 "applies": c.applies}
                                 for c in checks],
                     "candidate_pairs": scale[0] if scale else None,
                     "comparable_records": scale[1] if scale else None}, indent=2)

@@ -24,6 +24,7 @@ from open_segments.benchmark import (
     render_target_checks,
     stage_folder,
 )
+from open_segments.datagen.schema import RAW_FILES, SOURCE_OF_RAW_FILE
 
 FEATURES = Target("features and rule segments", ("features", "rule_segments"), 30.0)
 IDENTITY = Target("identity resolution", ("identity",), 40.0, 8192.0)
@@ -111,8 +112,14 @@ def test_raw_without_sources_empties_those_sources_and_links_the_rest(tmp_path: 
     for name in ("esp_email_events", "third_party_demographics"):
         emptied = pq.read_table(trimmed / f"{name}.parquet")
         assert emptied.num_rows == 0 and emptied.schema == tables[name].schema
-    with pytest.raises(ValueError, match="web"):
-        raw_without_sources(raw, frozenset({"web"}), tmp_path)
+    # a source is named whole: 'third' is not the start of 'third_party'
+    with pytest.raises(ValueError, match="third"):
+        raw_without_sources(raw, frozenset({"third"}), tmp_path)
+
+
+def test_every_raw_file_has_its_source_and_is_named_after_it():
+    assert sorted(SOURCE_OF_RAW_FILE) == sorted(RAW_FILES)
+    assert all(name.startswith(f"{source}_") for name, source in SOURCE_OF_RAW_FILE.items())
 
 
 def test_the_targets_name_stages_the_benchmark_times():

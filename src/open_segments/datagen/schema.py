@@ -159,4 +159,15 @@ FILES: dict[str, pa.Schema] = {
 """Every output file (relative to ``--out``) and its schema, in writing order."""
 
 RAW_FILES = tuple(name for name in FILES if not name.startswith("truth/"))
+SOURCE_OF_RAW_FILE: dict[str, str] = {
+    "crm_customers.parquet": "crm",
+    "crm_orders.parquet": "crm",
+    "web_events.parquet": "web",
+    "esp_email_events.parquet": "esp",
+    "third_party_demographics.parquet": "third_party",
+    "privacy_consent_events.parquet": "privacy",
+    "privacy_erasure_requests.parquet": "privacy",
+}
+"""The dbt source of each raw file (files are named ``<source>_<table>``; a source name may itself
+hold an underscore, so the name alone does not say where the source ends)."""
 MANIFEST = "manifest.json"
