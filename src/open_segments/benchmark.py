@@ -41,7 +41,8 @@ With `--daily-run SHARE` it measures the whole daily job instead: `dbt build --f
 model and test) on the raw data without the newest SHARE of web events, then `dbt build` on all of
 it, as a scheduler would run it the next day. The daily run's share of the full build is the
 figure the incremental design is judged by (the full build of day zero, on slightly less data, is
-the denominator, which if anything overstates the share); its slowest nodes show where it goes.
+the denominator, which if anything overstates the share); its seconds by resource type, the models
+it reused because their inputs had not changed, and its slowest nodes show where it goes.
 
 Usage:
     python -m open_segments.benchmark --customers 1000000
@@ -367,6 +368,27 @@ def slowest_models(run_results: Path, limit: int) -> list[tuple[str, float]]:
     return sorted(timings, key=lambda item: (-item[1], item[0]))[:limit]
 
 
+def seconds_by_resource_type(run_results: Path) -> dict[str, float]:
+    """Execution seconds of a dbt run summed by resource type (model, test, unit_test, seed...):
+    how much of a daily run is building and how much is checking."""
+    totals: dict[str, float] = {}
+    for result in json.loads(run_results.read_text())["results"]:
+        kind = result["unique_id"].split(".")[0]
+        totals[kind] = totals.get(kind, 0.0) + float(result["execution_time"])
+    return dict(sorted(totals.items(), key=lambda item: -item[1]))
+
+
+def reused_models(run_results: Path) -> list[str]:
+    """The models a dbt run kept as they were because their inputs had not changed
+    (materialization `table_if_inputs_changed`)."""
+    return sorted(
+        result["unique_id"].split(".")[-1]
+        for result in json.loads(run_results.read_text())["results"]
+        if result["unique_id"].startswith("model.")
+        and str(result.get("message", "")).startswith("REUSED")
+    )
+
+
 def model_timings(run_results: Path) -> list[tuple[str, float]]:
     """Execution seconds of each model of a dbt run (not its tests or seeds), in dbt's order."""
     results = json.loads(run_results.read_text())["results"]
@@ -661,6 +683,13 @@ def main(argv: list[str] | None = None) -> int:
         if share is not None:
             print(f"\ndaily run / full build (dbt elapsed seconds): {share:.1%}")
             target = workdir / "target" / stage_folder(DAILY_RUN)
+            by_type = seconds_by_resource_type(target / "run_results.json")
+            print(
+                "daily run seconds by resource type: "
+                + ", ".join(f"{kind} {seconds:.1f}" for kind, seconds in by_type.items())
+            )
+            reused = reused_models(target / "run_results.json")
+            print(f"reused, inputs unchanged ({len(reused)}): {', '.join(reused) or 'none'}")
             print(f"\nSlowest {args.top} nodes of the daily run (seconds)")
             for name, seconds in slowest_models(target / "run_results.json", args.top):
                 print(f"  {name:<60}{seconds:>8.2f}")

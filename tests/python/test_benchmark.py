@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pyarrow as pa
@@ -22,6 +23,8 @@ from open_segments.benchmark import (
     raw_without_sources,
     render_increment,
     render_target_checks,
+    reused_models,
+    seconds_by_resource_type,
     stage_folder,
 )
 from open_segments.datagen.schema import RAW_FILES, SOURCE_OF_RAW_FILE
@@ -158,3 +161,33 @@ def test_the_increment_report_says_what_the_increment_held_and_times_each_stage(
     # a stage without compared seconds (the generator) shows nan, not another stage's figure
     assert report[4].split()[-1] == "nan"
     assert report[5].split()[-1] == "40.1" and report[6].split()[-1] == "33.3"
+
+
+def test_a_daily_run_is_summed_by_resource_type_and_lists_the_models_it_reused(tmp_path: Path):
+    def result(unique_id: str, seconds: float, message: str) -> dict:
+        return {"unique_id": unique_id, "execution_time": seconds, "message": message}
+
+    run_results = tmp_path / "run_results.json"
+    run_results.write_text(
+        json.dumps(
+            {
+                "results": [
+                    result("model.open_segments.base_crm__orders", 0.1, "REUSED: inputs unchanged"),
+                    result("model.open_segments.base_web__events", 14.5, "OK"),
+                    result(
+                        "model.open_segments.base_esp__email_events",
+                        0.2,
+                        "REUSED: inputs unchanged",
+                    ),
+                    result("test.open_segments.unique_base_web__events_raw_row_id.1a", 3.0, "PASS"),
+                    result("test.open_segments.assert_row_conservation__web__events", 5.0, "PASS"),
+                    result("unit_test.open_segments.base_web__events.test_window", 0.2, "PASS"),
+                ]
+            }
+        )
+    )
+    assert seconds_by_resource_type(run_results) == pytest.approx(
+        {"model": 14.8, "test": 8.0, "unit_test": 0.2}
+    )
+    assert list(seconds_by_resource_type(run_results)) == ["model", "test", "unit_test"]
+    assert reused_models(run_results) == ["base_crm__orders", "base_esp__email_events"]

@@ -11,6 +11,7 @@ identity records and features as one full build on the third load.
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import duckdb
@@ -35,10 +36,22 @@ INCREMENTAL_MODELS = (
     "int_events__web_cookie_identities",
 )
 
+# Staging of the sources other than web events: rebuilt only when their inputs changed. The loads
+# differ only in web events, so the last daily run reuses every one of them.
+REUSED_WHEN_UNCHANGED = (
+    "base_crm__customers",
+    "base_crm__orders",
+    "base_esp__email_events",
+    "base_third_party__demographics",
+    "base_privacy__consent_events",
+    "base_privacy__erasure_requests",
+)
+
 # Tables compared between the incremental and the full warehouse. The membership history and the
 # segment summary are left out on purpose: they record every build, and the incremental warehouse
 # saw three.
 SAME_ROWS = (
+    *(f"staging.{model}" for model in REUSED_WHEN_UNCHANGED),
     "staging.base_web__events",
     "staging.stg_web__events_rejected",
     "events.int_events__web_sessions",
@@ -114,6 +127,57 @@ def test_incremental_runs_pass_every_dbt_test(warehouses) -> None:
             if "unit_tests" not in path.parent.name
         ]
         assert "load_window" in compiled.read_text(), model
+    # the other sources did not change: their staging was reused, not rebuilt
+    messages = {r["unique_id"].split(".")[-1]: r["message"] for r in last.results()}
+    assert {model: messages[model] for model in REUSED_WHEN_UNCHANGED} == dict.fromkeys(
+        REUSED_WHEN_UNCHANGED, "REUSED: inputs unchanged"
+    )
+
+
+def test_a_source_change_or_a_code_change_restages_only_what_it_touches(
+    warehouses, tmp_path: Path
+) -> None:
+    """A changed raw row, then a var that changes a model's SQL, each rebuild exactly the base
+    models they touch; the rest is reused."""
+    loads, _first, last, _full = warehouses
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    for path in loads[2].glob("*.parquet"):
+        (raw / path.name).symlink_to(path.resolve())
+    customers = raw / "crm_customers.parquet"
+    customers.unlink()
+    duckdb.sql(
+        f"copy (select * replace (case when row_number() over (order by customer_id) = 1 "
+        f"then 'Renamed' else first_name end as first_name) "
+        f"from '{loads[2] / 'crm_customers.parquet'}') to '{customers}' (format parquet)"
+    )
+    workdir = tmp_path / "run"
+    workdir.mkdir()
+    shutil.copy(last.warehouse, workdir / "warehouse.duckdb")
+    select = ["run", "--select", *REUSED_WHEN_UNCHANGED]
+
+    def rebuilt(run) -> set[str]:
+        assert run.returncode == 0, run.output[-4000:]
+        messages = {
+            r["unique_id"].split(".")[-1]: r["message"]
+            for r in run.results()
+            if r["unique_id"].startswith("model.")
+        }
+        assert set(messages) == set(REUSED_WHEN_UNCHANGED)
+        return {model for model, message in messages.items() if not message.startswith("REUSED")}
+
+    changed_row = run_dbt(workdir, select, location(raw), VARS)
+    assert rebuilt(changed_row) == {"base_crm__customers"}
+    with changed_row.connect() as con:
+        renamed = con.execute(
+            "select count(*) from staging.base_crm__customers where first_name = 'Renamed'"
+        ).fetchone()[0]
+    assert renamed == 1
+    # `max_name_length` is written into the SQL of the customers and third-party staging
+    changed_code = run_dbt(workdir, select, location(raw), {**VARS, "max_name_length": 99})
+    assert rebuilt(changed_code) == {"base_crm__customers", "base_third_party__demographics"}
+    unchanged = run_dbt(workdir, select, location(raw), {**VARS, "max_name_length": 99})
+    assert rebuilt(unchanged) == set()
 
 
 def test_the_loads_hold_what_the_scenario_needs(warehouses) -> None:
