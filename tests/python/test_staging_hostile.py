@@ -22,6 +22,7 @@ from open_segments.report import account_for_sources
 SQL_INJECTION = "x'); drop table customers; --"
 LONG_NAME = "Ann" * 3400  # 10,200 characters
 EMOJI = "🙂🔥 Zoë"
+WHALE_ORDERS, WHALE_AMOUNT = 10_050, 999_999_999_999.0
 TIMESTAMPS = ["0001-01-01 00:00:00", "9999-12-31T23:59:59Z", "yesterday", "", "2026-02-30", None]
 
 
@@ -84,7 +85,15 @@ def write_hostile_sources(folder: Path) -> None:
     )
     # Orders valid in every way but one, so that each amount and currency rule is reached
     # (a row is quarantined for the first rule it breaks).
-    one_fault = [(math.nan, "AUD"), (math.inf, "AUD"), (-5.0, "AUD"), (1e300, "AUD"), (9.5, "XXX")]
+    one_fault = [
+        (math.nan, "AUD"),
+        (math.inf, "AUD"),
+        (-5.0, "AUD"),
+        (1e300, "AUD"),
+        (9.5, "XXX"),
+        # fits its own currency, but 1.37e12 in the reporting currency (AUD): not money
+        (9e11, "USD"),
+    ]
     _write(
         folder,
         "crm_orders_one_fault",
@@ -94,6 +103,19 @@ def write_hostile_sources(folder: Path) -> None:
             "ordered_at": ["2025-01-01T10:00:00+10:00"] * len(one_fault),
             "amount": [amount for amount, _ in one_fault],
             "currency": [currency for _, currency in one_fault],
+        },
+    )
+    # One customer with orders just under var max_plausible_order_amount, each valid, whose
+    # lifetime and 30-day revenue (1.0e16) overflow a decimal(18, 2): the marts must hold it.
+    _write(
+        folder,
+        "crm_orders_whale",
+        {
+            "order_id": [f"whale-{i}" for i in range(WHALE_ORDERS)],
+            "customer_id": ["c2"] * WHALE_ORDERS,
+            "ordered_at": ["2026-02-20T10:00:00Z"] * WHALE_ORDERS,
+            "amount": [WHALE_AMOUNT] * WHALE_ORDERS,
+            "currency": ["AUD"] * WHALE_ORDERS,
         },
     )
     _write(
@@ -264,6 +286,31 @@ def test_hostile_rows_carry_their_reasons(hostile_build) -> None:
     ]
     assert {"missing_customer_id", "superseded_version"} <= reasons["stg_crm__customers_rejected"]
     assert long_names == 0
+
+
+def test_extreme_amounts_are_quarantined_or_held_never_overflowed(hostile_build) -> None:
+    _raw, run = hostile_build
+    with run.connect() as con:
+        (reason,) = con.execute(
+            "select rejection_reason from staging.stg_crm__orders_rejected "
+            "where amount = '900000000000.0' and currency = 'USD'"
+        ).fetchone()
+        whale_orders = con.execute(
+            "select count(*), max(amount_reporting) from staging.stg_crm__orders "
+            "where order_id like 'whale-%'"
+        ).fetchone()
+        revenue = con.execute(
+            "select max(revenue_lifetime), max(revenue_365d) from marts.dim_customers"
+        ).fetchone()
+        summary = con.execute(
+            "select max(member_revenue_30d) from marts.segment_summary"
+        ).fetchone()[0]
+    assert reason == "invalid_amount"
+    assert whale_orders[0] == WHALE_ORDERS
+    assert float(whale_orders[1]) == WHALE_AMOUNT
+    assert float(revenue[0]) >= WHALE_ORDERS * WHALE_AMOUNT > 1e16
+    assert float(revenue[1]) >= WHALE_ORDERS * WHALE_AMOUNT
+    assert float(summary) >= WHALE_ORDERS * WHALE_AMOUNT
 
 
 @pytest.mark.parametrize("source", ["crm__customers", "web__events"])

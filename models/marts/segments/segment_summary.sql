@@ -64,7 +64,7 @@ recorded as (
         cast(null as {{ dbt.type_bigint() }}) as members,
         cast(null as {{ dbt.type_bigint() }}) as entered,
         cast(null as {{ dbt.type_bigint() }}) as exited,
-        cast(null as decimal(18, 2)) as member_revenue_30d,
+        cast(null as decimal(38, 2)) as member_revenue_30d,
         cast(null as {{ dbt.type_bigint() }}) as scored_members,
         cast(null as {{ type_double() }}) as purchase_propensity_sum,
         cast(null as {{ type_double() }}) as average_purchase_propensity,
@@ -153,7 +153,7 @@ this_build as (
         cast(coalesce(current_counts.members, 0) as {{ dbt.type_bigint() }}) as members,
         cast(coalesce(current_counts.entered, 0) as {{ dbt.type_bigint() }}) as entered,
         cast(coalesce(previous_counts.exited, 0) as {{ dbt.type_bigint() }}) as exited,
-        cast(coalesce(current_counts.member_revenue_30d, 0) as decimal(18, 2)) as member_revenue_30d,
+        cast(coalesce(current_counts.member_revenue_30d, 0) as decimal(38, 2)) as member_revenue_30d,
         cast(coalesce(current_counts.scored_members, 0) as {{ dbt.type_bigint() }}) as scored_members,
         cast(current_counts.purchase_propensity_sum as {{ type_double() }}) as purchase_propensity_sum,
         cast(current_counts.purchase_propensity_sum as {{ type_double() }})

@@ -36,6 +36,11 @@ product_categories as (
     {{ label_lookup('distinct_rows', 'product_category', 'product_category') }}
 ),
 
+reporting_rate as (
+    select units_per_usd from currencies
+    where currency_code = '{{ var("reporting_currency") }}'
+),
+
 parsed as (
     select
         distinct_rows.*,
@@ -67,9 +72,12 @@ parsed as (
         on distinct_rows.product_category = product_categories.raw_value
 ),
 
-reporting_rate as (
-    select units_per_usd from currencies
-    where currency_code = '{{ var("reporting_currency") }}'
+amounts as (
+    select
+        *,
+        amount_number / units_per_usd * (select units_per_usd from reporting_rate)
+            as amount_reporting_number
+    from parsed
 ),
 
 versioned as (
@@ -77,14 +85,21 @@ versioned as (
     -- time is kept, ties broken by the row fingerprint.
     select
         *,
-        -- NaN, infinities and absurd magnitudes cannot be money (nor a decimal(18, 2))
-        coalesce({{ is_finite('amount_number') }} and abs(amount_number) < 1e15, false)
-            as is_amount_representable,
+        -- NaN, infinities and absurd magnitudes cannot be money: the amount must
+        -- fit a decimal(18, 2), and in the reporting currency (when its rate is
+        -- known) stay under var max_plausible_order_amount, which keeps every
+        -- sum and average of amounts downstream inside its fixed-point type
+        coalesce(
+            {{ is_finite('amount_number') }}
+            and abs(amount_number) < 1e15
+            and coalesce(abs(amount_reporting_number) < {{ max_plausible_order_amount() }}, true),
+            false
+        ) as is_amount_representable,
         row_number() over (
             partition by order_id_clean
             order by ordered_at_utc nulls last, raw_row_id
         ) as version_rank
-    from parsed
+    from amounts
 ),
 
 validated as (
@@ -130,7 +145,7 @@ final as (
         case when is_amount_representable then cast(amount_number as decimal(18, 2)) end as normalized_amount,
         case
             when is_amount_representable
-                then cast(amount_number / units_per_usd * (select units_per_usd from reporting_rate) as decimal(18, 2))
+                then cast(amount_reporting_number as decimal(18, 2))
         end as normalized_amount_reporting,
         -- quality
         dq_flags,
