@@ -87,7 +87,8 @@
 
 
 {#- The calling model's fingerprint (an md5 in hex), or none when an input
-    cannot be checksummed on this engine. -#}
+    cannot be checksummed (an ephemeral model, or an engine without
+    `relation_checksum`). -#}
 {% macro inputs_fingerprint() %}
     {%- set parts = [
         'sql ' ~ local_md5(model.compiled_code),
@@ -96,6 +97,10 @@
     ] -%}
     {%- for unique_id in model.depends_on.nodes | sort -%}
         {%- set node = graph.sources.get(unique_id) or graph.nodes.get(unique_id) -%}
+        {#- an ephemeral model has no table to read: nothing to checksum -#}
+        {%- if node.config.materialized == 'ephemeral' -%}
+            {{ return(none) }}
+        {%- endif -%}
         {%- set checksum_sql = relation_checksum(api.Relation.create(
             database=node.database, schema=node.schema, identifier=node.alias or node.identifier)) -%}
         {%- if checksum_sql is none -%}
