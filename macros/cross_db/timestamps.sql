@@ -33,6 +33,35 @@
 {%- endmacro %}
 
 {% macro duckdb__parse_utc_timestamp(expr) -%}
+    coalesce(
+        {{ duckdb__parse_utc_timestamp_common_layouts(expr) }},
+        {{ duckdb__parse_utc_timestamp_any_layout(expr) }}
+    )
+{%- endmacro %}
+
+{#-
+    The layouts exporters write most, read by one strict `strptime` each: ISO
+    8601 in UTC ('Z', with or without milliseconds) and, when source_timezone
+    is UTC, 'YYYY-MM-DD HH:MM:SS'. A `like` on the shape picks the layout
+    first, since a failed `strptime` is slow. Null for any other text, which
+    the general parser then reads: where both read a text they agree
+    (tests/python/test_timestamps.py compares them on mutated timestamps), and
+    this is 7 times faster (10.0 against 1.4 s for 27M receipt times).
+-#}
+{% macro duckdb__parse_utc_timestamp_common_layouts(expr) -%}
+    case
+        when {{ expr }} like '____-__-__T__:__:__.___Z'
+            then try_strptime({{ expr }}, '%Y-%m-%dT%H:%M:%S.%gZ')
+        when {{ expr }} like '____-__-__T__:__:__Z'
+            then try_strptime({{ expr }}, '%Y-%m-%dT%H:%M:%SZ')
+        {%- if var("source_timezone", "UTC") | upper == "UTC" %}
+        when {{ expr }} like '____-__-__ __:__:__'
+            then try_strptime({{ expr }}, '%Y-%m-%d %H:%M:%S')
+        {%- endif %}
+    end
+{%- endmacro %}
+
+{% macro duckdb__parse_utc_timestamp_any_layout(expr) -%}
     {#- DuckDB ignores an offset when casting to TIMESTAMP, so text that carries
         one is cast to TIMESTAMPTZ (which applies it); a blank before the
         offset is dropped first, since the cast does not accept one. -#}
