@@ -1,16 +1,19 @@
 {#-
-    A stable key for a raw row: the hash of all its columns, with nulls and
-    the separator kept distinct from any text value. Two rows get the same
-    fingerprint only when every column is equal, so on distinct raw rows it
-    is a primary key, and it breaks ties deterministically.
+    A stable key for a raw row: the md5 of all its columns, each written as
+    its length in characters, ':' and its text, or as 'N' when null. That
+    encoding can be read back column by column, so two rows get the same
+    fingerprint only when every column is equal (up to an md5 collision),
+    whatever the text holds: null and the text '<null>' differ, and so do
+    ('a|b', 'c') and ('a', 'b|c'). On distinct raw rows it is a primary key,
+    and it breaks ties deterministically.
 -#}
 {% macro row_fingerprint(columns) -%}
     {%- set parts = [] -%}
     {%- for column in columns -%}
-        {%- do parts.append("coalesce(cast(" ~ column ~ " as " ~ dbt.type_string() ~ "), '<null>')") -%}
-        {%- if not loop.last -%}
-            {%- do parts.append("'|#|'") -%}
-        {%- endif -%}
+        {%- set text = "cast(" ~ column ~ " as " ~ dbt.type_string() ~ ")" -%}
+        {%- do parts.append(
+            "coalesce(cast(" ~ dbt.length(text) ~ " as " ~ dbt.type_string() ~ ") || ':' || "
+            ~ text ~ ", 'N')") -%}
     {%- endfor -%}
     {{ dbt.hash(dbt.concat(parts)) }}
 {%- endmacro %}

@@ -136,13 +136,15 @@
 {% endmacro %}
 
 {#- Spark's `xxhash64` skips null arguments, so each column is hashed as
-    text with a marker for null: a value moved into a neighbouring null
-    column still changes the hash. -#}
+    its text followed by whether it is null: a null and the text '<null>'
+    differ, and a value moved into a neighbouring null column still changes
+    the hash. -#}
 {% macro spark__relation_checksum(relation) %}
     {%- set columns = adapter.get_columns_in_relation(relation) -%}
     {%- set hashed = [] -%}
     {%- for column in columns -%}
-        {%- do hashed.append('coalesce(cast(' ~ adapter.quote(column.name) ~ " as string), '<null>')") -%}
+        {%- set quoted = adapter.quote(column.name) -%}
+        {%- do hashed.append('cast(' ~ quoted ~ ' as string), ' ~ quoted ~ ' is null') -%}
     {%- endfor -%}
     {{- return(
         'select count(*) as row_count, coalesce(sum(cast(xxhash64(' ~ (hashed | join(', ')) ~ ')'

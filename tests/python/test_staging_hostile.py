@@ -151,6 +151,23 @@ def write_hostile_sources(folder: Path) -> None:
             "received_at": ["2026-03-01T11:35:00Z", "2026-03-04T00:00:00Z"],
         },
     )
+    # Rows that differ only in how text could pass for a null or a column boundary: a null
+    # email and the text '<null>'; a '|#|' moved from one column to the next. Each is its own
+    # raw row, with its own raw_row_id.
+    _write(
+        folder,
+        "web_events_lookalikes",
+        {
+            "event_id": ["lookalike-null"] * 2 + ["lookalike-boundary"] * 2,
+            "cookie_id": ["k7"] * 4,
+            "email": [None, "<null>", None, None],
+            "event_type": ["page_view"] * 4,
+            "page_path": ["/a", "/a", "/a|#|b", "/a"],
+            "product_category": ["shoes", "shoes", "c", "b|#|c"],
+            "event_at": ["2026-03-01T21:34:56+10:00"] * 4,
+            "received_at": ["2026-03-01T11:35:00Z"] * 4,
+        },
+    )
     _write(
         folder,
         "esp_email_events",
@@ -286,6 +303,16 @@ def test_hostile_rows_carry_their_reasons(hostile_build) -> None:
     ]
     assert {"missing_customer_id", "superseded_version"} <= reasons["stg_crm__customers_rejected"]
     assert long_names == 0
+
+
+def test_rows_alike_as_text_keep_their_own_raw_row_id(hostile_build) -> None:
+    _raw, run = hostile_build
+    with run.connect() as con:
+        ids = con.sql(
+            "select event_id, count(distinct raw_row_id) from staging.base_web__events"
+            " where event_id like 'lookalike-%' group by event_id order by event_id"
+        ).fetchall()
+    assert ids == [("lookalike-boundary", 2), ("lookalike-null", 2)]
 
 
 def test_extreme_amounts_are_quarantined_or_held_never_overflowed(hostile_build) -> None:
