@@ -44,8 +44,10 @@ unit tests (`SCHEDULED_RUN_OPTIONS`): those read only their fixed fixtures, neve
 data, and give the same answer on every run of the same code, so they belong to CI (the README's
 test command runs them all), not to the daily job. The daily run's share of the full build is the
 figure the incremental design is judged by (the full build of day zero, on slightly less data, is
-the denominator, which if anything overstates the share); its seconds by resource type, the models
-it reused because their inputs had not changed, and its slowest nodes show where it goes.
+the denominator, which if anything overstates the share); its seconds by resource type and by
+step of the flow beside the full build's (staging, events, identity, features, ML, marts: models
+and data tests), the models it reused because their inputs had not changed, and its slowest nodes
+show where it goes.
 
 Usage:
     python -m open_segments.benchmark --customers 1000000
@@ -392,6 +394,79 @@ def reused_models(run_results: Path) -> list[str]:
     )
 
 
+# The steps of the flow (DESIGN.md, section 1) a build's seconds are split by, in order, and the
+# folders (a node's fqn after the project name) whose models make each one; Python models sit in
+# python_models/<folder>. Seeds, operations and tests of seeds alone fall under "other".
+FLOW_STEPS = ("staging", "events", "identity", "features", "ml", "marts")
+FLOW_STEP_OF_FOLDER = {
+    ("staging",): "staging",
+    ("intermediate", "events"): "events",
+    ("intermediate", "identity"): "identity",
+    ("intermediate", "profile"): "identity",
+    ("intermediate", "privacy"): "identity",
+    ("identity",): "identity",
+    ("privacy",): "identity",
+    ("intermediate", "features"): "features",
+    ("intermediate", "ml"): "ml",
+    ("ml",): "ml",
+    ("marts",): "marts",
+}
+
+
+def flow_step(fqn: list[str]) -> str:
+    """The step of the flow a model belongs to, from its fqn (project, folders..., name)."""
+    folders = tuple(fqn[1:-1])
+    for depth in (2, 1):
+        step = FLOW_STEP_OF_FOLDER.get(folders[:depth])
+        if step is not None:
+            return step
+    return "other"
+
+
+def seconds_by_flow_step(target: Path) -> dict[str, dict[str, float]]:
+    """Execution seconds of a dbt run by step of the flow, models and data tests apart: which
+    part of a full build a daily run does again. A test counts with the latest step it reads
+    (a cross-model check of the marts is the marts'). Read from the run's manifest.json and
+    run_results.json in `target`."""
+    nodes = json.loads((target / "manifest.json").read_text())["nodes"]
+    order = {step: rank for rank, step in enumerate(FLOW_STEPS)}
+
+    def step_of(unique_id: str) -> str:
+        node = nodes.get(unique_id, {})
+        if unique_id.startswith("model."):
+            return flow_step(node["fqn"])
+        steps = [step_of(parent) for parent in node.get("depends_on", {}).get("nodes", [])]
+        steps = [step for step in steps if step in order]
+        return max(steps, key=order.__getitem__) if steps else "other"
+
+    totals = {step: {"model": 0.0, "test": 0.0} for step in (*FLOW_STEPS, "other")}
+    for result in json.loads((target / "run_results.json").read_text())["results"]:
+        kind = result["unique_id"].split(".")[0]
+        if kind in ("model", "test"):
+            totals[step_of(result["unique_id"])][kind] += float(result["execution_time"])
+    return totals
+
+
+def render_flow_steps(
+    full: dict[str, dict[str, float]], daily: dict[str, dict[str, float]]
+) -> list[str]:
+    """The daily run beside the full build, step by step of the flow: each step's model and
+    test seconds in both, and the daily run's seconds as a share of the whole full build (the
+    shares add up to the daily run's share)."""
+    whole = sum(sum(kinds.values()) for kinds in full.values())
+    lines = [
+        f"{'step':<10}{'full build':>12}{'(tests)':>10}{'daily run':>12}{'(tests)':>10}"
+        f"{'of full build':>15}"
+    ]
+    for step in full:
+        lines.append(
+            f"{step:<10}{sum(full[step].values()):>12.1f}{full[step]['test']:>10.1f}"
+            f"{sum(daily[step].values()):>12.1f}{daily[step]['test']:>10.1f}"
+            f"{sum(daily[step].values()) / whole if whole else 0.0:>15.1%}"
+        )
+    return lines
+
+
 def model_timings(run_results: Path) -> list[tuple[str, float]]:
     """Execution seconds of each model of a dbt run (not its tests or seeds), in dbt's order."""
     results = json.loads(run_results.read_text())["results"]
@@ -684,7 +759,7 @@ def main(argv: list[str] | None = None) -> int:
         stages += daily_stages
         title = f"Daily run at {args.customers:,} customers (seed {args.seed})"
         print(render_increment(title, counts, stages, elapsed, "dbt elapsed"))
-        share = daily_share(elapsed)
+        share, by_step = daily_share(elapsed), None
         if share is not None:
             print(f"\ndaily run / full build (dbt elapsed seconds): {share:.1%}")
             target = workdir / "target" / stage_folder(DAILY_RUN)
@@ -693,6 +768,12 @@ def main(argv: list[str] | None = None) -> int:
                 "daily run seconds by resource type: "
                 + ", ".join(f"{kind} {seconds:.1f}" for kind, seconds in by_type.items())
             )
+            by_step = {
+                stage: seconds_by_flow_step(workdir / "target" / stage_folder(stage))
+                for stage in (FULL_BUILD, DAILY_RUN)
+            }
+            print("\nSeconds by step of the flow (models and data tests; tests also apart)")
+            print("\n".join(f"  {line}" for line in render_flow_steps(*by_step.values())))
             reused = reused_models(target / "run_results.json")
             print(f"reused, inputs unchanged ({len(reused)}): {', '.join(reused) or 'none'}")
             print(f"\nSlowest {args.top} nodes of the daily run (seconds)")
@@ -702,7 +783,7 @@ def main(argv: list[str] | None = None) -> int:
             json.dumps(
                 {"customers": args.customers, "share": args.daily_run, **counts,
                  "stages": [asdict(s) for s in stages], "dbt_elapsed_seconds": elapsed,
-                 "daily_share_of_full_build": share},
+                 "daily_share_of_full_build": share, "seconds_by_flow_step": by_step},
                 indent=2,
             )
         )  # fmt: skip

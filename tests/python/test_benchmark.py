@@ -20,10 +20,13 @@ from open_segments.benchmark import (
     Target,
     check_targets,
     daily_share,
+    flow_step,
     raw_without_sources,
+    render_flow_steps,
     render_increment,
     render_target_checks,
     reused_models,
+    seconds_by_flow_step,
     seconds_by_resource_type,
     stage_folder,
 )
@@ -191,3 +194,66 @@ def test_a_daily_run_is_summed_by_resource_type_and_lists_the_models_it_reused(t
     )
     assert list(seconds_by_resource_type(run_results)) == ["model", "test", "unit_test"]
     assert reused_models(run_results) == ["base_crm__orders", "base_esp__email_events"]
+
+
+def test_each_model_folder_belongs_to_a_step_of_the_flow():
+    project = "open_segments"
+    assert flow_step([project, "staging", "web", "base", "base_web__events"]) == "staging"
+    assert flow_step([project, "intermediate", "profile", "int_customer__unified_profiles"]) == (
+        "identity"
+    )
+    assert flow_step([project, "privacy", "int_privacy__salt_from_environment"]) == "identity"
+    assert flow_step([project, "intermediate", "features", "int_customer__features"]) == "features"
+    assert flow_step([project, "ml", "ml_propensity_scores"]) == "ml"
+    assert flow_step([project, "marts", "ml", "fct_propensity_scores"]) == "marts"
+    assert flow_step([project, "marts", "segments", "rules", "seg_rfm"]) == "marts"
+    assert flow_step([project, "metricflow_time_spine"]) == "other"
+
+
+def test_a_run_is_split_by_step_of_the_flow_with_each_test_under_the_latest_step_it_reads(
+    tmp_path: Path,
+):
+    def model(name: str, *folders: str) -> tuple[str, dict]:
+        return f"model.p.{name}", {"fqn": ["p", *folders, name]}
+
+    def check(name: str, *parents: str) -> tuple[str, dict]:
+        return f"test.p.{name}", {"depends_on": {"nodes": [f"model.p.{p}" for p in parents]}}
+
+    nodes = dict(
+        [
+            model("base_web__events", "staging", "web", "base"),
+            model("int_customer__features", "intermediate", "features"),
+            model("dim_customers", "marts", "core"),
+            check("unique_base_web__events_raw_row_id", "base_web__events"),
+            check("assert_marts_match_features", "int_customer__features", "dim_customers"),
+            ("test.p.assert_label_map_keys_unique", {"depends_on": {"nodes": ["seed.p.map"]}}),
+        ]
+    )
+    seconds = {
+        "model.p.base_web__events": 10.0,
+        "model.p.int_customer__features": 4.0,
+        "model.p.dim_customers": 2.0,
+        "test.p.unique_base_web__events_raw_row_id": 3.0,
+        "test.p.assert_marts_match_features": 1.5,
+        "test.p.assert_label_map_keys_unique": 0.25,
+        "seed.p.map": 0.5,
+    }
+    (tmp_path / "manifest.json").write_text(json.dumps({"nodes": nodes}))
+    (tmp_path / "run_results.json").write_text(
+        json.dumps({"results": [{"unique_id": k, "execution_time": v} for k, v in seconds.items()]})
+    )
+    steps = seconds_by_flow_step(tmp_path)
+    assert list(steps) == ["staging", "events", "identity", "features", "ml", "marts", "other"]
+    assert steps["staging"] == {"model": 10.0, "test": 3.0}
+    assert steps["features"] == {"model": 4.0, "test": 0.0}
+    assert steps["marts"] == {"model": 2.0, "test": 1.5}
+    # seeds are neither models nor data tests; a test of a seed alone is "other"
+    assert steps["other"] == {"model": 0.0, "test": 0.25}
+
+    daily = {
+        step: {"model": kinds["model"] / 2, "test": kinds["test"]} for step, kinds in steps.items()
+    }
+    lines = render_flow_steps(steps, daily)
+    staging = lines[1].split()
+    # 13.0 s in the full build, 8.0 s in the daily run: 38.6% of the whole full build (20.75 s)
+    assert staging == ["staging", "13.0", "3.0", "8.0", "3.0", "38.6%"]
