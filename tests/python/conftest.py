@@ -3,9 +3,18 @@
 The suite runs on two pytest-xdist workers, a file per worker at a time (`--dist loadfile`, set in
 pyproject.toml). Most time goes into a few modules that build the dbt project end to end; they are
 collected first, so each worker starts on a long one and the short ones fill the gaps after.
+
+Builds take disk: a module's warehouses, copies and Spark folders come to 50-130 MB, about 1.6 GB
+for the whole suite. Each module's folders are removed when all its tests have passed, and a
+passing test's `tmp_path` as soon as it ends (`tmp_path_retention_policy` in pyproject.toml), so a
+run holds a few hundred MB at a time and a green run leaves nothing behind. A failing module keeps
+its folders to look into.
 """
 
 from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
 
 import pytest
 
@@ -27,3 +36,19 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         return LONG_MODULES.index(name) if name in LONG_MODULES else len(LONG_MODULES)
 
     items.sort(key=rank)  # stable: tests keep their order within a module
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _remove_the_modules_folders_once_it_passes(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[None]:
+    # A worker runs one module at a time (--dist loadfile), so the folders that appear in its
+    # base folder while a module runs are that module's. Autouse fixtures are set up first and
+    # torn down last: the module's own fixtures have closed their warehouses by then.
+    base = tmp_path_factory.getbasetemp()
+    before = set(base.iterdir())
+    failures_before = request.session.testsfailed
+    yield
+    if request.session.testsfailed == failures_before:
+        for folder in sorted(set(base.iterdir()) - before):
+            shutil.rmtree(folder, ignore_errors=True)
