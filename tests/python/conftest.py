@@ -7,8 +7,8 @@ collected first, so each worker starts on a long one and the short ones fill the
 Builds take disk: a module's warehouses, copies and Spark folders come to 50-130 MB, about 1.6 GB
 for the whole suite. Each module's folders are removed when all its tests have passed, and a
 passing test's `tmp_path` as soon as it ends (`tmp_path_retention_policy` in pyproject.toml), so a
-run holds a few hundred MB at a time and a green run leaves nothing behind. A failing module keeps
-its folders to look into.
+run holds at most about 0.5 GB at a time and a green run leaves nothing behind. A failing module
+keeps its folders to look into (test_harness.py checks both).
 """
 
 from __future__ import annotations
