@@ -4,45 +4,121 @@
     agreement, the top level being an exact match. The levels of a method are
     listed once, in comparison_labels, so SQL and the weights table agree. -#}
 
-{#- The configured comparisons, checked: name -> {column, method, thresholds}. -#}
+{#- The configured comparisons, checked: name -> {column, method, thresholds,
+    transposed_with, term_frequency, derived_keys}. -#}
 {% macro identity_comparisons() %}
     {%- set comparisons = var('identity_comparisons') -%}
+    {%- if comparisons is not mapping or (comparisons | length) == 0 -%}
+        {{ exceptions.raise_compiler_error("identity_comparisons must be a non-empty mapping of comparison name to settings") }}
+    {%- endif -%}
     {%- for name, spec in comparisons.items() -%}
+        {%- set where = "identity_comparisons." ~ name -%}
+        {%- do identity_column_name(name, where) -%}
+        {%- if spec is not mapping -%}
+            {{ exceptions.raise_compiler_error(where ~ ": settings must be a mapping with column and method") }}
+        {%- endif -%}
+        {%- do identity_column_name(spec.column, where ~ ".column") -%}
         {%- if spec.method not in ('exact', 'similarity', 'date') -%}
             {{ exceptions.raise_compiler_error(
-                "identity_comparisons." ~ name ~ ": method must be exact, similarity or date, not '" ~ spec.method ~ "'") }}
+                where ~ ": method must be exact, similarity or date, not '" ~ spec.method ~ "'") }}
         {%- endif -%}
-        {%- if spec.method == 'similarity' and (spec.thresholds | default([]) | length) == 0 -%}
-            {{ exceptions.raise_compiler_error(
-                "identity_comparisons." ~ name ~ ": a similarity comparison needs thresholds, e.g. [0.92, 0.8]") }}
+        {%- if spec.method == 'similarity' -%}
+            {%- set thresholds = spec.thresholds | default([]) -%}
+            {%- if (thresholds | length) == 0 -%}
+                {{ exceptions.raise_compiler_error(where ~ ": a similarity comparison needs thresholds, e.g. [0.92, 0.8]") }}
+            {%- endif -%}
+            {%- for threshold in thresholds -%}
+                {%- if threshold is not number or threshold <= 0 or threshold >= 1 -%}
+                    {{ exceptions.raise_compiler_error(where ~ ".thresholds: each must be a number between 0 and 1, not '" ~ threshold ~ "'") }}
+                {%- endif -%}
+            {%- endfor -%}
         {%- endif -%}
+        {%- if spec.transposed_with is defined and spec.transposed_with is not none -%}
+            {%- do identity_column_name(spec.transposed_with, where ~ ".transposed_with") -%}
+        {%- endif -%}
+        {%- if spec.term_frequency is defined and spec.term_frequency is not boolean -%}
+            {{ exceptions.raise_compiler_error(where ~ ".term_frequency must be true or false, not '" ~ spec.term_frequency ~ "'") }}
+        {%- endif -%}
+        {%- for key in spec.derived_keys | default([]) -%}
+            {%- do identity_column_name(key, where ~ ".derived_keys") -%}
+        {%- endfor -%}
     {%- endfor -%}
     {{ return(comparisons) }}
 {% endmacro %}
 
 
-{#- Level labels of a comparison, level 0 first. -#}
+{#- The comparisons whose exact agreement is weighed by how common the agreed value is. -#}
+{% macro identity_term_frequency_comparisons() %}
+    {%- set chosen = {} -%}
+    {%- for name, spec in identity_comparisons().items() -%}
+        {%- if spec.term_frequency | default(false) -%}
+            {%- do chosen.update({name: spec}) -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {{ return(chosen) }}
+{% endmacro %}
+
+
+{#- The configured blocking rules, checked: a list of non-empty lists of column names. -#}
+{% macro identity_blocking_rules() %}
+    {%- set rules = var('identity_blocking_rules') -%}
+    {%- if rules is string or rules is mapping or rules is not iterable or (rules | length) == 0 -%}
+        {{ exceptions.raise_compiler_error("identity_blocking_rules must be a non-empty list of rules, each a list of columns of int_identity__records") }}
+    {%- endif -%}
+    {%- for rule in rules -%}
+        {%- if rule is string or rule is mapping or rule is not iterable or (rule | length) == 0 -%}
+            {{ exceptions.raise_compiler_error("identity_blocking_rules[" ~ loop.index0 ~ "] must be a non-empty list of columns, e.g. [postcode, match_last_phonetic]") }}
+        {%- endif -%}
+        {%- set rule_index = loop.index0 -%}
+        {%- for column in rule -%}
+            {%- do identity_column_name(column, "identity_blocking_rules[" ~ rule_index ~ "]") -%}
+        {%- endfor -%}
+    {%- endfor -%}
+    {{ return(rules) }}
+{% endmacro %}
+
+
+{#- A configured name goes into SQL as an identifier: only lowercase letters, digits and underscores. -#}
+{% macro identity_column_name(value, where) %}
+    {%- if value is not string or not modules.re.fullmatch('[a-z_][a-z0-9_]*', value) -%}
+        {{ exceptions.raise_compiler_error(where ~ ": '" ~ value ~ "' is not a column name (lowercase letters, digits and underscores)") }}
+    {%- endif -%}
+{% endmacro %}
+
+
+{#- Level labels of a comparison, level 0 first. A comparison `transposed_with`
+    another column gets a level just below exact for values typed in each
+    other's field (first and last name swapped): evidence that never counts for
+    more than an exact agreement (estimation keeps the weights in level order). -#}
 {% macro comparison_labels(spec) %}
     {%- if spec.method == 'exact' -%}
-        {{ return(['different', 'exact']) }}
+        {%- set labels = ['different'] -%}
     {%- elif spec.method == 'date' -%}
-        {{ return(['different', 'one of year, month, day differs', 'day and month transposed', 'exact']) }}
+        {%- set labels = ['different', 'one of year, month, day differs', 'day and month transposed'] -%}
     {%- else -%}
         {%- set labels = ['different'] -%}
         {%- for threshold in spec.thresholds | sort -%}
             {%- do labels.append('similarity >= ' ~ threshold) -%}
         {%- endfor -%}
-        {%- do labels.append('exact') -%}
-        {{ return(labels) }}
     {%- endif -%}
+    {%- if spec.transposed_with | default(none) is not none -%}
+        {%- do labels.append('transposed with ' ~ spec.transposed_with) -%}
+    {%- endif -%}
+    {%- do labels.append('exact') -%}
+    {{ return(labels) }}
 {% endmacro %}
 
 
-{#- The level of the pair (left, right) under `spec`, as an integer expression. -#}
-{% macro comparison_level(spec, left, right) -%}
+{#- The level of the pair (left, right) under `spec`, as an integer expression;
+    `left_other` and `right_other` are the two sides' `transposed_with` column. -#}
+{% macro comparison_level(spec, left, right, left_other=none, right_other=none) -%}
+    {%- set top = comparison_labels(spec) | length - 1 %}
     case
         when {{ left }} is null or {{ right }} is null then -1
-        when {{ left }} = {{ right }} then {{ comparison_labels(spec) | length - 1 }}
+        when {{ left }} = {{ right }} then {{ top }}
+    {%- if left_other is not none %}
+        when {{ left }} = {{ right_other }} and {{ left_other }} = {{ right }} then {{ top - 1 }}
+    {%- endif %}
     {%- if spec.method == 'date' %}
         when extract(year from {{ left }}) = extract(year from {{ right }})
             and extract(month from {{ left }}) = extract(day from {{ right }})
@@ -65,7 +141,10 @@
 {#- One `<name>` level column per configured comparison of the pair `left`, `right` (table aliases). -#}
 {% macro comparison_level_columns(left, right) -%}
     {%- for name, spec in identity_comparisons().items() %}
-    {{ comparison_level(spec, left ~ '.' ~ spec.column, right ~ '.' ~ spec.column) }} as {{ name }}
+    {%- set other = spec.transposed_with | default(none) %}
+    {{ comparison_level(spec, left ~ '.' ~ spec.column, right ~ '.' ~ spec.column,
+        left ~ '.' ~ other if other is not none else none,
+        right ~ '.' ~ other if other is not none else none) }} as {{ name }}
     {%- if not loop.last %},{% endif %}
     {%- endfor %}
 {%- endmacro %}

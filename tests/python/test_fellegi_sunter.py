@@ -18,10 +18,15 @@ from open_segments.identity.fellegi_sunter import (
     NULL_LEVEL,
     OUTPUT_COLUMNS,
     PRIOR_COMPARISON,
+    M_FROM_ALL_PAIRS,
+    M_FROM_SESSIONS,
+    M_FROM_START,
     PRIOR_LABEL,
+    UntrainedComparisonWarning,
     estimate_match_weights,
     estimate_match_weights_by_blocking_rule,
     match_probability,
+    monotone_m,
 )
 
 COMPARISONS: dict[str, list[str]] = {
@@ -420,3 +425,135 @@ def test_blocking_rule_estimation_builds_on_tiny_data() -> None:
     assert np.isfinite(weights["match_weight"]).all()
     prior = weights[weights["comparison"] == "prior"]["m_probability"].iloc[0]
     assert 0 < prior < 1e-5
+
+
+def test_monotone_m_pools_a_level_that_outweighs_the_level_above() -> None:
+    """'similarity >= 0.9' weighing more than 'exact' (as address did on real files): the two
+    levels are pooled into one Bayes factor, sum m / sum u, and the lower level is untouched."""
+    m = np.array([0.1, 0.3, 0.6])
+    u = np.array([0.98, 0.0027, 0.0173])
+    assert m[1] / u[1] > m[2] / u[2]
+    pooled = monotone_m(m, u)
+    factors = pooled / u
+    assert factors[0] == pytest.approx(m[0] / u[0])
+    assert factors[1] == pytest.approx(0.9 / 0.02)
+    assert factors[2] == pytest.approx(0.9 / 0.02)
+    assert pooled.sum() == pytest.approx(1.0)
+
+
+def test_monotone_m_keeps_ordered_levels_and_orders_any_input() -> None:
+    rng = np.random.default_rng(5)
+    ordered_m, ordered_u = np.array([0.05, 0.15, 0.8]), np.array([0.9, 0.08, 0.02])
+    np.testing.assert_allclose(monotone_m(ordered_m, ordered_u), ordered_m)
+    for _ in range(200):
+        size = int(rng.integers(2, 7))
+        m = rng.dirichlet(np.ones(size))
+        u = rng.dirichlet(np.ones(size))
+        result = monotone_m(m, u)
+        assert np.all(np.diff(np.log2(result / u)) >= -1e-12)
+        assert result.sum() == pytest.approx(1.0)
+        assert (result > 0).all()
+
+
+def test_estimated_weights_keep_level_order_when_truth_does_not() -> None:
+    """A day/month transposition rarer among matches than a plain disagreement relative to u
+    (m/u below 'different'): the estimate still never weighs a closer level less."""
+    comparisons = {
+        "date_of_birth": ["different", "one part differs", "transposed", "exact"],
+        "last_name": ["different", "exact"],
+    }
+    rng = np.random.default_rng(3)
+    n = 50_000
+    is_match = rng.random(n) < 0.05
+    dob_m, dob_u = [0.02, 0.07, 0.0002, 0.9098], [0.95, 0.04, 0.009, 0.001]
+    name_m, name_u = [0.1, 0.9], [0.99, 0.01]
+    dob = np.where(is_match, rng.choice(4, n, p=dob_m), rng.choice(4, n, p=dob_u))
+    name = np.where(is_match, rng.choice(2, n, p=name_m), rng.choice(2, n, p=name_u))
+    vectors, counts = np.unique(np.column_stack([dob, name]), axis=0, return_counts=True)
+    patterns = pd.DataFrame(vectors, columns=list(comparisons)).assign(pair_count=counts)
+    random_levels = pd.DataFrame(
+        [
+            {"comparison": c, "level": level, "pair_count": int(share * 100_000)}
+            for c, shares in (("date_of_birth", dob_u), ("last_name", name_u))
+            for level, share in enumerate(shares)
+        ]
+    )
+    weights = estimate_match_weights(patterns, random_levels, comparisons)
+    for name in comparisons:
+        ordered = level_rows(weights, name)["match_weight"].to_numpy()
+        assert np.all(np.diff(ordered) >= -1e-9), (name, ordered)
+
+
+def _session_inputs(
+    blocked_by_every_rule: bool,
+) -> tuple[pd.DataFrame, dict[int, list[str]], pd.DataFrame, pd.DataFrame]:
+    """Two sessions of a CRM linked to a third party without dates of birth: names and
+    postcodes agree on the matches. Either both rules block on postcode, or one does not."""
+    rows = [
+        {"first_name": 1, "postcode": 1, "pair_count": 90},
+        {"first_name": 0, "postcode": 1, "pair_count": 400},
+        {"first_name": 1, "postcode": 0, "pair_count": 5},
+        {"first_name": 0, "postcode": 0, "pair_count": 300},
+    ]
+    patterns = pd.DataFrame(rows)
+    sessions = pd.concat(
+        [patterns.assign(session=1), patterns.assign(session=2)], ignore_index=True
+    )
+    blocked = {1: ["postcode"], 2: ["postcode"] if blocked_by_every_rule else ["first_name"]}
+    random_levels = pd.DataFrame(
+        {
+            "comparison": ["first_name", "first_name", "postcode", "postcode"],
+            "level": [0, 1, 0, 1],
+            "pair_count": [9_900, 100, 9_990, 10],
+        }
+    )
+    return sessions, blocked, patterns, random_levels
+
+
+def test_a_comparison_every_rule_blocks_on_falls_back_with_a_warning() -> None:
+    """Every rule that proposed pairs blocks on postcode (the source mix that used to stop the
+    build): the build goes on, postcode's m comes from all candidate pairs, and it says so."""
+    sessions, blocked, patterns, random_levels = _session_inputs(blocked_by_every_rule=True)
+    comparisons = {"first_name": ["different", "exact"], "postcode": ["different", "exact"]}
+    with pytest.warns(UntrainedComparisonWarning, match=r"\['postcode'\]"):
+        weights = estimate_match_weights_by_blocking_rule(
+            sessions, blocked, patterns, random_levels, comparisons, comparable_pairs=10**6
+        )
+    source = weights.drop_duplicates("comparison").set_index("comparison")["m_source"]
+    assert source["postcode"] == M_FROM_ALL_PAIRS
+    assert source["first_name"] == M_FROM_SESSIONS
+    postcode = level_rows(weights, "postcode")["match_weight"].to_numpy()
+    assert np.isfinite(postcode).all() and postcode[1] > postcode[0]
+
+
+def test_no_warning_when_some_rule_leaves_each_comparison_free(recwarn) -> None:
+    sessions, blocked, patterns, random_levels = _session_inputs(blocked_by_every_rule=False)
+    comparisons = {"first_name": ["different", "exact"], "postcode": ["different", "exact"]}
+    weights = estimate_match_weights_by_blocking_rule(
+        sessions, blocked, patterns, random_levels, comparisons, comparable_pairs=10**6
+    )
+    assert not [w for w in recwarn if issubclass(w.category, UntrainedComparisonWarning)]
+    assert set(weights["m_source"]) == {M_FROM_SESSIONS}
+
+
+def test_a_comparison_no_pair_fills_keeps_its_starting_values() -> None:
+    sessions, blocked, patterns, random_levels = _session_inputs(blocked_by_every_rule=False)
+    comparisons = {
+        "first_name": ["different", "exact"],
+        "postcode": ["different", "exact"],
+        "date_of_birth": ["different", "exact"],
+    }
+    sessions = sessions.assign(date_of_birth=NULL_LEVEL)
+    patterns = patterns.assign(date_of_birth=NULL_LEVEL)
+    random_levels = pd.concat(
+        [
+            random_levels,
+            pd.DataFrame({"comparison": ["date_of_birth"], "level": [-1], "pair_count": [10_000]}),
+        ],
+        ignore_index=True,
+    )
+    weights = estimate_match_weights_by_blocking_rule(
+        sessions, blocked, patterns, random_levels, comparisons, comparable_pairs=10**6
+    )
+    source = weights.drop_duplicates("comparison").set_index("comparison")["m_source"]
+    assert source["date_of_birth"] == M_FROM_START

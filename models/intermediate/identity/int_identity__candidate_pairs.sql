@@ -1,59 +1,88 @@
 -- Pairs of records worth comparing, and how they compare. A pair is a
 -- candidate when the two records agree on every key of at least one blocking
--- rule (var identity_blocking_rules); key values held by more than
--- var identity_max_block_size records form no pairs, so the pairs per record
--- stay bounded however large the data grows. Only records with a name take
--- part: cookies and email recipients link through identifiers alone.
+-- rule (var identity_blocking_rules). Within a block the records are ordered
+-- by their other match keys, and each is paired with the next
+-- var identity_max_block_size records in that order: a block up to that
+-- size gives all its pairs, a larger one (a common name in a common
+-- postcode) is split by the finer key instead of dropped, and the pairs per
+-- record stay bounded however large the data grows. Only records with a name
+-- take part: cookies and email recipients link through identifiers alone.
 -- Grain: one row per (record_id_a, record_id_b), record_id_a < record_id_b.
-{%- set rules = var('identity_blocking_rules') %}
+{%- set rules = identity_blocking_rules() %}
+{%- set window = var('identity_max_block_size') %}
+{%- if window is not number or window < 2 or window != window | int %}
+    {{ exceptions.raise_compiler_error("identity_max_block_size must be a whole number of records, 2 or more, not '" ~ window ~ "'") }}
+{%- endif %}
+{%- set frequencies = identity_term_frequency_comparisons() %}
 with
 
-records as (
+named_records as (
     select * from {{ ref('int_identity__records') }}
     where match_first_name is not null or match_last_name is not null
 ),
 
+-- How common each compared value is among the records that can be compared:
+-- an exact agreement on a common value is weaker evidence than on a rare one
+-- (int_identity__scored_pairs).
+records as (
+    select
+        named_records.*
+        {%- for name, spec in frequencies.items() %},
+        count({{ spec.column }}) over (partition by {{ spec.column }})
+            / cast(count({{ spec.column }}) over () as {{ type_double() }}) as {{ name }}_term_frequency
+        {%- endfor %}
+    from named_records
+),
+
 {% for rule in rules %}
 {%- set rule_index = loop.index %}
-rule_{{ rule_index }}_keys as (
+rule_{{ rule_index }}_members as (
     select
         record_id,
-        {{ rule | join(', ') }}
+        {{ rule | join(', ') }},
+        row_number() over (
+            partition by {{ rule | join(', ') }}
+            order by match_last_name, match_first_name, date_of_birth, postcode, match_address, record_id
+        ) as block_position
     from records
     where {% for column in rule %}{{ column }} is not null{% if not loop.last %} and {% endif %}{% endfor %}
 ),
 
-rule_{{ rule_index }}_blocks as (
-    select {{ rule | join(', ') }}
-    from rule_{{ rule_index }}_keys
-    group by {{ rule | join(', ') }}
-    having count(*) between 2 and {{ var('identity_max_block_size') }}
-),
-
-rule_{{ rule_index }}_members as (
-    select rule_{{ rule_index }}_keys.*
-    from rule_{{ rule_index }}_keys
-    inner join rule_{{ rule_index }}_blocks
-        on {% for column in rule %}rule_{{ rule_index }}_keys.{{ column }} = rule_{{ rule_index }}_blocks.{{ column }}{% if not loop.last %}
-            and {% endif %}{% endfor %}
+-- Windows of {{ window }} positions: a record's next {{ window }} neighbours are
+-- in its own window or the next one.
+rule_{{ rule_index }}_windows as (
+    select
+        *,
+        floor((block_position - 1) / {{ window }}) as block_window
+    from rule_{{ rule_index }}_members
 ),
 
 rule_{{ rule_index }}_pairs as (
+    {%- for step in [0, 1] %}
     select
-        left_record.record_id as record_id_a,
-        right_record.record_id as record_id_b,
+        left_record.record_id as left_id,
+        right_record.record_id as right_id,
         {{ rule_index }} as blocking_rule
-    from rule_{{ rule_index }}_members as left_record
-    inner join rule_{{ rule_index }}_members as right_record
-        on {% for column in rule %}left_record.{{ column }} = right_record.{{ column }}{% if not loop.last %}
-            and {% endif %}{% endfor %}
-            and left_record.record_id < right_record.record_id
+    from rule_{{ rule_index }}_windows as left_record
+    inner join rule_{{ rule_index }}_windows as right_record
+        on {% for column in rule %}left_record.{{ column }} = right_record.{{ column }}
+            and {% endfor %}right_record.block_window = left_record.block_window + {{ step }}
+            and right_record.block_position > left_record.block_position
+            and right_record.block_position <= left_record.block_position + {{ window }}
+    {%- if not loop.last %}
+    union all
+    {%- endif %}
+    {%- endfor %}
 ),
 
 {% endfor %}
 blocked_pairs as (
     {%- for rule in rules %}
-    select * from rule_{{ loop.index }}_pairs
+    select
+        case when left_id < right_id then left_id else right_id end as record_id_a,
+        case when left_id < right_id then right_id else left_id end as record_id_b,
+        blocking_rule
+    from rule_{{ loop.index }}_pairs
     {%- if not loop.last %}
     union all
     {%- endif %}
@@ -84,6 +113,13 @@ compared as (
         pairs.proposed_by_rule_{{ loop.index }},
         {%- endfor %}
         {{ comparison_level_columns('left_record', 'right_record') }}
+        {%- for name, spec in frequencies.items() %},
+        -- the agreed value's share of the records, on exact agreement only
+        case
+            when left_record.{{ spec.column }} = right_record.{{ spec.column }}
+                then left_record.{{ name }}_term_frequency
+        end as {{ name }}_term_frequency
+        {%- endfor %}
     from pairs
     inner join records as left_record
         on pairs.record_id_a = left_record.record_id

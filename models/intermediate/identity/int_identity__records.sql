@@ -15,8 +15,8 @@
 } %}
 {%- set supplied = {
     'crm_records': attributes.keys() | list,
-    'third_party_records': ['first_name', 'last_name', 'email', 'phone_e164', 'address_line_1',
-        'city', 'postcode', 'state', 'country_code'],
+    'third_party_records': ['first_name', 'last_name', 'date_of_birth', 'email', 'phone_e164',
+        'address_line_1', 'city', 'postcode', 'state', 'country_code'],
     'web_records': ['email'],
     'esp_records': ['email'],
 } %}
@@ -82,6 +82,7 @@ third_party_records as (
         demographics.provider_record_id as record_key,
         demographics.first_name,
         demographics.last_name,
+        demographics.date_of_birth,
         demographics.email,
         demographics.phone_e164,
         demographics.street_address as address_line_1,
@@ -185,11 +186,21 @@ keyed as (
     from unioned
 ),
 
+-- Blocking keys (var identity_blocking_rules): each survives a kind of error
+-- that breaks exact agreement on its column.
 final as (
     select
         *,
-        -- a blocking key: typos rarely touch a name's first letter
-        substring(match_first_name, 1, 1) as match_first_initial
+        -- typos rarely touch a name's first letter
+        substring(match_first_name, 1, 1) as match_first_initial,
+        -- misspellings that sound alike ('smyth', 'kathryn') keep the key
+        {{ phonetic_key('match_first_name') }} as match_first_phonetic,
+        {{ phonetic_key('match_last_name') }} as match_last_phonetic,
+        -- first and last name typed in each other's field
+        {{ name_pair_key('match_first_name', 'match_last_name') }} as match_name_pair,
+        -- day and month transposed
+        {{ birth_date_key('date_of_birth') }} as match_birth_date_key,
+        extract(year from date_of_birth) as match_birth_year
     from keyed
 )
 

@@ -6,7 +6,7 @@
 -- `derived_keys`).
 -- Grain: one row per (blocking_rule, combination of comparison levels).
 {%- set comparisons = identity_comparisons() %}
-{%- set rules = var('identity_blocking_rules') %}
+{%- set rules = identity_blocking_rules() %}
 with
 
 candidate_pairs as (

@@ -18,6 +18,7 @@ final as (
         normalized_phone_e164 as phone_e164,
         normalized_first_name as first_name,
         normalized_last_name as last_name,
+        normalized_date_of_birth as date_of_birth,
         normalized_street_address as street_address,
         normalized_city as city,
         normalized_postcode as postcode,

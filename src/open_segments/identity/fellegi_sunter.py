@@ -41,6 +41,14 @@ Estimation.
    * Stop when the largest absolute change of any m or of lambda is below ``tolerance``, or after
      ``max_iterations`` (then ``em_converged`` is False).
 
+Order. Levels are ordered by closeness (different, then looser to closer similarity, then exact),
+so a closer level must never weigh less than a farther one. Sampling noise, or a level the
+training data hardly holds (a day/month transposition, a similarity band next to exact), can break
+that order; the estimate is then made monotone by pooling adjacent levels (pool adjacent
+violators on the Bayes factor m / u): the levels of a pool share the factor ``sum m / sum u``, and
+each keeps its own u, its m rescaled to that factor. Pooling is the maximum-likelihood estimate of
+m under the order constraint when u is fixed, and m still sums to 1.
+
 Everything is vectorised over the patterns with numpy, and there is no randomness: the same input
 always gives the same output. Scoring pairs in production happens in SQL from the weights table;
 :func:`match_probability` scores patterns in Python for tests and reports.
@@ -49,6 +57,7 @@ always gives the same output. Scoring pairs in production happens in SQL from th
 from __future__ import annotations
 
 import math
+import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -128,8 +137,9 @@ def estimate_match_weights(
     ]
     for index, name in enumerate(names):
         rows.append(_weight_row(name, NULL_LEVEL, NULL_LABEL, 1.0, 1.0, 1.0))
+        ordered = monotone_m(fit.m[index], u[index])
         for level, label in enumerate(comparisons[name]):
-            m = float(fit.m[index][level])
+            m = float(ordered[level])
             u_level = float(u[index][level])
             rows.append(_weight_row(name, level, str(label), m, u_level, m / u_level))
 
@@ -179,6 +189,34 @@ def match_probability(weights: pd.DataFrame, patterns: pd.DataFrame) -> np.ndarr
         log2_odds += found
     # 1 / (1 + 2^-w) written through logaddexp so that large |w| neither overflows nor warns.
     return np.exp(-np.logaddexp(0.0, -log2_odds * math.log(2.0)))
+
+
+def monotone_m(m: np.ndarray, u: np.ndarray) -> np.ndarray:
+    """m rescaled so that m / u never decreases from one level to the next (see module doc).
+
+    Pools adjacent levels while an earlier pool has a larger Bayes factor than the next; every
+    level of a pool gets the factor ``sum m / sum u`` of the pool.
+    """
+    m = np.asarray(m, dtype=np.float64)
+    u = np.asarray(u, dtype=np.float64)
+    if m.shape != u.shape or m.ndim != 1:
+        raise ValueError("m and u must be vectors of the same length")
+    if (u <= 0).any():
+        raise ValueError("u must be positive on every level")
+    # Each pool: [first level, last level, sum m, sum u].
+    pools: list[list[float]] = []
+    for level in range(m.size):
+        pools.append([level, level, m[level], u[level]])
+        while len(pools) > 1 and pools[-2][2] / pools[-2][3] > pools[-1][2] / pools[-1][3]:
+            last = pools.pop()
+            pools[-1][1] = last[1]
+            pools[-1][2] += last[2]
+            pools[-1][3] += last[3]
+    result = np.empty_like(m)
+    for first, last, m_sum, u_sum in pools:
+        levels = slice(int(first), int(last) + 1)
+        result[levels] = u[levels] * (m_sum / u_sum)
+    return result
 
 
 def _weight_row(
@@ -398,6 +436,14 @@ def _run_em(
 
 
 GLOBAL_PRIOR_LABEL = "prior match probability of two comparable records"
+# Where a comparison's m came from (column m_source of the weights).
+M_FROM_SESSIONS = "blocking_rule_sessions"
+M_FROM_ALL_PAIRS = "all_candidate_pairs"
+M_FROM_START = "starting_values"
+
+
+class UntrainedComparisonWarning(UserWarning):
+    """A comparison's m could not be trained by any blocking-rule session."""
 
 
 def estimate_match_weights_by_blocking_rule(
@@ -440,7 +486,6 @@ def estimate_match_weights_by_blocking_rule(
     u, random_pairs = _u_probabilities(random_levels, names, sizes, strict=False)
 
     estimates: list[list[np.ndarray]] = [[] for _ in names]
-    estimable: set[str] = set()
     iterations, converged, max_change = 0, True, 0.0
     for session in sorted(session_patterns["session"].unique().tolist()):
         rows = session_patterns[session_patterns["session"] == session]
@@ -448,7 +493,6 @@ def estimate_match_weights_by_blocking_rule(
         unknown = blocked - set(names)
         if unknown:
             raise ValueError(f"session {session} blocks unknown comparisons: {sorted(unknown)}")
-        estimable |= set(names) - blocked
         if rows.empty or rows[COUNT_COLUMN].sum() == 0:
             continue
         levels, counts = _pattern_arrays(rows, names, sizes)
@@ -462,22 +506,47 @@ def estimate_match_weights_by_blocking_rule(
         for index, name in enumerate(names):
             if name not in blocked and (levels[:, index] >= 0).any():
                 estimates[index].append(fit.m[index])
-    always_blocked = [name for name in names if name not in estimable]
-    if blocked_comparisons and always_blocked:
-        raise ValueError(
-            f"every blocking rule blocks on {always_blocked}, so their m cannot be estimated: "
-            "add a blocking rule that does not use them"
-        )
-    m = tuple(
-        np.mean(found, axis=0) if found else _initial_m(size)
-        for found, size in zip(estimates, sizes, strict=True)
-    )
-
     if patterns.empty or patterns[COUNT_COLUMN].sum() == 0:
         levels = np.zeros((0, len(names)), dtype=np.int64)
         counts = np.zeros(0)
     else:
         levels, counts = _pattern_arrays(patterns, names, sizes)
+
+    # A comparison no session could train (every rule that proposed pairs blocks on it, as when
+    # one source has no duplicates of its own and the other lacks a field) must not stop the
+    # build: its m comes from one EM over all candidate pairs, where agreement on blocked keys
+    # overstates m, and failing that from the starting values. Both are reported.
+    untrained = [index for index, found in enumerate(estimates) if not found]
+    pooled: EMResult | None = None
+    if untrained and counts.sum() > 0:
+        pooled = _run_em(levels, counts, u, sizes, max_iterations, tolerance, initial_prior)
+    m_list: list[np.ndarray] = []
+    m_sources: dict[str, str] = {}
+    for index, (found, size) in enumerate(zip(estimates, sizes, strict=True)):
+        name = names[index]
+        if found:
+            m_list.append(np.mean(found, axis=0))
+            m_sources[name] = M_FROM_SESSIONS
+        elif pooled is not None and (levels[:, index] >= 0).any():
+            m_list.append(pooled.m[index])
+            m_sources[name] = M_FROM_ALL_PAIRS
+        else:
+            m_list.append(_initial_m(size))
+            m_sources[name] = M_FROM_START
+    # A comparison that no candidate pair fills keeps its starting values silently: no pair's
+    # score uses them.
+    pooled_only = sorted(name for name, source in m_sources.items() if source == M_FROM_ALL_PAIRS)
+    if pooled_only:
+        warnings.warn(
+            f"no blocking rule that proposed pairs leaves {pooled_only} free, so their m comes "
+            "from one EM over all candidate pairs (agreement on blocked keys overstates it): add "
+            "a blocking rule that does not use them, or freeze reviewed weights "
+            "(identity_match_weights)",
+            UntrainedComparisonWarning,
+            stacklevel=2,
+        )
+    m = tuple(monotone_m(values, u[index]) for index, values in enumerate(m_list))
+
     comparable_pairs = max(comparable_pairs, 1)
     if comparable_pairs < counts.sum():
         raise ValueError(
@@ -508,6 +577,10 @@ def estimate_match_weights_by_blocking_rule(
     weights["candidate_pairs"] = np.int64(counts.sum())
     weights["random_pairs"] = np.int64(random_pairs)
     weights["log_likelihood"] = float(log_likelihood)
+    weights["m_source"] = [
+        M_FROM_SESSIONS if name == PRIOR_COMPARISON else m_sources[name]
+        for name in weights["comparison"]
+    ]
     return weights
 
 

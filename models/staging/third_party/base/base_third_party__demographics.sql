@@ -2,12 +2,14 @@
     Third-party demographic records, normalized and validated once: one row
     per distinct raw row (exact duplicates collapsed and counted), with the
     first broken rule as `rejection_reason` or null when staged. A record with
-    nothing to match it on (no email, hash, phone, or name with address) is
-    quarantined: it could never reach a customer.
+    nothing to match it on (no email, hash or phone, and no name with an
+    address, a postcode or a date of birth) is quarantined: it could never
+    reach a customer. Either name will do: a delivery with a first name and
+    an address is matchable by name and address.
 -#}
 {%- set raw_columns = [
     'provider_record_id', 'email', 'email_sha256', 'phone', 'first_name',
-    'last_name', 'street_address', 'city', 'postcode', 'state', 'country',
+    'last_name', 'date_of_birth', 'street_address', 'city', 'postcode', 'state', 'country',
     'age', 'age_band', 'income_band', 'household_size', 'interests',
     'delivered_at',
 ] -%}
@@ -37,6 +39,7 @@ parsed as (
         country_lookup.country_code,
         coalesce(country_lookup.country_code, '{{ var("default_country") }}') as numbering_country,
         {{ parse_utc_timestamp('distinct_rows.delivered_at') }} as delivered_at_utc,
+        {{ parse_date('distinct_rows.date_of_birth') }} as date_of_birth_parsed,
         {{ try_cast_as('trim(distinct_rows.age)', type_double()) }} as age_number,
         {{ try_cast_as('trim(distinct_rows.household_size)', type_double()) }} as household_size_number
     from distinct_rows
@@ -55,6 +58,12 @@ normalized as (
         {{ e164_phone('parsed.phone', 'countries.calling_code', 'countries.trunk_prefix') }} as phone_candidate,
         {{ normalize_name('parsed.first_name') }} as first_name_clean,
         {{ normalize_name('parsed.last_name') }} as last_name_clean,
+        case
+            when parsed.date_of_birth_parsed >= cast('{{ var("min_birth_date") }}' as date)
+                and parsed.date_of_birth_parsed
+                <= cast(coalesce(parsed.delivered_at_utc, cast('{{ var("max_plausible_timestamp") }}' as timestamp)) as date)
+                then parsed.date_of_birth_parsed
+        end as date_of_birth_clean,
         {{ normalize_address_line('parsed.street_address') }} as street_address_clean,
         {{ normalize_address_line('parsed.city') }} as city_clean,
         {{ normalize_postcode('parsed.postcode', 'parsed.numbering_country') }} as postcode_clean,
@@ -88,7 +97,10 @@ validated as (
             when email_clean is null
                 and email_sha256_clean is null
                 and not {{ is_e164('phone_candidate') }}
-                and (last_name_clean is null or (street_address_clean is null and postcode_clean is null))
+                and (
+                    (first_name_clean is null and last_name_clean is null)
+                    or (street_address_clean is null and postcode_clean is null and date_of_birth_clean is null)
+                )
                 then 'no_match_keys'
             when version_rank > 1 then 'superseded_version'
         end as rejection_reason,
@@ -97,6 +109,8 @@ validated as (
             case when {{ clean_text('email') }} is not null and email_clean is null then 'email_invalid' end,
             case when {{ clean_text('email_sha256') }} is not null and email_sha256_clean is null then 'email_sha256_invalid' end,
             case when {{ clean_text('phone') }} is not null and not {{ is_e164('phone_candidate') }} then 'phone_invalid' end,
+            case when {{ clean_text('date_of_birth') }} is not null and date_of_birth_parsed is null then 'date_of_birth_unparseable' end,
+            case when date_of_birth_parsed is not null and date_of_birth_clean is null then 'date_of_birth_implausible' end,
             case when {{ clean_text('age') }} is not null and age_clean is null then 'age_invalid' end,
             case when {{ clean_text('household_size') }} is not null and household_size_clean is null then 'household_size_invalid' end,
             case when {{ clean_text('country') }} is not null and country_code is null then 'country_unmapped' end,
@@ -116,6 +130,7 @@ final as (
         case when {{ is_e164('phone_candidate') }} then phone_candidate end as normalized_phone_e164,
         first_name_clean as normalized_first_name,
         last_name_clean as normalized_last_name,
+        date_of_birth_clean as normalized_date_of_birth,
         street_address_clean as normalized_street_address,
         city_clean as normalized_city,
         postcode_clean as normalized_postcode,
