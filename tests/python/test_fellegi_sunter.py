@@ -21,6 +21,7 @@ from open_segments.identity.fellegi_sunter import (
     M_FROM_ALL_PAIRS,
     M_FROM_SESSIONS,
     M_FROM_START,
+    M_UNOBSERVED,
     PRIOR_LABEL,
     UntrainedComparisonWarning,
     estimate_match_weights,
@@ -515,7 +516,7 @@ def test_a_comparison_every_rule_blocks_on_falls_back_with_a_warning() -> None:
     build): the build goes on, postcode's m comes from all candidate pairs, and it says so."""
     sessions, blocked, patterns, random_levels = _session_inputs(blocked_by_every_rule=True)
     comparisons = {"first_name": ["different", "exact"], "postcode": ["different", "exact"]}
-    with pytest.warns(UntrainedComparisonWarning, match=r"\['postcode'\]"):
+    with pytest.warns(UntrainedComparisonWarning, match=r"postcode \(all_candidate_pairs\)"):
         weights = estimate_match_weights_by_blocking_rule(
             sessions, blocked, patterns, random_levels, comparisons, comparable_pairs=10**6
         )
@@ -556,4 +557,44 @@ def test_a_comparison_no_pair_fills_keeps_its_starting_values() -> None:
         sessions, blocked, patterns, random_levels, comparisons, comparable_pairs=10**6
     )
     source = weights.drop_duplicates("comparison").set_index("comparison")["m_source"]
+    assert source["date_of_birth"] == M_UNOBSERVED
+
+
+def test_a_field_the_matches_lack_is_not_estimated_from_look_alike_non_matches() -> None:
+    """The third party has no dates of birth, so only CRM <-> CRM pairs (non-matches, a few of
+    them look-alikes) have date_of_birth observed: a handful of expected matches is no estimate
+    of its m, which keeps its starting values, with a warning, instead of a weight learnt from
+    non-matches."""
+    sessions, blocked, patterns, random_levels = _session_inputs(blocked_by_every_rule=False)
+    comparisons = {
+        "first_name": ["different", "exact"],
+        "postcode": ["different", "exact"],
+        "date_of_birth": ["different", "exact"],
+    }
+    look_alikes = pd.DataFrame(
+        [
+            {"first_name": 1, "postcode": 1, "date_of_birth": 1, "pair_count": 2},
+            {"first_name": 1, "postcode": 1, "date_of_birth": 0, "pair_count": 3},
+            {"first_name": 0, "postcode": 0, "date_of_birth": 0, "pair_count": 200},
+        ]
+    )
+    patterns = pd.concat([patterns.assign(date_of_birth=NULL_LEVEL), look_alikes])
+    sessions = pd.concat(
+        [patterns.assign(session=1), patterns.assign(session=2)], ignore_index=True
+    )
+    random_levels = pd.concat(
+        [
+            random_levels,
+            pd.DataFrame(
+                {"comparison": ["date_of_birth"] * 2, "level": [0, 1], "pair_count": [9_990, 10]}
+            ),
+        ],
+        ignore_index=True,
+    )
+    with pytest.warns(UntrainedComparisonWarning, match=r"date_of_birth \(starting_values\)"):
+        weights = estimate_match_weights_by_blocking_rule(
+            sessions, blocked, patterns, random_levels, comparisons, comparable_pairs=10**6
+        )
+    source = weights.drop_duplicates("comparison").set_index("comparison")["m_source"]
     assert source["date_of_birth"] == M_FROM_START
+    assert source["first_name"] == M_FROM_SESSIONS

@@ -4,9 +4,10 @@
 -- for each comparison with `term_frequency`, an adjustment on exact
 -- agreement: log2(u of the exact level / the agreed value's share of the
 -- records). "Smith" agreeing is weaker evidence than the average surname
--- agreeing. The adjustment never takes the exact level below the level
--- under it (weights keep their order) and never adds more than
--- var identity_term_frequency_max_bonus bits.
+-- agreeing. The adjustment never takes an exact agreement below the closest
+-- level that the estimate weighs less than exact (an exact 'smith' still
+-- counts for more than a near miss the estimate ranks lower), and never adds
+-- more than var identity_term_frequency_max_bonus bits.
 -- Grain: one row per (record_id_a, record_id_b).
 {%- set comparisons = identity_comparisons() %}
 {%- set frequencies = identity_term_frequency_comparisons() %}
@@ -32,7 +33,9 @@ weights as (
     select * from {{ ref('int_identity__match_weights') }}
 ),
 
--- per comparison: u and weight of the exact (top) level, weight of the level below
+-- per comparison: u and weight of the exact (top) level, and the weight of
+-- the closest level below it that weighs less (levels estimation pooled with
+-- exact share its weight and are passed over)
 top_levels as (
     select
         comparison,
@@ -47,12 +50,16 @@ exact_weights as (
         top_levels.comparison,
         exact.u_probability as exact_u,
         exact.match_weight as exact_weight,
-        below.match_weight as below_weight
+        coalesce(max(below.match_weight), exact.match_weight) as below_weight
     from top_levels
     inner join weights as exact
         on top_levels.comparison = exact.comparison and top_levels.exact_level = exact.level
-    inner join weights as below
-        on top_levels.comparison = below.comparison and top_levels.exact_level - 1 = below.level
+    left join weights as below
+        on
+            top_levels.comparison = below.comparison
+            and below.level between 0 and top_levels.exact_level - 1
+            and below.match_weight < exact.match_weight - 1e-9
+    group by top_levels.comparison, exact.u_probability, exact.match_weight
 ),
 
 pattern_scored as (

@@ -440,6 +440,12 @@ GLOBAL_PRIOR_LABEL = "prior match probability of two comparable records"
 M_FROM_SESSIONS = "blocking_rule_sessions"
 M_FROM_ALL_PAIRS = "all_candidate_pairs"
 M_FROM_START = "starting_values"
+M_UNOBSERVED = "unobserved"  # starting values of a comparison no candidate pair fills
+# A comparison's m is estimated from the sessions that leave it free only when at least this
+# many of their expected matches, and this share of them, have it observed: otherwise the true
+# matches mostly lack the field, and the estimate would come from look-alike non-matches.
+MIN_EXPECTED_MATCHES = 10.0
+MIN_OBSERVED_SHARE = 0.1
 
 
 class UntrainedComparisonWarning(UserWarning):
@@ -466,7 +472,9 @@ def estimate_match_weights_by_blocking_rule(
     1). Each blocking rule is therefore one training session: EM runs over the pairs the rule
     proposed (``session_patterns``, column ``session`` = rule number) with the comparisons the
     rule blocks on (``blocked_comparisons[session]``) treated as null, and estimates m for the
-    others. The m of a comparison is the mean over the sessions that estimated it.
+    others. The m of a comparison is the mean over the sessions that estimated it, weighted by
+    the expected matches each session observed it on; with fewer than ``MIN_EXPECTED_MATCHES``
+    in all, it falls back (column ``m_source``, and an ``UntrainedComparisonWarning``).
 
     The prior then refers to all ``comparable_pairs`` record pairs, of which the candidate pairs
     are the only ones with a real chance of matching: lambda solves
@@ -485,7 +493,13 @@ def estimate_match_weights_by_blocking_rule(
     # pair ever uses because no pair has a non-null level for it.
     u, random_pairs = _u_probabilities(random_levels, names, sizes, strict=False)
 
+    # Per comparison: each session's m and the expected matches it rests on (the posterior mass
+    # of the session's pairs where the comparison is observed).
     estimates: list[list[np.ndarray]] = [[] for _ in names]
+    evidence: list[list[float]] = [[] for _ in names]
+    free_sessions = np.zeros(len(names), dtype=np.int64)
+    # expected matches of the sessions that leave each comparison free, observed on it or not
+    free_matches = np.zeros(len(names))
     iterations, converged, max_change = 0, True, 0.0
     for session in sorted(session_patterns["session"].unique().tolist()):
         rows = session_patterns[session_patterns["session"] == session]
@@ -503,31 +517,50 @@ def estimate_match_weights_by_blocking_rule(
         iterations = max(iterations, fit.iterations)
         converged = converged and fit.converged
         max_change = max(max_change, fit.max_change)
+        posterior, _ = _e_step(levels, counts, _log_sum(levels, u), fit.m, fit.prior)
+        expected_matches = counts * posterior
         for index, name in enumerate(names):
-            if name not in blocked and (levels[:, index] >= 0).any():
+            observed = float(expected_matches[levels[:, index] >= 0].sum())
+            free_sessions[index] += name not in blocked and bool((levels[:, index] >= 0).any())
+            free_matches[index] += 0.0 if name in blocked else float(expected_matches.sum())
+            if name not in blocked and observed > 0:
                 estimates[index].append(fit.m[index])
+                evidence[index].append(observed)
     if patterns.empty or patterns[COUNT_COLUMN].sum() == 0:
         levels = np.zeros((0, len(names)), dtype=np.int64)
         counts = np.zeros(0)
     else:
         levels, counts = _pattern_arrays(patterns, names, sizes)
 
-    # A comparison no session could train (every rule that proposed pairs blocks on it, as when
-    # one source has no duplicates of its own and the other lacks a field) must not stop the
-    # build: its m comes from one EM over all candidate pairs, where agreement on blocked keys
-    # overstates m, and failing that from the starting values. Both are reported.
-    untrained = [index for index, found in enumerate(estimates) if not found]
+    # A comparison's m is the mean of the sessions' estimates weighted by the expected matches
+    # each rests on. Too few (fewer than MIN_EXPECTED_MATCHES, or under MIN_OBSERVED_SHARE of
+    # those sessions' expected matches) must not stop the build, nor pass for an estimate. When every rule that proposed pairs blocks on the comparison, m comes from
+    # one EM over all candidate pairs (agreement on blocked keys overstates it). When rules left
+    # it free but their likely matches seldom hold it, the true matches lack the field (a CRM
+    # without duplicates meets a third party without dates of birth) and any estimate would be
+    # read off look-alike non-matches: m keeps its starting values. Both are reported.
     pooled: EMResult | None = None
-    if untrained and counts.sum() > 0:
+    pooled_evidence = np.zeros(len(names))
+    if any(sum(found) < MIN_EXPECTED_MATCHES for found in evidence) and counts.sum() > 0:
         pooled = _run_em(levels, counts, u, sizes, max_iterations, tolerance, initial_prior)
+        posterior, _ = _e_step(levels, counts, _log_sum(levels, u), pooled.m, pooled.prior)
+        pooled_evidence = np.array(
+            [float((counts * posterior)[levels[:, i] >= 0].sum()) for i in range(len(names))]
+        )
     m_list: list[np.ndarray] = []
     m_sources: dict[str, str] = {}
     for index, (found, size) in enumerate(zip(estimates, sizes, strict=True)):
         name = names[index]
-        if found:
-            m_list.append(np.mean(found, axis=0))
+        if sum(evidence[index]) >= max(
+            MIN_EXPECTED_MATCHES, MIN_OBSERVED_SHARE * free_matches[index]
+        ):
+            m_list.append(np.average(found, axis=0, weights=evidence[index]))
             m_sources[name] = M_FROM_SESSIONS
-        elif pooled is not None and (levels[:, index] >= 0).any():
+        elif (
+            free_sessions[index] == 0
+            and pooled is not None
+            and pooled_evidence[index] >= MIN_EXPECTED_MATCHES
+        ):
             m_list.append(pooled.m[index])
             m_sources[name] = M_FROM_ALL_PAIRS
         else:
@@ -535,13 +568,21 @@ def estimate_match_weights_by_blocking_rule(
             m_sources[name] = M_FROM_START
     # A comparison that no candidate pair fills keeps its starting values silently: no pair's
     # score uses them.
-    pooled_only = sorted(name for name, source in m_sources.items() if source == M_FROM_ALL_PAIRS)
-    if pooled_only:
+    for index, name in enumerate(names):
+        if m_sources[name] == M_FROM_START and not (levels[:, index] >= 0).any():
+            m_sources[name] = M_UNOBSERVED
+    fallbacks = sorted(
+        f"{name} ({source})"
+        for name, source in m_sources.items()
+        if source not in (M_FROM_SESSIONS, M_UNOBSERVED)
+    )
+    if fallbacks:
         warnings.warn(
-            f"no blocking rule that proposed pairs leaves {pooled_only} free, so their m comes "
-            "from one EM over all candidate pairs (agreement on blocked keys overstates it): add "
-            "a blocking rule that does not use them, or freeze reviewed weights "
-            "(identity_match_weights)",
+            f"too few likely matches (under {MIN_EXPECTED_MATCHES:g}, or under "
+            f"{MIN_OBSERVED_SHARE:.0%} of them) hold {fallbacks} in the "
+            "pairs of the blocking rules that leave them free, so their m is not estimated from "
+            "those rules: add a blocking rule that does not use them, give the matches the "
+            "field, or freeze reviewed weights (identity_match_weights)",
             UntrainedComparisonWarning,
             stacklevel=2,
         )
