@@ -134,12 +134,14 @@ class SideResult:
 
 @dataclass(frozen=True)
 class SplinkRun:
-    """Splink's clusters (record_id, cluster_id), its seconds and its blocking rules as SQL."""
+    """Splink's clusters (record_id, cluster_id), its seconds, its blocking rules as SQL, the
+    trained model and Splink's version."""
 
     clusters: pa.Table
     seconds: float
     blocking_rule_sql: list[str]
     settings: dict[str, Any]
+    version: str
 
 
 def pair_metrics(persons: Sequence[Any], clusters: Sequence[Any]) -> PairMetrics:
@@ -263,7 +265,7 @@ def run_splink(
     docstring for the model. ``records`` holds SPLINK_COLUMNS."""
     try:
         import splink.comparison_library as cl
-        from splink import DuckDBAPI, Linker, SettingsCreator, block_on
+        from splink import DuckDBAPI, Linker, SettingsCreator, __version__, block_on
     except ImportError as error:
         raise ImportError(SPLINK_MISSING) from error
 
@@ -304,7 +306,7 @@ def run_splink(
     rule_sql = [rule.get_blocking_rule("duckdb").blocking_rule_sql for rule in prediction_rules]
     trained = linker.misc.save_model_to_json()
     connection.close()
-    return SplinkRun(clusters, seconds, rule_sql, trained)
+    return SplinkRun(clusters, seconds, rule_sql, trained, __version__)
 
 
 def compare(
@@ -339,6 +341,7 @@ def compare(
     details = {
         **counts,
         "records_missing_from_profile_map": ours_missing,
+        "splink_version": splink.version,
         "splink_blocking_rules": splink.blocking_rule_sql,
         "splink_model": splink.settings,
     }
@@ -450,10 +453,9 @@ def main(argv: list[str] | None = None) -> int:
             seed=args.seed,
             u_max_pairs=args.u_max_pairs,
         )
-    import splink
-
     title = (
-        f"Identity resolution beside Splink {splink.__version__} at {args.customers:,} customers "
+        f"Identity resolution beside Splink {details['splink_version']} "
+        f"at {args.customers:,} customers "
         f"(seed {args.seed}, noise {args.noise or 'default'}): {details['records']:,} CRM records, "
         f"{details['true_pairs']:,} true pairs; files in {workdir}"
     )
@@ -473,7 +475,6 @@ def main(argv: list[str] | None = None) -> int:
                 "customers": args.customers,
                 "seed": args.seed,
                 "noise": args.noise,
-                "splink_version": splink.__version__,
                 "duckdb_version": duckdb.__version__,
                 "sides": [
                     {
