@@ -148,3 +148,9 @@
     {%- if not loop.last %},{% endif %}
     {%- endfor %}
 {%- endmacro %}
+
+
+{#- Base-2 logarithm, the unit of match weights (bits). -#}
+{% macro log2(expr) -%}
+    (ln({{ expr }}) / ln(2.0))
+{%- endmacro %}

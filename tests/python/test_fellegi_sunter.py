@@ -15,13 +15,13 @@ import pandas as pd
 import pytest
 
 from open_segments.identity.fellegi_sunter import (
-    NULL_LEVEL,
-    OUTPUT_COLUMNS,
-    PRIOR_COMPARISON,
     M_FROM_ALL_PAIRS,
     M_FROM_SESSIONS,
     M_FROM_START,
     M_UNOBSERVED,
+    NULL_LEVEL,
+    OUTPUT_COLUMNS,
+    PRIOR_COMPARISON,
     PRIOR_LABEL,
     UntrainedComparisonWarning,
     estimate_match_weights,

@@ -92,7 +92,9 @@ def _crm(rng: random.Random) -> list[dict[str, str | None]]:
     collision = {"date_of_birth": "1970-05-05", "postcode": "2010"}
     rows[0].update(collision, street_number="5", address_line_1="Bridge St")
     rows[1].update(collision, first_name=None, street_number="88", address_line_1="Railway Rd")
-    rows[SMITHS].update(collision, last_name="Quaglieri", street_number="7", address_line_1="Mill Rd")
+    rows[SMITHS].update(
+        collision, last_name="Quaglieri", street_number="7", address_line_1="Mill Rd"
+    )
     rows[SMITHS + 1].update(
         collision, first_name=None, last_name="Quaglieri", street_number="61",
         address_line_1="Ocean St",
@@ -279,5 +281,6 @@ def test_a_users_own_blocking_rules_and_comparisons_build(source_mix, tmp_path_f
     statuses = {r["status"] for r in run.results()}
     assert statuses <= {"success", "pass"}, statuses
     with run.connect() as con:
-        columns = [c[0] for c in con.sql("describe identity.int_identity__candidate_pairs").fetchall()]
+        described = con.sql("describe identity.int_identity__candidate_pairs").fetchall()
+    columns = [column[0] for column in described]
     assert "city" in columns and "proposed_by_rule_2" in columns

@@ -26,11 +26,11 @@ named_records as (
 -- (int_identity__scored_pairs).
 records as (
     select
-        named_records.*
-        {%- for name, spec in frequencies.items() %},
+        {%- for name, spec in frequencies.items() %}
         count({{ spec.column }}) over (partition by {{ spec.column }})
-            / cast(count({{ spec.column }}) over () as {{ type_double() }}) as {{ name }}_term_frequency
+        / cast(count({{ spec.column }}) over () as {{ type_double() }}) as {{ name }}_term_frequency,
         {%- endfor %}
+        named_records.*
     from named_records
 ),
 
@@ -66,9 +66,9 @@ rule_{{ rule_index }}_pairs as (
     from rule_{{ rule_index }}_windows as left_record
     inner join rule_{{ rule_index }}_windows as right_record
         on {% for column in rule %}left_record.{{ column }} = right_record.{{ column }}
-            and {% endfor %}right_record.block_window = left_record.block_window + {{ step }}
-            and right_record.block_position > left_record.block_position
-            and right_record.block_position <= left_record.block_position + {{ window }}
+            and {% endfor %}left_record.block_window + {{ step }} = right_record.block_window
+            and left_record.block_position < right_record.block_position
+            and left_record.block_position + {{ window }} >= right_record.block_position
     {%- if not loop.last %}
     union all
     {%- endif %}
@@ -112,14 +112,14 @@ compared as (
         {%- for rule in rules %}
         pairs.proposed_by_rule_{{ loop.index }},
         {%- endfor %}
-        {{ comparison_level_columns('left_record', 'right_record') }}
-        {%- for name, spec in frequencies.items() %},
+        {%- for name, spec in frequencies.items() %}
         -- the agreed value's share of the records, on exact agreement only
         case
             when left_record.{{ spec.column }} = right_record.{{ spec.column }}
                 then left_record.{{ name }}_term_frequency
-        end as {{ name }}_term_frequency
+        end as {{ name }}_term_frequency,
         {%- endfor %}
+        {{ comparison_level_columns('left_record', 'right_record') }}
     from pairs
     inner join records as left_record
         on pairs.record_id_a = left_record.record_id

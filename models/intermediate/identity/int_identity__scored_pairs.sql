@@ -72,28 +72,30 @@ pattern_scored as (
             and {% endif %}{% endfor %}
 ),
 
+-- the bounds of each adjustment, one row: the floor (how far below exact an
+-- agreement may fall) and the u of the exact level
+bounds as (
+    select
+        {%- for name in frequencies %}
+        max(case when comparison = '{{ name }}' then exact_u end) as {{ name }}_exact_u,
+        max(case when comparison = '{{ name }}' then below_weight - exact_weight end) as {{ name }}_floor,
+        {%- endfor %}
+        count(*) as comparisons
+    from exact_weights
+),
+
 adjusted as (
     select
-        pattern_scored.*
-        {%- for name in frequencies %},
-        coalesce(
-            case
-                when pattern_scored.{{ name }}_term_frequency > 0
-                    then least(
-                        {{ max_bonus }},
-                        greatest(
-                            ln({{ name }}_exact.exact_u / pattern_scored.{{ name }}_term_frequency) / ln(2.0),
-                            {{ name }}_exact.below_weight - {{ name }}_exact.exact_weight
-                        )
-                    )
-            end,
-            0
-        ) as {{ name }}_term_frequency_adjustment
+        {%- for name in frequencies %}
+        case
+            when pattern_scored.{{ name }}_term_frequency > 0
+                then least({{ max_bonus }}, greatest({{ log2('bounds.' ~ name ~ '_exact_u / pattern_scored.' ~ name ~ '_term_frequency') }}, bounds.{{ name }}_floor))
+            else 0
+        end as {{ name }}_term_frequency_adjustment,
         {%- endfor %}
+        pattern_scored.*
     from pattern_scored
-    {%- for name in frequencies %}
-    cross join (select * from exact_weights where comparison = '{{ name }}') as {{ name }}_exact
-    {%- endfor %}
+    cross join bounds
 ),
 
 weighed as (

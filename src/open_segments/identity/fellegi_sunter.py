@@ -534,11 +534,12 @@ def estimate_match_weights_by_blocking_rule(
 
     # A comparison's m is the mean of the sessions' estimates weighted by the expected matches
     # each rests on. Too few (fewer than MIN_EXPECTED_MATCHES, or under MIN_OBSERVED_SHARE of
-    # those sessions' expected matches) must not stop the build, nor pass for an estimate. When every rule that proposed pairs blocks on the comparison, m comes from
-    # one EM over all candidate pairs (agreement on blocked keys overstates it). When rules left
-    # it free but their likely matches seldom hold it, the true matches lack the field (a CRM
-    # without duplicates meets a third party without dates of birth) and any estimate would be
-    # read off look-alike non-matches: m keeps its starting values. Both are reported.
+    # those sessions' expected matches) must not stop the build, nor pass for an estimate.
+    # When every rule that proposed pairs blocks on the comparison, m comes from one EM over
+    # all candidate pairs (agreement on blocked keys overstates it). When rules left it free
+    # but their likely matches seldom hold it, the true matches lack the field (a CRM without
+    # duplicates meets a third party without dates of birth) and any estimate would be read
+    # off look-alike non-matches: m keeps its starting values. Both are reported.
     pooled: EMResult | None = None
     pooled_evidence = np.zeros(len(names))
     if any(sum(found) < MIN_EXPECTED_MATCHES for found in evidence) and counts.sum() > 0:
