@@ -8,6 +8,7 @@ tables linking every record to its person and a 30-day purchase label.
 Usage::
 
     python -m open_segments.datagen --customers 50000 --seed 42 --out data/raw
+    python -m open_segments.datagen --customers 50000 --seed 42 --out data/hard --noise hard
 
 or from Python::
 
@@ -23,6 +24,10 @@ Modules:
   one module per source system;
 * ``vocab``, ``labels``, ``mess`` -- vocabularies, label spellings and
   data-quality problems;
+* ``corrupt`` -- the hard noise profile's record corruptions (``noise="hard"``):
+  duplicates shaped like record-linkage benchmark files (FEBRL-style), with
+  1-5 typos, OCR and phonetic errors, nicknames, swapped names, nulls and
+  birth-date/postcode slips each, and no identifier shared with the original;
 * ``textops``, ``timefmt``, ``ids`` -- vectorised string, timestamp and id builders;
 * ``truth``, ``schema``, ``writer``, ``pipeline`` -- ground truth, the output
   contract, streaming Parquet output and orchestration.

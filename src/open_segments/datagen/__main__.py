@@ -1,4 +1,10 @@
-"""Command line: ``python -m open_segments.datagen --customers 50000 --seed 42 --out data/raw``."""
+"""Command line: ``python -m open_segments.datagen --customers 50000 --seed 42 --out data/raw``.
+
+``--noise hard`` switches to the hard noise profile: record-linkage-benchmark-like duplicates
+(about 25% of CRM persons with 2-5 records, each duplicate with 1-5 corruptions and no email,
+phone or loyalty id of the original) and third-party rows that match on name, address and (on
+60% of rows) date of birth only.
+"""
 
 from __future__ import annotations
 
@@ -13,6 +19,7 @@ from open_segments.datagen.config import (
     CHUNK_SIZE,
     DEFAULT_END_DATE,
     DEFAULT_HISTORY_DAYS,
+    NOISE_PROFILES,
     GeneratorConfig,
 )
 from open_segments.datagen.pipeline import RunSummary, generate
@@ -54,6 +61,18 @@ def _parser() -> argparse.ArgumentParser:
         default=min(2, os.cpu_count() or 1),
         help="worker processes; does not change the output (default: up to 2)",
     )
+    parser.add_argument(
+        "--noise",
+        choices=NOISE_PROFILES,
+        default="default",
+        help=(
+            "noise profile (default: default). 'hard' is shaped like record-linkage benchmark"
+            " files: ~25%% of CRM persons have 2-5 records, each duplicate has 1-5 corruptions"
+            " (typos, OCR, phonetic, nicknames, swapped names, nulls, birth date and postcode"
+            " slips) and no email, phone or loyalty id of the original; third-party rows carry"
+            " no email, hash or phone, a date of birth on 60%% of rows and 0-2 corruptions"
+        ),
+    )
     parser.add_argument("--no-progress", action="store_true", help="disable the progress bar")
     return parser
 
@@ -81,6 +100,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             chunk_size=args.chunk_size,
             workers=max(1, args.workers),
             progress=not args.no_progress,
+            noise=args.noise,
         )
     except ValueError as error:
         print(f"error: {error}", file=sys.stderr)

@@ -35,6 +35,9 @@ MIN_CHUNK_SIZE = 100
 MAX_CHUNK_SIZE = 1_000_000
 MAX_CHUNKS = 10_000  # id formats (e.g. 11-digit order numbers) are sized for this
 
+NOISE_PROFILES = ("default", "hard")
+"""``hard``: record-linkage-benchmark-like duplicates (see ``customers`` and ``third_party``)."""
+
 DEFAULT_END_DATE = dt.date(2026, 10, 31)
 DEFAULT_HISTORY_DAYS = 730
 
@@ -56,6 +59,11 @@ class TimeWindow:
             future_end=end + LABEL_DAYS * DAY,
         )
 
+    @property
+    def last_year(self) -> int:
+        """Calendar year of the last observed day."""
+        return (dt.date(1970, 1, 1) + dt.timedelta(days=self.end // DAY - 1)).year
+
 
 def _epoch_seconds(day: dt.date) -> int:
     return (day - dt.date(1970, 1, 1)).days * DAY
@@ -67,7 +75,9 @@ class GeneratorConfig:
 
     ``out``, ``workers`` and ``progress`` do not influence the content of the
     files: the same ``customers``/``seed``/``end_date``/``history_days``/
-    ``chunk_size`` always produce byte-identical output.
+    ``chunk_size``/``noise`` always produce byte-identical output.  ``noise``
+    picks the noise profile (:data:`NOISE_PROFILES`); the default profile's
+    output is the same as before the hard profile existed.
     """
 
     customers: int
@@ -78,6 +88,7 @@ class GeneratorConfig:
     chunk_size: int = CHUNK_SIZE
     workers: int = 1
     progress: bool = True
+    noise: str = "default"
     window: TimeWindow = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -93,6 +104,10 @@ class GeneratorConfig:
             raise ValueError(f"customers / chunk_size gives more than {MAX_CHUNKS} chunks")
         if self.workers < 1:
             raise ValueError("workers must be >= 1")
+        if self.noise not in NOISE_PROFILES:
+            raise ValueError(
+                f"noise must be one of {', '.join(NOISE_PROFILES)}, got {self.noise!r}"
+            )
         window = TimeWindow.from_end_date(self.end_date, self.history_days)
         object.__setattr__(self, "window", window)
 

@@ -10,6 +10,12 @@ different address, and different phone/date formats.  On top of that:
 * ~0.5% each carry malformed emails, impossible or absurd birth dates,
   unparseable timestamps, emoji, and a handful carry 2,000+ character values.
 
+The hard noise profile (``--noise hard``, :data:`HARD_RECORD_SHARES`) is shaped like the
+duplicate files of record-linkage benchmarks: about 25% of persons hold 2-5 records, every
+duplicate carries 1-5 corruptions (:mod:`corrupt`) in any of its names, date of birth, postcode,
+street number, street and city, and shares no email, phone or loyalty id with the person's other
+records, so that only names, birth dates and addresses link them.
+
 Rendering is driven by a table of integer codes (:class:`_Spec`).  A newer
 version re-renders an edited copy of a record's codes and takes only the
 changed columns from it, so everything else stays byte-identical.
@@ -25,7 +31,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from open_segments.datagen import labels, mess
+from open_segments.datagen import corrupt, labels, mess
 from open_segments.datagen import vocab as v
 from open_segments.datagen.behaviour import Archetype, Latent
 from open_segments.datagen.config import DAY, ChunkSpec, TimeWindow
@@ -59,6 +65,29 @@ JUNK_NAME_SHARE = 0.002
 INVALID_SHARE = 0.005  # per kind of invalid value
 LONG_VALUE_SHARE = 0.0005
 EMOJI_SHARE = 0.003
+
+# Hard noise profile
+HARD_RECORD_SHARES = (0.25, 0.08, 0.03, 0.01)  # persons with 2+, 3+, 4+ and 5 records
+HARD_CORRUPTIONS = (30, 30, 20, 12, 8)  # weights of 1, 2, 3, 4 and 5 corruptions per duplicate
+HARD_ALT_EMAIL_SHARE = 0.5  # second records holding the person's other address (others: none)
+HARD_NEW_PHONE_SHARE = 0.4  # duplicates with a phone number of their own (others: none)
+HARD_DOB_MISSING_SHARE = 0.15  # date-of-birth corruptions that drop the date
+
+
+class HardField(IntEnum):
+    """Fields a hard-profile duplicate can be corrupted in (at most once each)."""
+
+    FIRST_NAME = 0
+    LAST_NAME = 1
+    NAME_SWAP = 2
+    DATE_OF_BIRTH = 3
+    POSTCODE = 4
+    STREET_NUMBER = 5
+    STREET = 6
+    CITY = 7
+
+
+HARD_FIELD_WEIGHTS = (1.0, 1.0, 0.35, 1.0, 0.9, 0.7, 1.0, 0.5)
 
 
 class EmailKind(IntEnum):
@@ -148,22 +177,24 @@ class CustomerRecords:
     phone: pa.Array  # phone as stored on the record (null when missing)
     first_record: np.ndarray  # per CRM person
     n_records: np.ndarray  # per CRM person
+    corruptions: np.ndarray | None = None  # per record, hard noise profile only
 
     def __len__(self) -> int:
         return len(self.person)
 
     def latest_at(self, person: np.ndarray, seconds: np.ndarray) -> np.ndarray:
         """Index of the newest record of ``person`` created at or before ``seconds``; -1 if none."""
-        created = np.full((len(self.n_records), MAX_RECORDS_PER_PERSON), np.inf)
+        width = max(MAX_RECORDS_PER_PERSON, int(self.n_records.max(initial=1)))
+        created = np.full((len(self.n_records), width), np.inf)
         rank = np.arange(len(self.person)) - self.first_record[self.person]
         created[self.person, rank] = self.created_at
         count = (np.asarray(seconds)[:, None] >= created[person]).sum(axis=1)
         return np.where(count > 0, self.first_record[person] + count - 1, -1)
 
 
-def customer_record_block(chunk_size: int) -> int:
+def customer_record_block(chunk_size: int, max_records: int = MAX_RECORDS_PER_PERSON) -> int:
     """Size of the customer-number block owned by one chunk."""
-    return (MAX_RECORDS_PER_PERSON + 1) * chunk_size
+    return (max_records + 1) * chunk_size
 
 
 def build_customers(
@@ -173,17 +204,25 @@ def build_customers(
     spec: ChunkSpec,
     chunk_size: int,
     window: TimeWindow,
+    noise_rng: np.random.Generator | None = None,
 ) -> CustomerRecords:
-    """Generate the ``crm_customers`` rows of a chunk."""
+    """Generate the ``crm_customers`` rows of a chunk.
+
+    ``noise_rng`` switches the hard noise profile on; the profile's own draws come from it, so
+    the default profile's output never depends on it.
+    """
+    hard = noise_rng is not None
+    shares = HARD_RECORD_SHARES if hard else (DUPLICATE_PERSON_SHARE, TRIPLICATE_PERSON_SHARE)
+    max_records = len(shares) + 1
     u = rng.random(spec.n_crm)
-    n_records = 1 + (u < DUPLICATE_PERSON_SHARE) + (u < TRIPLICATE_PERSON_SHARE)
+    n_records = 1 + sum(u < share for share in shares)
     first_record = np.concatenate([[0], np.cumsum(n_records)[:-1]])
     person = np.repeat(np.arange(spec.n_crm), n_records)
     rank = np.arange(len(person)) - first_record[person]
 
     # Re-registrations happen some time after the previous record was created.
     created = latent.created_at[person].copy()
-    for r in range(1, MAX_RECORDS_PER_PERSON):
+    for r in range(1, max_records):
         later = rank == r
         previous = created[np.flatnonzero(later) - 1]
         share = rng.uniform(0.05, 0.7, int(later.sum()))
@@ -193,15 +232,22 @@ def build_customers(
     # Customer numbers grow with creation time, as in a real CRM.
     number = np.empty(len(person), dtype=np.int64)
     number[np.argsort(created, kind="stable")] = 1 + block_ids(
-        spec.index, customer_record_block(chunk_size), np.arange(len(person))
+        spec.index, customer_record_block(chunk_size, max_records), np.arange(len(person))
     )
     customer_id = concat("C", digits(number, 9))
 
     records = _record_specs(rng, persons, latent, person, rank, created, window)
+    corruptions = None
+    if noise_rng is not None:
+        records = _hard_duplicate_specs(noise_rng, records, rank)
     table = pa.table(_render(rng, persons, records, customer_id, created))
+    if noise_rng is not None:
+        table, corruptions = _corrupt_duplicates(noise_rng, table, persons, records, rank, window)
     versions, versioned = _new_versions(rng, persons, records, table, customer_id, created, window)
     record_of_row = np.concatenate([records.record, versioned])
     table = pa.concat_tables([table, versions])
+    if hard:
+        table = _drop_shared_identifiers(table, person[record_of_row], rank[record_of_row])
 
     duplicates = np.flatnonzero(rng.random(table.num_rows) < EXACT_DUPLICATE_SHARE)
     rows = np.concatenate([np.arange(table.num_rows), duplicates])
@@ -210,6 +256,8 @@ def build_customers(
     n = len(person)
     email = table["email"].slice(0, n).combine_chunks()
     usable = np.isin(records.email_kind, [EmailKind.VALID, EmailKind.ALT]) & ~records.junk_name
+    if hard:
+        usable &= corrupt.is_valid(email)
     return CustomerRecords(
         table=table.take(pa.array(rows)),
         person=person,
@@ -220,6 +268,7 @@ def build_customers(
         phone=table["phone"].slice(0, n).combine_chunks(),
         first_record=first_record,
         n_records=n_records,
+        corruptions=corruptions,
     )
 
 
@@ -337,6 +386,163 @@ def _sprinkle(variant: np.ndarray, u: np.ndarray, extra: np.ndarray) -> np.ndarr
         (NameVariant.TYPO_SWAP, 0.008 * scale),
         (NameVariant.TYPO_DROP, 0.008 * scale),
     )
+
+
+def _hard_duplicate_specs(rng: np.random.Generator, records: _Spec, rank: np.ndarray) -> _Spec:
+    """Hard profile: duplicates written plainly and without the identifiers of the original.
+
+    Their names lose nicknames, typos and swaps (the corruptions of :func:`_corrupt_duplicates`
+    are counted instead); a second record may hold the person's other email address, and a
+    duplicate's phone is missing or a new number.  No duplicate holds a loyalty id.
+    """
+    n = len(rank)
+    duplicate = rank > 0
+    plain = [NameVariant.CANONICAL, NameVariant.UPPER, NameVariant.LOWER, NameVariant.ASCII]
+    alternative = (rank == 1) & (rng.random(n) < HARD_ALT_EMAIL_SHARE)
+    new_phone = duplicate & (rng.random(n) < HARD_NEW_PHONE_SHARE)
+    tail = records.phone % 10**6
+    other_phone = records.phone - tail + (tail + rng.integers(1, 10**6, n)) % 10**6
+    return replace(
+        records,
+        first_variant=np.where(
+            duplicate & ~np.isin(records.first_variant, plain),
+            NameVariant.CANONICAL,
+            records.first_variant,
+        ),
+        last_variant=np.where(
+            duplicate & ~np.isin(records.last_variant, plain),
+            NameVariant.CANONICAL,
+            records.last_variant,
+        ),
+        swap_names=records.swap_names & ~duplicate,
+        email_kind=np.where(
+            duplicate,
+            np.where(alternative, EmailKind.ALT, EmailKind.MISSING),
+            records.email_kind,
+        ),
+        phone_kind=np.where(
+            duplicate, np.where(new_phone, PhoneKind.VALID, PhoneKind.MISSING), records.phone_kind
+        ),
+        phone=np.where(new_phone, other_phone, records.phone),
+        has_loyalty=records.has_loyalty & ~duplicate,
+    )
+
+
+def _corrupt_duplicates(
+    rng: np.random.Generator,
+    table: pa.Table,
+    persons: Persons,
+    records: _Spec,
+    rank: np.ndarray,
+    window: TimeWindow,
+) -> tuple[pa.Table, np.ndarray]:
+    """Hard profile: 1-5 corruptions in distinct fields of every duplicate record.
+
+    Returns the table and the number of corruptions per record (0 for first records).
+    """
+    rows = np.flatnonzero(rank > 0)
+    n = len(rows)
+    columns = {
+        name: table[name].combine_chunks().take(pa.array(rows)) for name in table.column_names
+    }
+    valid = {name: corrupt.is_valid(values) for name, values in columns.items()}
+    dob_format = records.dob_kind[rows]
+    applicable = np.column_stack(
+        [
+            valid["first_name"],
+            valid["last_name"],
+            valid["first_name"] & valid["last_name"],
+            dob_format < len(mess.DOB_FORMATS),
+            valid["postcode"],
+            valid["street_number"],
+            valid["address_line_1"],
+            valid["city"],
+        ]
+    )
+    counts = 1 + weighted(rng, HARD_CORRUPTIONS, n)
+    chosen = corrupt.plan(rng, applicable, HARD_FIELD_WEIGHTS, counts)
+
+    # Swap first, so that a name corruption lands on the name as it is finally written.
+    swap = chosen[:, HardField.NAME_SWAP]
+    first, last = columns["first_name"], columns["last_name"]
+    columns["first_name"], columns["last_name"] = where(swap, last, first), where(swap, first, last)
+    person = records.person[rows]
+    birth_day = persons.birth_day[person]
+    fields: list[tuple[str, corrupt.FieldNoise | None]] = [
+        ("first_name", corrupt.first_name_field(rng, persons.first[person], swap)),
+        ("last_name", corrupt.last_name_field(rng)),
+        ("first_name", None),  # the swap, done above
+        (
+            "date_of_birth",
+            lambda r, x: _birth_date_noise(rng, birth_day[r], dob_format[r], window.last_year),
+        ),
+        ("postcode", corrupt.postcode_field(rng)),
+        (
+            "street_number",
+            lambda r, x: corrupt.code_noise(rng, x, corrupt.STREET_NUMBER_NOISE, extend=True),
+        ),
+        (
+            "address_line_1",
+            corrupt.street_field(rng, records.street_type[rows], corrupt.STREET_NOISE),
+        ),
+        ("city", corrupt.city_field(rng)),
+    ]
+    columns = corrupt.apply_plan(columns, chosen, fields)
+    duplicate = rank > 0
+    full = {
+        name: scatter(table[name].combine_chunks(), duplicate, columns[name])
+        for name in table.column_names
+    }
+    corruptions = np.zeros(len(rank), dtype=np.int64)
+    corruptions[rows] = chosen.sum(axis=1)
+    return pa.table(full), corruptions
+
+
+def _birth_date_noise(
+    rng: np.random.Generator, birth_day: np.ndarray, dob_format: np.ndarray, latest_year: int
+) -> pa.Array:
+    """A slipped birth date in the record's own format, or none at all."""
+    days = corrupt.date_noise(rng, birth_day, latest_year)
+    code = np.where(
+        rng.random(len(days)) < HARD_DOB_MISSING_SHARE, len(mess.DOB_FORMATS), dob_format
+    )
+    return choose(
+        code,
+        [
+            *((lambda r, fmt=fmt: format_seconds(days[r] * DAY, fmt)) for fmt in mess.DOB_FORMATS),
+            lambda r: repeat(None, len(r)),
+        ],
+    )
+
+
+_IDENTIFIER_KEYS: dict[str, Callable[[pa.Array], pa.Array]] = {
+    # Dots dropped everywhere: gmail ignores them in the local part.
+    "email": lambda x: pc.replace_substring(pc.utf8_lower(pc.utf8_trim_whitespace(x)), ".", ""),
+    # The last nine digits: the same number in any national or international spelling.
+    "phone": lambda x: pc.utf8_slice_codeunits(pc.replace_substring_regex(x, "[^0-9]", ""), -9),
+    "loyalty_id": lambda x: x,
+}
+
+
+def _drop_shared_identifiers(table: pa.Table, person: np.ndarray, rank: np.ndarray) -> pa.Table:
+    """Hard profile: null every identifier a record shares with an earlier record of its person.
+
+    Values are compared loosely (:data:`_IDENTIFIER_KEYS`), so a new version of a record, a junk
+    value or an alternative address that happens to equal the primary one is caught too.
+    """
+    columns = {name: table[name].combine_chunks() for name in table.column_names}
+    owner = digits(person)
+    for name, key in _IDENTIFIER_KEYS.items():
+        indices = pc.dictionary_encode(concat(owner, "|", key(columns[name]))).indices
+        code = pc.fill_null(indices, -1).to_numpy(zero_copy_only=False).astype(np.int64)
+        keyed = code >= 0
+        if not keyed.any():
+            continue
+        first_rank = np.full(int(code.max(initial=-1)) + 1, np.iinfo(np.int64).max)
+        np.minimum.at(first_rank, code[keyed], rank[keyed])
+        shared = keyed & (rank > first_rank[np.maximum(code, 0)])
+        columns[name] = null_where(columns[name], shared)
+    return pa.table(columns)
 
 
 _CHANGED_COLUMNS: tuple[tuple[str, ...], ...] = (

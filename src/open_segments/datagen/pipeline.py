@@ -47,12 +47,22 @@ def generate_chunk(config: GeneratorConfig, index: int) -> Chunk:
     def rng(stream: Stream) -> np.random.Generator:
         return stream_rng(config.seed, index, stream)
 
+    def noise_rng(stream: Stream) -> np.random.Generator | None:
+        """The hard noise profile's own stream; ``None`` (profile off) by default."""
+        return rng(stream) if config.noise == "hard" else None
+
     persons = build_persons(rng(Stream.PERSONS), spec, window)
     latent = draw_latent(rng(Stream.BEHAVIOUR), persons, window)
     outlook = draw_outlook(rng(Stream.OUTLOOK), latent, window)
 
     customers = build_customers(
-        rng(Stream.CUSTOMERS), persons, latent, spec, config.chunk_size, window
+        rng(Stream.CUSTOMERS),
+        persons,
+        latent,
+        spec,
+        config.chunk_size,
+        window,
+        noise_rng(Stream.HARD_CUSTOMERS),
     )
     orders = build_orders(rng(Stream.ORDERS), persons, latent, customers, spec, window)
     consent = build_consent(rng(Stream.CONSENT), latent, customers, window)
@@ -70,7 +80,13 @@ def generate_chunk(config: GeneratorConfig, index: int) -> Chunk:
     )
     esp = build_esp(rng(Stream.ESP), latent, customers, consent, window)
     third_party = build_third_party(
-        rng(Stream.THIRD_PARTY), persons, latent, spec, config.chunk_size, window
+        rng(Stream.THIRD_PARTY),
+        persons,
+        latent,
+        spec,
+        config.chunk_size,
+        window,
+        noise_rng(Stream.HARD_THIRD_PARTY),
     )
 
     pid = persons.person_id
@@ -170,7 +186,7 @@ def generate(config: GeneratorConfig) -> RunSummary:
     started = time.perf_counter()
     config.out.mkdir(parents=True, exist_ok=True)
     show = config.progress and sys.stderr.isatty()
-    with ParquetSink(config.out, schema.FILES) as sink:
+    with ParquetSink(config.out, schema.files(config.noise)) as sink:
         chunks = tqdm(
             _chunks(config), total=config.n_chunks, unit="chunk", disable=not show, desc="datagen"
         )
@@ -190,6 +206,8 @@ def generate(config: GeneratorConfig) -> RunSummary:
             "history_days": config.history_days,
             "chunk_size": config.chunk_size,
             "n_chunks": config.n_chunks,
+            # Only named when not the default, so default manifests stay as they were.
+            **({"noise": config.noise} if config.noise != "default" else {}),
             "window": {
                 "history_start_epoch": config.window.history_start,
                 "end_epoch": config.window.end,

@@ -26,6 +26,8 @@ class Stream(IntEnum):
     THIRD_PARTY = 9
     ERASURE = 10
     OUTLOOK = 11
+    HARD_CUSTOMERS = 12  # hard noise profile only
+    HARD_THIRD_PARTY = 13  # hard noise profile only
 
 
 def stream_rng(seed: int, chunk: int, stream: Stream) -> np.random.Generator:

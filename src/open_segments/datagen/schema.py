@@ -98,6 +98,12 @@ THIRD_PARTY_DEMOGRAPHICS = pa.schema(
     )
 )
 
+THIRD_PARTY_DEMOGRAPHICS_WITH_BIRTH_DATE = THIRD_PARTY_DEMOGRAPHICS.insert(
+    THIRD_PARTY_DEMOGRAPHICS.get_field_index("last_name") + 1,
+    pa.field("date_of_birth", pa.string()),
+)
+"""The hard noise profile's third-party file: with the contract's optional ``date_of_birth``."""
+
 PRIVACY_CONSENT_EVENTS = pa.schema(
     _strings(
         "consent_event_id",
@@ -157,6 +163,17 @@ FILES: dict[str, pa.Schema] = {
     "truth/truth_persons.parquet": TRUTH_PERSONS,
 }
 """Every output file (relative to ``--out``) and its schema, in writing order."""
+
+
+def files(noise: str = "default") -> dict[str, pa.Schema]:
+    """:data:`FILES` of a noise profile (the hard profile's third-party file has a birth date)."""
+    if noise == "hard":
+        return {
+            **FILES,
+            "third_party_demographics.parquet": THIRD_PARTY_DEMOGRAPHICS_WITH_BIRTH_DATE,
+        }
+    return FILES
+
 
 RAW_FILES = tuple(name for name in FILES if not name.startswith("truth/"))
 SOURCE_OF_RAW_FILE: dict[str, str] = {

@@ -11,6 +11,12 @@ visitors alike).  How a record can be joined back is planted explicitly:
 Attributes are noisy: exact age or only an age band (sometimes off by one),
 income band correlated with the archetype, household size, interests.  About
 10% of records are delivered again in a later monthly batch with updates.
+
+In the hard noise profile (``--noise hard``) no delivery carries an email, hash or phone: rows
+match CRM persons on name and address (and on the date of birth that 60% of rows carry in the
+contract's optional ``date_of_birth`` column), and each row has 0-2 corruptions (typos, OCR and
+phonetic errors, nicknames, street type variants, postcode, street number and birth date slips;
+see :mod:`corrupt`).  The default profile leaves the optional column out.
 """
 
 from __future__ import annotations
@@ -23,7 +29,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from open_segments.datagen import labels, mess
+from open_segments.datagen import corrupt, labels, mess
 from open_segments.datagen import vocab as v
 from open_segments.datagen.behaviour import Archetype, Latent
 from open_segments.datagen.config import DAY, ChunkSpec, TimeWindow
@@ -32,6 +38,7 @@ from open_segments.datagen.mess import NameVariant
 from open_segments.datagen.persons import Persons, geography
 from open_segments.datagen.rng import weighted
 from open_segments.datagen.textops import (
+    choose,
     concat,
     concat_skip_nulls,
     digits,
@@ -69,6 +76,10 @@ _BAD_AGES = to_vocab(["-1", "0", "150", "999", "unknown"])
 INVALID_SHARE = 0.005
 EMOJI_SHARE = 0.003
 LONG_VALUE_SHARE = 0.0005
+HARD_CORRUPTIONS = (40, 35, 25)  # hard noise: weights of 0, 1 and 2 corruptions per row
+HARD_FIELDS = ("first_name", "last_name", "street_address", "city", "postcode", "date_of_birth")
+HARD_FIELD_WEIGHTS = (1.0, 1.0, 1.0, 0.4, 0.6, 0.6)
+HARD_BIRTH_DATE_SHARE = 0.6  # hard noise: rows with a date of birth (the column is optional)
 
 
 @dataclass(frozen=True)
@@ -99,8 +110,12 @@ def build_third_party(
     spec: ChunkSpec,
     chunk_size: int,
     window: TimeWindow,
+    noise_rng: np.random.Generator | None = None,
 ) -> ThirdParty:
-    """Generate the ``third_party_demographics`` rows of a chunk."""
+    """Generate the ``third_party_demographics`` rows of a chunk.
+
+    ``noise_rng`` switches the hard noise profile on (its draws only come from it).
+    """
     coverage = np.where(persons.is_crm, COVERAGE[True], COVERAGE[False])
     person = np.flatnonzero(rng.random(len(persons)) < coverage)
     n = len(person)
@@ -128,6 +143,8 @@ def build_third_party(
         delivered_at,
         is_update=np.arange(len(rows)) >= n,
     )
+    if noise_rng is not None:
+        table = _hard_noise(noise_rng, table, persons, person[rows], window)
     order = np.lexsort((rng.random(len(rows)), delivered_at))  # batch order, shuffled within
     return ThirdParty(table=table.take(pa.array(order)), record_id=record_id, person=person)
 
@@ -213,6 +230,52 @@ def _render(
             "delivered_at": format_seconds(delivered_at, "%Y-%m-%dT%H:%M:%SZ"),
         }
     )
+
+
+def _hard_noise(
+    rng: np.random.Generator,
+    table: pa.Table,
+    persons: Persons,
+    person: np.ndarray,
+    window: TimeWindow,
+) -> pa.Table:
+    """Hard profile: no email, hash or phone; a date of birth on most rows; 0-2 corruptions."""
+    n = table.num_rows
+    columns = {name: table[name].combine_chunks() for name in table.column_names}
+    for name in ("email", "email_sha256", "phone"):
+        columns[name] = pa.nulls(n, type=pa.string())
+    has_birth_date = rng.random(n) < HARD_BIRTH_DATE_SHARE
+    applicable = np.column_stack(
+        [*(corrupt.is_valid(columns[name]) for name in HARD_FIELDS[:-1]), has_birth_date]
+    )
+    chosen = corrupt.plan(rng, applicable, HARD_FIELD_WEIGHTS, weighted(rng, HARD_CORRUPTIONS, n))
+
+    birth_day = persons.birth_day[person].copy()
+    slipped = chosen[:, HARD_FIELDS.index("date_of_birth")]
+    birth_day[slipped] = corrupt.date_noise(rng, birth_day[slipped], window.last_year)
+    layout = weighted(rng, [70, 20, 10], n)  # ISO, with slashes, compact
+    layout = np.where((layout == 1) & (persons.country[person] == v.US), 3, layout)
+    columns["date_of_birth"] = null_where(
+        choose(
+            layout,
+            [
+                lambda r, fmt=fmt: format_seconds(birth_day[r] * DAY, fmt)
+                for fmt in ("%Y-%m-%d", "%d/%m/%Y", "%Y%m%d", "%m/%d/%Y")
+            ],
+        ),
+        ~has_birth_date,
+    )
+
+    street_type = persons.street_type[person]
+    fields: list[tuple[str, corrupt.FieldNoise | None]] = [
+        ("first_name", corrupt.first_name_field(rng, persons.first[person])),
+        ("last_name", corrupt.last_name_field(rng)),
+        ("street_address", corrupt.street_field(rng, street_type, corrupt.STREET_LINE_NOISE)),
+        ("city", corrupt.city_field(rng)),
+        ("postcode", corrupt.postcode_field(rng)),
+        ("date_of_birth", None),  # slipped above, before rendering
+    ]
+    return pa.table(corrupt.apply_plan(columns, chosen, fields))
 
 
 def _sometimes(

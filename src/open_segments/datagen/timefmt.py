@@ -44,6 +44,17 @@ def civil_from_days(days: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarra
     return year, month, day
 
 
+def days_from_civil(year: np.ndarray, month: np.ndarray, day: np.ndarray) -> np.ndarray:
+    """Days since 1970-01-01 of proleptic Gregorian dates (inverse of :func:`civil_from_days`)."""
+    year = np.asarray(year, dtype=np.int64) - (np.asarray(month) <= 2)
+    era = np.floor_divide(year, 400)
+    yoe = year - era * 400
+    mp = (np.asarray(month, dtype=np.int64) + 9) % 12
+    doy = (153 * mp + 2) // 5 + np.asarray(day, dtype=np.int64) - 1
+    doe = yoe * 365 + yoe // 4 - yoe // 100 + doy
+    return era * 146_097 + doe - 719_468
+
+
 def format_seconds(seconds: np.ndarray, pattern: str, millis: np.ndarray | None = None) -> pa.Array:
     """Render epoch seconds (already shifted to the wanted local time) with ``pattern``.
 

@@ -958,6 +958,25 @@ STREET_TYPES: tuple[tuple[str, str], ...] = (
 )
 STREET_TYPE_WEIGHTS = (30, 20, 12, 8, 4, 5, 5, 4, 2, 2, 2, 2, 1, 2, 1)
 
+STREET_TYPE_MISSPELLINGS: tuple[tuple[str, ...], ...] = (
+    ("Str", "Stret", "Steet", "Sreet", "Streeet"),
+    ("Raod", "Rod", "Rode", "Rds"),
+    ("Av", "Av.", "Avenu", "Avnue", "Aveune"),
+    ("Drv", "Dve", "Driv", "Drve"),
+    ("La", "Lne", "Lan", "Lnae"),
+    ("Crt", "Cour", "Cort", "Crt."),
+    ("Plc", "Plce", "Palce", "Pce"),
+    ("Cr", "Cresc", "Cresent", "Crescant"),
+    ("Pd", "Parde", "Prde", "Parad"),
+    ("Bvd", "Blv", "Boulevarde", "Bouleverd"),
+    ("Terr", "Ter", "Terace", "Tc"),
+    ("Cls", "Clse", "Colse", "Clos"),
+    ("Hway", "Highwy", "Hgwy", "Hiway"),
+    ("Wa", "Wya", "Wey", "Wy."),
+    ("Gve", "Grv", "Grov", "Grve"),
+)
+"""Non-standard spellings of each street type (same order as ``STREET_TYPES``), for hard noise."""
+
 
 class Country(NamedTuple):
     code: str
