@@ -3,15 +3,18 @@
 {#-
     Trimmed text, internal whitespace collapsed to one blank; null when
     nothing is left or the value is a placeholder for "no value"
-    ('null', 'n/a', '-', 'unknown', ...).
+    ('null', 'n/a', '-', 'unknown', ...). `names=true` keeps 'Na' and 'Nil':
+    in a name field they are surnames (Korean, Arabic), not placeholders.
 -#}
-{% macro clean_text(expr) -%}
+{% macro clean_text(expr, names=false) -%}
     {#- The placeholder test is a short-circuited regular expression rather than
         an IN list: engines plan long IN lists as a join per call site. -#}
+    {%- set placeholders = 'null|none|n/a|-+|[.]|[?]|unknown|not provided' if names
+        else 'null|none|n/a|na|nil|-+|[.]|[?]|unknown|not provided' %}
     nullif(
         case
             when length({{ expr }}) <= 14
-                and {{ regexp_contains('lower(trim(' ~ expr ~ '))', '^(null|none|n/a|na|nil|-+|[.]|[?]|unknown|not provided)$') }}
+                and {{ regexp_contains('lower(trim(' ~ expr ~ '))', '^(' ~ placeholders ~ ')$') }}
                 then ''
             else trim({{ regexp_replace_all(expr, '\s+', ' ') }})
         end,
@@ -41,9 +44,9 @@
 {% macro normalize_name(expr) -%}
     case
         when length({{ expr }}) > {{ var('max_name_length', 100) }} then null
-        when {{ regexp_contains(clean_text(expr), '\pL') }}
+        when {{ regexp_contains(clean_text(expr, names=true), '\pL') }}
             then trim({{ regexp_replace_all(
-                regexp_replace_all(clean_text(expr), "[^\pL\pM .'-]", ''),
+                regexp_replace_all(clean_text(expr, names=true), "[^\pL\pM .'-]", ''),
                 '\s+', ' ') }})
     end
 {%- endmacro %}
