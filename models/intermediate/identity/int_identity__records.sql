@@ -193,6 +193,7 @@ final as (
         *,
         -- typos rarely touch a name's first letter
         substring(match_first_name, 1, 1) as match_first_initial,
+        substring(match_last_name, 1, 1) as match_last_initial,
         -- misspellings that sound alike ('smyth', 'kathryn') keep the key
         {{ phonetic_key('match_first_name') }} as match_first_phonetic,
         {{ phonetic_key('match_last_name') }} as match_last_phonetic,
@@ -200,7 +201,11 @@ final as (
         {{ name_pair_key('match_first_name', 'match_last_name') }} as match_name_pair,
         -- day and month transposed
         {{ birth_date_key('date_of_birth') }} as match_birth_date_key,
-        extract(year from date_of_birth) as match_birth_year
+        extract(year from date_of_birth) as match_birth_year,
+        -- the address by parts, for a typo in the other part: the first number of
+        -- the address key and the first three letters of its first word
+        nullif({{ regexp_extract_group('match_address', '([0-9]+)', 1) }}, '') as match_street_number,
+        nullif(substring({{ regexp_extract_group('match_address', '([a-z]+)', 1) }}, 1, 3), '') as match_street_prefix
     from keyed
 )
 
