@@ -284,3 +284,20 @@ def test_a_users_own_blocking_rules_and_comparisons_build(source_mix, tmp_path_f
         described = con.sql("describe identity.int_identity__candidate_pairs").fetchall()
     columns = [column[0] for column in described]
     assert "city" in columns and "proposed_by_rule_2" in columns
+
+
+def test_the_blocking_report_accounts_for_every_candidate_pair(default_run) -> None:
+    assert default_run.returncode == 0, default_run.output[-4000:]
+    with default_run.connect() as con:
+        rules, first, proposed, pairs = con.sql(
+            "select count(*), sum(pairs_first_proposed), max(pairs_proposed),"
+            " (select count(*) from identity.int_identity__candidate_pairs)"
+            " from identity.int_identity__blocking_report"
+        ).fetchone()
+        first_rule = con.sql(
+            "select rule_keys from identity.int_identity__blocking_report where blocking_rule = 1"
+        ).fetchone()[0]
+    assert rules == 12
+    assert first == pairs > 0
+    assert proposed <= pairs
+    assert first_rule == "match_name_pair"
