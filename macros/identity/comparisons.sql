@@ -88,8 +88,11 @@
 
 {#- Level labels of a comparison, level 0 first. A comparison `transposed_with`
     another column gets a level just below exact for values typed in each
-    other's field (first and last name swapped): evidence that never counts for
-    more than an exact agreement (estimation keeps the weights in level order). -#}
+    other's field (first and last name swapped): each side's value agrees with
+    the other side's other column, exactly, or for a similarity comparison at
+    its closest threshold both ways (a swap with a typo in it). Evidence that
+    never counts for more than an exact agreement (estimation keeps the
+    weights in level order). -#}
 {% macro comparison_labels(spec) %}
     {%- if spec.method == 'exact' -%}
         {%- set labels = ['different'] -%}
@@ -116,7 +119,12 @@
     case
         when {{ left }} is null or {{ right }} is null then -1
         when {{ left }} = {{ right }} then {{ top }}
-    {%- if left_other is not none %}
+    {%- if left_other is not none and spec.method == 'similarity' %}
+        {%- set closest = spec.thresholds | max %}
+        when {{ string_similarity(left, right_other) }} >= {{ closest }}
+            and {{ string_similarity(left_other, right) }} >= {{ closest }}
+            then {{ top - 1 }}
+    {%- elif left_other is not none %}
         when {{ left }} = {{ right_other }} and {{ left_other }} = {{ right }} then {{ top - 1 }}
     {%- endif %}
     {%- if spec.method == 'date' %}

@@ -297,7 +297,7 @@ def test_the_blocking_report_accounts_for_every_candidate_pair(default_run) -> N
         first_rule = con.sql(
             "select rule_keys from identity.int_identity__blocking_report where blocking_rule = 1"
         ).fetchone()[0]
-    assert rules == 12
+    assert rules == 11
     assert first == pairs > 0
     assert proposed <= pairs
     assert first_rule == "match_name_pair"
