@@ -42,7 +42,10 @@ rule_{{ rule_index }}_members as (
         {{ rule | join(', ') }},
         row_number() over (
             partition by {{ rule | join(', ') }}
-            order by match_last_name, match_first_name, date_of_birth, postcode, match_address, record_id
+            -- nulls placed explicitly: engines differ in where they put them by default
+            order by
+                match_last_name nulls last, match_first_name nulls last, date_of_birth nulls last,
+                postcode nulls last, match_address nulls last, record_id
         ) as block_position
     from records
     where {% for column in rule %}{{ column }} is not null{% if not loop.last %} and {% endif %}{% endfor %}
