@@ -33,6 +33,7 @@ IDENTITY = [
     "build",
     "--select",
     "+int_customer__unified_profiles",
+    "int_identity__blocking_report",
     "--indirect-selection",
     "cautious",
 ]
