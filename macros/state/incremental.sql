@@ -106,9 +106,22 @@
     reads: all of them in a full build, and in an incremental run only the
     events of the days it rebuilds (`changed_event_days`), every event of
     each such day.
+
+    With them `visitor_id`, the key the facts and identity group a visitor's
+    events by: the cookie id, or `user:<user_id>` for an event with a login
+    and no cookie (the contract allows it: server-side and app events), so
+    such events build sessions, carts and category views like any other and
+    identity links them to the customer through the login. Staging rejects
+    events with neither. A real cookie id spelled `user:<id>` would share
+    the key of that login's cookie-less events.
 -#}
 {% macro web_events_of_days_to_rebuild() -%}
-    select web_events.*
+    select
+        web_events.*,
+        case
+            when web_events.cookie_id is not null then web_events.cookie_id
+            when web_events.user_id is not null then {{ dbt.concat(["'user:'", 'web_events.user_id']) }}
+        end as visitor_id
     from {{ ref('stg_web__events') }} as web_events
     {%- if is_incremental() %}
     inner join ({{ changed_event_days(ref('stg_web__events')) }}) as changed_days

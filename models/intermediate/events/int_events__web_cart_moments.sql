@@ -1,6 +1,8 @@
 -- The web events cart abandonment is judged on: every add to cart and every
 -- web purchase, per cookie, whatever the as-of date (a few percent of all
--- events). Bot events and events without a cookie are left out.
+-- events). Bot events are left out. `cookie_id` is the visitor key of
+-- `web_events_of_days_to_rebuild`: `user:<user_id>` for a login's events
+-- without a cookie.
 --
 -- Incremental, a day at a time, like int_events__web_sessions.
 -- Grain: one row per event_id.
@@ -16,7 +18,7 @@ web_events as (
 final as (
     select
         web_events.event_id,
-        web_events.cookie_id,
+        web_events.visitor_id as cookie_id,
         web_events.event_type,
         web_events.product_category,
         web_events.event_at,
@@ -26,7 +28,7 @@ final as (
     from web_events
     where
         web_events.event_type in ('add_to_cart', 'purchase')
-        and web_events.cookie_id is not null
+        and web_events.visitor_id is not null
         and not web_events.is_bot
 )
 

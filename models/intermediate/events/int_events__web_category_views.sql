@@ -1,6 +1,8 @@
 -- Product views per cookie, UTC day and product category, whatever the
 -- as-of date: category interest sums the days of its window. Bot events are
--- left out, and so are views without a cookie or a category.
+-- left out, and so are views without a category. `cookie_id` is the visitor
+-- key of `web_events_of_days_to_rebuild`: `user:<user_id>` for a login's
+-- events without a cookie.
 --
 -- Incremental, a day at a time, like int_events__web_sessions.
 -- Grain: one row per (cookie_id, view_day, product_category).
@@ -15,7 +17,7 @@ web_events as (
 
 final as (
     select
-        web_events.cookie_id,
+        web_events.visitor_id as cookie_id,
         web_events.product_category,
         count(*) as product_views,
         max(web_events.event_at) as last_viewed_at,
@@ -26,10 +28,10 @@ final as (
     where
         web_events.event_type = 'product_view'
         and web_events.product_category is not null
-        and web_events.cookie_id is not null
+        and web_events.visitor_id is not null
         and not web_events.is_bot
     group by
-        web_events.cookie_id,
+        web_events.visitor_id,
         web_events.product_category,
         cast(web_events.event_at as date)
 )

@@ -3,7 +3,9 @@
 -- when they were first and last seen, and whether any of the traffic was a
 -- bot's. int_identity__cookie_activity sums the days, so identity reads a
 -- few rows per cookie and day instead of every event. Events without a
--- cookie, user id or email keep their nulls, as the events have them.
+-- user id or email keep their nulls, as the events have them; a login's
+-- events without a cookie are under `user:<user_id>` (the visitor key of
+-- `web_events_of_days_to_rebuild`), so identity links them by the login.
 --
 -- Incremental, a day at a time, like int_events__web_sessions.
 -- Grain: one row per (cookie_id, user_id, email, activity_day).
@@ -18,7 +20,7 @@ web_events as (
 
 final as (
     select
-        web_events.cookie_id,
+        web_events.visitor_id as cookie_id,
         web_events.user_id,
         web_events.email,
         min(web_events.event_at) as first_seen_at,
@@ -29,7 +31,7 @@ final as (
         cast(web_events.event_at as date) as activity_day
     from web_events
     group by
-        web_events.cookie_id,
+        web_events.visitor_id,
         web_events.user_id,
         web_events.email,
         cast(web_events.event_at as date)

@@ -3,8 +3,9 @@
 -- arrive without a session id are stitched per cookie: a gap of more than
 -- `session_inactivity_minutes` starts a new one. A session ends at midnight
 -- UTC (as as-of dates do), so a day's sessions depend on that day's events
--- alone and no session straddles an as-of cutoff. Bot events are left out;
--- so are events without a cookie (they cannot be a web session).
+-- alone and no session straddles an as-of cutoff. Bot events are left out.
+-- A login's events without a cookie are sessioned under `user:<user_id>`
+-- (the visitor key of `web_events_of_days_to_rebuild`).
 --
 -- Incremental, a day at a time (macros/state/incremental.sql): a run
 -- rebuilds the days of the events staging placed on receipt days from this
@@ -22,7 +23,7 @@ web_events as (
 
 day_events as (
     select
-        web_events.cookie_id,
+        web_events.visitor_id as cookie_id,
         web_events.session_id,
         web_events.event_type,
         web_events.device_type,
@@ -31,7 +32,7 @@ day_events as (
         cast(web_events.event_at as date) as session_day
     from web_events
     where
-        web_events.cookie_id is not null
+        web_events.visitor_id is not null
         and not web_events.is_bot
 ),
 
