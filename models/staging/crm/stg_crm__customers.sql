@@ -2,6 +2,10 @@
 -- version of the record, every field normalized (emails lowercased, phones
 -- in E.164, names cleaned, countries as ISO codes, timestamps in UTC).
 -- Invalid fields are null and named in `dq_flags`.
+-- Fails (and so skips everything built on it) when too much of the source
+-- table was quarantined, warns above the warn share (macros/staging/quarantine.sql).
+{{ config(post_hook="{{ check_quarantine_share('crm.customers', ref('base_crm__customers')) }}") }}
+
 with
 
 base as (

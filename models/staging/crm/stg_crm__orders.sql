@@ -1,6 +1,10 @@
 -- CRM orders that passed validation: one row per order_id, timestamps in
 -- UTC, statuses, channels and categories mapped to the project's labels,
 -- amounts in their own and in the reporting currency.
+-- Fails (and so skips everything built on it) when too much of the source
+-- table was quarantined, warns above the warn share (macros/staging/quarantine.sql).
+{{ config(post_hook="{{ check_quarantine_share('crm.orders', ref('base_crm__orders')) }}") }}
+
 with
 
 base as (

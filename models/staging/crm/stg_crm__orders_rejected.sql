@@ -9,6 +9,7 @@ final as (
     select
         raw_row_id,
         rejection_reason,
+        rejection_reasons,
         raw_copies,
         order_id,
         customer_id,

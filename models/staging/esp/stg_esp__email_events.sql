@@ -1,6 +1,10 @@
 -- Email engagement events that passed validation: one row per event_id,
 -- recipient emails normalized, event types mapped (send, open, click,
 -- bounce, unsubscribe), timestamps in UTC.
+-- Fails (and so skips everything built on it) when too much of the source
+-- table was quarantined, warns above the warn share (macros/staging/quarantine.sql).
+{{ config(post_hook="{{ check_quarantine_share('esp.email_events', ref('base_esp__email_events')) }}") }}
+
 with
 
 base as (

@@ -1,6 +1,10 @@
 -- Consent decisions that passed validation: one row per consent event,
 -- subject identifiers normalized like the identity layer's, purpose (email,
 -- ads, analytics) and status (granted, revoked) mapped, timestamps in UTC.
+-- Fails (and so skips everything built on it) when too much of the source
+-- table was quarantined, warns above the warn share (macros/staging/quarantine.sql).
+{{ config(post_hook="{{ check_quarantine_share('privacy.consent_events', ref('base_privacy__consent_events')) }}") }}
+
 with
 
 base as (

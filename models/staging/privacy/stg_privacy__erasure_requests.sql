@@ -1,6 +1,10 @@
 -- Erasure requests to honour: one row per request, the subject identifier
 -- normalized like the identity layer's. Downstream models remove every
 -- profile that carries this identifier.
+-- Fails (and so skips everything built on it) when too much of the source
+-- table was quarantined, warns above the warn share (macros/staging/quarantine.sql).
+{{ config(post_hook="{{ check_quarantine_share('privacy.erasure_requests', ref('base_privacy__erasure_requests')) }}") }}
+
 with
 
 base as (

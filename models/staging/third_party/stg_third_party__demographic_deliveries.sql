@@ -35,7 +35,7 @@ final as (
         -- quality
         dq_flags
     from base
-    where rejection_reason is null or rejection_reason = 'superseded_version'
+    where rejection_reason is null or rejection_reasons = 'superseded_version'
 )
 
 select * from final

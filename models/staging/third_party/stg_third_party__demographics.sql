@@ -1,6 +1,10 @@
 -- Third-party demographic records that passed validation: one row per
 -- provider record (latest delivery), match keys normalized like the CRM's
 -- (email, SHA-256 of email, E.164 phone, name, address), attributes typed.
+-- Fails (and so skips everything built on it) when too much of the source
+-- table was quarantined, warns above the warn share (macros/staging/quarantine.sql).
+{{ config(post_hook="{{ check_quarantine_share('third_party.demographics', ref('base_third_party__demographics')) }}") }}
+
 with
 
 base as (

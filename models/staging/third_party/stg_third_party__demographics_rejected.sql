@@ -9,6 +9,7 @@ final as (
     select
         raw_row_id,
         rejection_reason,
+        rejection_reasons,
         raw_copies,
         provider_record_id,
         email,

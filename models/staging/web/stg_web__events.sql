@@ -1,6 +1,10 @@
 -- Web and app events that passed validation: one row per event_id (first
 -- delivery), timestamps in UTC, event types and categories mapped to the
 -- project's labels, bot traffic flagged in `is_bot`.
+-- Fails (and so skips everything built on it) when too much of the source
+-- table was quarantined, warns above the warn share (macros/staging/quarantine.sql).
+{{ config(post_hook="{{ check_quarantine_share('web.events', ref('base_web__events')) }}") }}
+
 with
 
 base as (

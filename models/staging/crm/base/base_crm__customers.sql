@@ -1,9 +1,13 @@
 {#-
     CRM customer records, normalized and validated once. One row per distinct
     raw row: exact duplicates are collapsed (and counted in `raw_copies`), and
-    every row gets either a null `rejection_reason` (it is staged) or the
-    first rule it breaks (it is quarantined). Field-level problems do not
-    reject a customer: the field is nulled and named in `dq_flags`.
+    every row gets either null `rejection_reasons` (it is staged) or every
+    rule it breaks (it is quarantined; the first is also `rejection_reason`).
+    Field-level problems do not reject a customer: the field is nulled and
+    named in `dq_flags`. A created_at or updated_at after the load time is
+    such a field (`created_at_future`, `updated_at_future`): a record date
+    typed years ahead says nothing about the person, but trusted it would
+    win every later version of the record and move the default as-of date.
 -#}
 {%- set raw_columns = [
     'customer_id', 'first_name', 'last_name', 'email', 'phone', 'date_of_birth',
@@ -39,8 +43,8 @@ parsed as (
         {{ clean_text('distinct_rows.customer_id') }} as clean_customer_id,
         country_lookup.country_code,
         coalesce(country_lookup.country_code, '{{ var("default_country") }}') as numbering_country,
-        {{ parse_utc_timestamp('distinct_rows.created_at') }} as created_at_utc,
-        {{ parse_utc_timestamp('distinct_rows.updated_at') }} as updated_at_utc,
+        {{ parse_utc_timestamp('distinct_rows.created_at') }} as created_at_parsed,
+        {{ parse_utc_timestamp('distinct_rows.updated_at') }} as updated_at_parsed,
         {{ parse_date('distinct_rows.date_of_birth') }} as date_of_birth_parsed,
         genders.label as gender_label
     from distinct_rows
@@ -48,6 +52,14 @@ parsed as (
         on {{ normalize_label('distinct_rows.country') }} = country_lookup.lookup_key
     left join genders
         on distinct_rows.gender = genders.raw_value
+),
+
+dated as (
+    select
+        parsed.*,
+        case when not {{ is_future_dated('created_at_parsed') }} then created_at_parsed end as created_at_utc,
+        case when not {{ is_future_dated('updated_at_parsed') }} then updated_at_parsed end as updated_at_utc
+    from parsed
 ),
 
 normalized as (
@@ -70,7 +82,7 @@ normalized as (
         {{ normalize_postcode('parsed.postcode', 'parsed.numbering_country') }} as postcode_clean,
         {{ normalize_address_line('parsed.state') }} as state_clean,
         {{ clean_text('parsed.loyalty_id') }} as loyalty_id_clean
-    from parsed
+    from dated as parsed
     left join countries
         on parsed.numbering_country = countries.country_code
 ),
@@ -93,11 +105,12 @@ versioned as (
 validated as (
     select
         *,
-        case
-            when clean_customer_id is null then 'missing_customer_id'
-            when length(clean_customer_id) > 64 then 'customer_id_too_long'
-            when version_rank > 1 then 'superseded_version'
-        end as rejection_reason,
+        nullif(concat_ws(
+            ',',
+            case when clean_customer_id is null then 'missing_customer_id' end,
+            case when length(clean_customer_id) > 64 then 'customer_id_too_long' end,
+            case when clean_customer_id is not null and version_rank > 1 then 'superseded_version' end
+        ), '') as rejection_reasons,
         nullif(concat_ws(
             ',',
             case when {{ clean_text('first_name') }} is not null and first_name_clean is null then 'first_name_invalid' end,
@@ -117,8 +130,10 @@ validated as (
                     or (state is not null and state_clean is null and length(state) > {{ var('max_address_length') }})
                     then 'address_too_long'
             end,
-            case when {{ clean_text('created_at') }} is not null and created_at_utc is null then 'created_at_unparseable' end,
-            case when {{ clean_text('updated_at') }} is not null and updated_at_utc is null then 'updated_at_unparseable' end
+            case when {{ clean_text('created_at') }} is not null and created_at_parsed is null then 'created_at_unparseable' end,
+            case when {{ is_future_dated('created_at_parsed') }} then 'created_at_future' end,
+            case when {{ clean_text('updated_at') }} is not null and updated_at_parsed is null then 'updated_at_unparseable' end,
+            case when {{ is_future_dated('updated_at_parsed') }} then 'updated_at_future' end
         ), '') as dq_flags
     from versioned
 ),
@@ -150,7 +165,8 @@ final as (
         updated_at_utc as normalized_updated_at,
         -- quality
         dq_flags,
-        rejection_reason,
+        {{ first_rejection_reason('rejection_reasons') }} as rejection_reason,
+        rejection_reasons,
         raw_copies,
         -- the raw row as delivered, for the quarantine
         {{ raw_columns | join(',\n        ') }}

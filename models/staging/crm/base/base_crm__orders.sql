@@ -1,8 +1,10 @@
 {#-
     CRM orders, normalized and validated once: one row per distinct raw row
-    (exact duplicates collapsed and counted), with the first broken rule as
-    `rejection_reason` or null when the order is staged. Amounts are also
-    converted to the reporting currency (seeds/currencies.csv).
+    (exact duplicates collapsed and counted), with every rule it breaks in
+    `rejection_reasons` (the first also in `rejection_reason`), both null
+    when the order is staged. Amounts are also converted to the reporting
+    currency (seeds/currencies.csv). Quantities are whole numbers: a
+    fractional one is quarantined rather than rounded.
 -#}
 {%- set raw_columns = [
     'order_id', 'customer_id', 'ordered_at', 'amount', 'currency', 'quantity',
@@ -50,7 +52,7 @@ parsed as (
         {{ try_cast_as('trim(distinct_rows.amount)', type_double()) }} as amount_number,
         coalesce(upper(trim(distinct_rows.currency)), '{{ var("reporting_currency") }}') as currency_code,
         currencies.units_per_usd,
-        {{ try_cast_as('trim(distinct_rows.quantity)', dbt.type_bigint()) }} as quantity_number,
+        {{ try_cast_as('trim(distinct_rows.quantity)', type_double()) }} as quantity_value,
         case
             when statuses.normalized_label is null then '{{ var("default_order_status") }}'
             else statuses.label
@@ -76,7 +78,13 @@ amounts as (
     select
         *,
         amount_number / units_per_usd * (select units_per_usd from reporting_rate)
-            as amount_reporting_number
+            as amount_reporting_number,
+        -- a cast to an integer type rounds ('2.5' would be 3 items): only whole
+        -- numbers a double holds exactly are quantities
+        case
+            when quantity_value = floor(quantity_value) and abs(quantity_value) < 1e15
+                then cast(quantity_value as {{ dbt.type_bigint() }})
+        end as quantity_number
     from parsed
 ),
 
@@ -103,23 +111,30 @@ versioned as (
 ),
 
 validated as (
+    -- Every rule is checked on its own, so a rejected row names all it
+    -- breaks; a rule that only means something when another holds (a
+    -- negative amount needs a readable one) checks that one too.
     select
         *,
-        case
-            when order_id_clean is null then 'missing_order_id'
-            when customer_id_clean is null then 'missing_customer_id'
-            when ordered_at_utc is null then 'unparseable_ordered_at'
-            when {{ is_implausible_timestamp('ordered_at_utc') }} then 'implausible_ordered_at'
-            when {{ clean_text('amount') }} is null then 'missing_amount'
-            when amount_number is null then 'unparseable_amount'
-            when not is_amount_representable then 'invalid_amount'
-            when amount_number < 0 then 'negative_amount'
-            when units_per_usd is null then 'unknown_currency'
-            when quantity_number <= 0 or (quantity_number is null and {{ clean_text('quantity') }} is not null)
-                then 'invalid_quantity'
-            when status_label is null then 'unmapped_status'
-            when version_rank > 1 then 'duplicate_order_id'
-        end as rejection_reason,
+        nullif(concat_ws(
+            ',',
+            case when order_id_clean is null then 'missing_order_id' end,
+            case when customer_id_clean is null then 'missing_customer_id' end,
+            case when ordered_at_utc is null then 'unparseable_ordered_at' end,
+            case when {{ is_implausible_timestamp('ordered_at_utc') }} then 'implausible_ordered_at' end,
+            case when {{ is_future_dated('ordered_at_utc') }} then 'future_ordered_at' end,
+            case when {{ clean_text('amount') }} is null then 'missing_amount' end,
+            case when {{ clean_text('amount') }} is not null and amount_number is null then 'unparseable_amount' end,
+            case when amount_number is not null and not is_amount_representable then 'invalid_amount' end,
+            case when is_amount_representable and amount_number < 0 then 'negative_amount' end,
+            case when units_per_usd is null then 'unknown_currency' end,
+            case
+                when {{ clean_text('quantity') }} is not null and coalesce(quantity_number <= 0, true)
+                    then 'invalid_quantity'
+            end,
+            case when status_label is null then 'unmapped_status' end,
+            case when order_id_clean is not null and version_rank > 1 then 'duplicate_order_id' end
+        ), '') as rejection_reasons,
         nullif(concat_ws(
             ',',
             case when has_channel and channel_label is null then 'channel_unmapped' end,
@@ -149,7 +164,8 @@ final as (
         end as normalized_amount_reporting,
         -- quality
         dq_flags,
-        rejection_reason,
+        {{ first_rejection_reason('rejection_reasons') }} as rejection_reason,
+        rejection_reasons,
         raw_copies,
         -- the raw row as delivered, for the quarantine
         {{ raw_columns | join(',\n        ') }}

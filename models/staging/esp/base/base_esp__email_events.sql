@@ -1,7 +1,9 @@
 {#-
     Email engagement events, normalized and validated once: one row per
-    distinct raw row (exact duplicates collapsed and counted), with the first
-    broken rule as `rejection_reason` or null when the event is staged.
+    distinct raw row (exact duplicates collapsed and counted), with every
+    rule it breaks in `rejection_reasons` (the first also in
+    `rejection_reason`), both null when the event is staged. An event time
+    after the load time is quarantined (`future_occurred_at`).
 -#}
 {%- set raw_columns = ['event_id', 'recipient_email', 'campaign_id', 'event_type', 'occurred_at'] -%}
 
@@ -44,14 +46,16 @@ versioned as (
 validated as (
     select
         *,
-        case
-            when event_id_clean is null then 'missing_event_id'
-            when recipient_email_clean is null then 'invalid_recipient_email'
-            when occurred_at_utc is null then 'unparseable_occurred_at'
-            when {{ is_implausible_timestamp('occurred_at_utc') }} then 'implausible_occurred_at'
-            when event_type_label is null then 'unmapped_event_type'
-            when delivery_rank > 1 then 'duplicate_event_id'
-        end as rejection_reason
+        nullif(concat_ws(
+            ',',
+            case when event_id_clean is null then 'missing_event_id' end,
+            case when recipient_email_clean is null then 'invalid_recipient_email' end,
+            case when occurred_at_utc is null then 'unparseable_occurred_at' end,
+            case when {{ is_implausible_timestamp('occurred_at_utc') }} then 'implausible_occurred_at' end,
+            case when {{ is_future_dated('occurred_at_utc') }} then 'future_occurred_at' end,
+            case when event_type_label is null then 'unmapped_event_type' end,
+            case when event_id_clean is not null and delivery_rank > 1 then 'duplicate_event_id' end
+        ), '') as rejection_reasons
     from versioned
 ),
 
@@ -66,7 +70,8 @@ final as (
         event_type_label as normalized_event_type,
         occurred_at_utc as normalized_occurred_at,
         -- quality
-        rejection_reason,
+        {{ first_rejection_reason('rejection_reasons') }} as rejection_reason,
+        rejection_reasons,
         raw_copies,
         -- the raw row as delivered, for the quarantine
         {{ raw_columns | join(',\n        ') }}

@@ -1,7 +1,10 @@
 {#-
     Consent decisions, normalized and validated once: one row per distinct
-    raw row (exact duplicates collapsed and counted), with the first broken
-    rule as `rejection_reason` or null when staged. Subject values are
+    raw row (exact duplicates collapsed and counted), with every rule it
+    breaks in `rejection_reasons` (the first also in `rejection_reason`),
+    both null when staged. A decision dated after the load time is
+    quarantined (`future_occurred_at`): it would outrank every real later
+    decision of its subject. Subject values are
     normalized like the identifiers they name, so that consent joins to
     identities exactly.
 -#}
@@ -71,16 +74,22 @@ versioned as (
 validated as (
     select
         *,
-        case
-            when consent_event_id_clean is null then 'missing_consent_event_id'
-            when subject_type_label is null then 'unmapped_subject_type'
-            when subject_value_clean is null then 'invalid_subject_value'
-            when purpose_label is null then 'unmapped_purpose'
-            when status_label is null then 'unmapped_status'
-            when occurred_at_utc is null then 'unparseable_occurred_at'
-            when {{ is_implausible_timestamp('occurred_at_utc') }} then 'implausible_occurred_at'
-            when delivery_rank > 1 then 'duplicate_consent_event_id'
-        end as rejection_reason
+        -- a subject value is judged against its type: none without one
+        nullif(concat_ws(
+            ',',
+            case when consent_event_id_clean is null then 'missing_consent_event_id' end,
+            case when subject_type_label is null then 'unmapped_subject_type' end,
+            case when subject_type_label is not null and subject_value_clean is null then 'invalid_subject_value' end,
+            case when purpose_label is null then 'unmapped_purpose' end,
+            case when status_label is null then 'unmapped_status' end,
+            case when occurred_at_utc is null then 'unparseable_occurred_at' end,
+            case when {{ is_implausible_timestamp('occurred_at_utc') }} then 'implausible_occurred_at' end,
+            case when {{ is_future_dated('occurred_at_utc') }} then 'future_occurred_at' end,
+            case
+                when consent_event_id_clean is not null and delivery_rank > 1
+                    then 'duplicate_consent_event_id'
+            end
+        ), '') as rejection_reasons
     from versioned
 ),
 
@@ -97,7 +106,8 @@ final as (
         status_label as normalized_status,
         occurred_at_utc as normalized_occurred_at,
         -- quality
-        rejection_reason,
+        {{ first_rejection_reason('rejection_reasons') }} as rejection_reason,
+        rejection_reasons,
         raw_copies,
         -- the raw row as delivered, for the quarantine
         {{ raw_columns | join(',\n        ') }}

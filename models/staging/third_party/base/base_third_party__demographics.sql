@@ -1,7 +1,10 @@
 {#-
     Third-party demographic records, normalized and validated once: one row
-    per distinct raw row (exact duplicates collapsed and counted), with the
-    first broken rule as `rejection_reason` or null when staged. A record with
+    per distinct raw row (exact duplicates collapsed and counted), with every
+    rule it breaks in `rejection_reasons` (the first also in
+    `rejection_reason`), both null when staged. A delivery dated after the
+    load time is quarantined (`future_delivered_at`) and never supersedes a
+    real delivery of its record. A record with
     nothing to match it on (no email, hash or phone, and no name with an
     address, a postcode or a date of birth) is quarantined: it could never
     reach a customer. Either name will do: a delivery with a first name and
@@ -79,12 +82,15 @@ normalized as (
 ),
 
 versioned as (
-    -- A record delivered again supersedes the earlier delivery.
+    -- A record delivered again supersedes the earlier delivery; a delivery
+    -- time from a wrong clock ranks as no time at all.
     select
         *,
         row_number() over (
             partition by provider_record_id_clean
-            order by delivered_at_utc desc nulls last, raw_row_id asc
+            order by
+                case when not {{ is_future_dated('delivered_at_utc') }} then delivered_at_utc end desc nulls last,
+                raw_row_id asc
         ) as version_rank
     from normalized
 ),
@@ -92,18 +98,22 @@ versioned as (
 validated as (
     select
         *,
-        case
-            when provider_record_id_clean is null then 'missing_provider_record_id'
-            when email_clean is null
-                and email_sha256_clean is null
-                and not {{ is_e164('phone_candidate') }}
-                and (
-                    (first_name_clean is null and last_name_clean is null)
-                    or (street_address_clean is null and postcode_clean is null and date_of_birth_clean is null)
-                )
-                then 'no_match_keys'
-            when version_rank > 1 then 'superseded_version'
-        end as rejection_reason,
+        nullif(concat_ws(
+            ',',
+            case when provider_record_id_clean is null then 'missing_provider_record_id' end,
+            case
+                when email_clean is null
+                    and email_sha256_clean is null
+                    and not {{ is_e164('phone_candidate') }}
+                    and (
+                        (first_name_clean is null and last_name_clean is null)
+                        or (street_address_clean is null and postcode_clean is null and date_of_birth_clean is null)
+                    )
+                    then 'no_match_keys'
+            end,
+            case when {{ is_future_dated('delivered_at_utc') }} then 'future_delivered_at' end,
+            case when provider_record_id_clean is not null and version_rank > 1 then 'superseded_version' end
+        ), '') as rejection_reasons,
         nullif(concat_ws(
             ',',
             case when {{ clean_text('email') }} is not null and email_clean is null then 'email_invalid' end,
@@ -153,7 +163,8 @@ final as (
         delivered_at_utc as normalized_delivered_at,
         -- quality
         dq_flags,
-        rejection_reason,
+        {{ first_rejection_reason('rejection_reasons') }} as rejection_reason,
+        rejection_reasons,
         raw_copies,
         -- the raw row as delivered, for the quarantine
         {{ raw_columns | join(',\n        ') }}

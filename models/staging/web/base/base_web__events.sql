@@ -1,8 +1,12 @@
 {#-
     Web and app events, normalized and validated once: one row per distinct
-    raw row (exact duplicates collapsed and counted), with the first broken
-    rule as `rejection_reason` or null when the event is staged. A repeated
-    delivery of the same event_id is quarantined as `duplicate_event_id`;
+    raw row (exact duplicates collapsed and counted), with every rule it
+    breaks in `rejection_reasons` (the first also in `rejection_reason`),
+    both null when the event is staged. An event or receipt time after the
+    load time comes from a wrong clock and is quarantined
+    (`future_event_at`, `future_received_at`): one device set to 2099 must
+    not move the as-of date. A repeated delivery of the same event_id is
+    quarantined as `duplicate_event_id`;
     bot traffic is kept and flagged (`is_bot`), so that features can exclude
     it and reports can count it.
 
@@ -210,14 +214,17 @@ versioned as (
 validated as (
     select
         *,
-        case
-            when event_id_clean is null then 'missing_event_id'
-            when cookie_id_clean is null and user_id_clean is null then 'missing_visitor_id'
-            when event_at_utc is null then 'unparseable_event_at'
-            when {{ is_implausible_timestamp('event_at_utc') }} then 'implausible_event_at'
-            when event_type_label is null then 'unmapped_event_type'
-            when delivery_rank > 1 then 'duplicate_event_id'
-        end as rejection_reason,
+        nullif(concat_ws(
+            ',',
+            case when event_id_clean is null then 'missing_event_id' end,
+            case when cookie_id_clean is null and user_id_clean is null then 'missing_visitor_id' end,
+            case when event_at_utc is null then 'unparseable_event_at' end,
+            case when {{ is_implausible_timestamp('event_at_utc') }} then 'implausible_event_at' end,
+            case when {{ is_future_dated('event_at_utc') }} then 'future_event_at' end,
+            case when {{ is_future_dated('received_at_utc') }} then 'future_received_at' end,
+            case when event_type_label is null then 'unmapped_event_type' end,
+            case when delivery_rank > 1 then 'duplicate_event_id' end
+        ), '') as rejection_reasons,
         nullif(concat_ws(
             ',',
             case when {{ clean_text('email') }} is not null and email_clean is null then 'email_invalid' end,
@@ -252,7 +259,8 @@ final as (
         received_at_utc as normalized_received_at,
         -- quality
         dq_flags,
-        rejection_reason,
+        {{ first_rejection_reason('rejection_reasons') }} as rejection_reason,
+        rejection_reasons,
         raw_copies,
         -- the raw row as delivered, for the quarantine
         {{ raw_columns | join(',\n        ') }},
