@@ -7,6 +7,12 @@
 -#}
 {% macro generate_schema_name(custom_schema_name, node) -%}
     {%- set prefix = env_var('SEGMENTS_SCHEMA_PREFIX', '') -%}
+    {#- the prefix becomes part of every schema name in the SQL -#}
+    {%- if not modules.re.match('^[a-z0-9_]*$', prefix) -%}
+        {{ exceptions.raise_compiler_error(
+            "SEGMENTS_SCHEMA_PREFIX must be lowercase letters, digits and underscores (e.g. 'dev_alice_'), got '"
+            ~ prefix ~ "'") }}
+    {%- endif -%}
     {%- if custom_schema_name is none -%}
         {{ prefix ~ target.schema }}
     {%- else -%}
