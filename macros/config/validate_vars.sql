@@ -248,7 +248,13 @@
 {% endmacro %}
 
 
-{#- The names var_types() declares, for the test that keeps it complete. -#}
-{% macro print_var_types() %}
-    {%- do print(var_types().keys() | list | tojson) -%}
+{#- For tests/python/test_config_validation.py: prints, as JSON, the names
+    var_types() declares and the problem (or '') of each [name, value] case. -#}
+{% macro check_var_values(cases=[]) %}
+    {%- set types = var_types() -%}
+    {%- set problems = [] -%}
+    {%- for case in cases -%}
+        {%- do problems.append(var_type_problem(case[1], types[case[0]])) -%}
+    {%- endfor -%}
+    {%- do print(tojson({'declared': types.keys() | list, 'problems': problems})) -%}
 {% endmacro %}
