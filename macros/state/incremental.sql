@@ -37,14 +37,20 @@
 
 {#-
     The day a raw event reached the collector, the unit incremental staging
-    works in. A receipt time that is missing, unreadable or outside the
-    plausible range (min_plausible_timestamp, max_plausible_timestamp) cannot
-    be placed on a day: such rows share `unplaced_receipt_day()` and are
-    staged again on every run, so none is ever left behind.
+    works in. A receipt time that is missing, unreadable, outside the
+    plausible range (min_plausible_timestamp, max_plausible_timestamp) or
+    after the load time (`is_future_dated`: a wrong clock) cannot be placed
+    on a day: such rows share `unplaced_receipt_day()` and are staged again
+    on every run, so none is ever left behind. A future receipt day would
+    move the next run's window (`incremental_window_start`) past every real
+    day, and nothing received later would be staged until a full refresh.
 -#}
 {% macro receipt_day(received_at) -%}
     case
-        when {{ received_at }} is not null and not {{ is_implausible_timestamp(received_at) }}
+        when
+            {{ received_at }} is not null
+            and not {{ is_implausible_timestamp(received_at) }}
+            and not {{ is_future_dated(received_at) }}
             then cast({{ received_at }} as date)
         else {{ unplaced_receipt_day() }}
     end
