@@ -11,6 +11,8 @@ whose every model and test passed:
 
 The link is replaced atomically (a new link renamed over the old), so a reader sees the previous
 complete build or the new complete build, never a mix. Older publications are kept (`--keep`).
+A build of thin data is published as it is (empty marts, no upload files) and the command says
+what is empty.
 
 Usage: python -m open_segments.publish [--warehouse PATH] [--run-results PATH] [--out DIR]
 """
@@ -75,7 +77,12 @@ def publish(warehouse: Path, out: Path, keep: int = 3) -> Path:
                 [MARTS_SCHEMA],
             ).fetchall()
         ]
-        as_of_sql = f"select max(as_of_date) from {MARTS_SCHEMA}.dim_customers"
+        # without customers dim_customers has no row to date; the segment summary records every
+        # build's as-of date
+        as_of_sql = (
+            f"select coalesce((select max(as_of_date) from {MARTS_SCHEMA}.dim_customers), "
+            f"(select max(as_of_date) from {MARTS_SCHEMA}.segment_summary))"
+        )
         (as_of,) = con.execute(as_of_sql).fetchone()
         stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
         # named by publication time first, so that names sort in publication order
@@ -110,6 +117,22 @@ def publish(warehouse: Path, out: Path, keep: int = 3) -> Path:
     return folder
 
 
+def thin_data_notes(warehouse: Path) -> list[str]:
+    """What a publication of `warehouse` lacks: profiles, audiences."""
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        (profiles,) = con.execute(f"select count(*) from {MARTS_SCHEMA}.dim_customers").fetchone()
+        uploads = sum(
+            con.execute(f"select count(*) from {ACTIVATION_SCHEMA}.{export}").fetchone()[0]
+            for export in EXPORTS
+        )
+    notes = []
+    if not profiles:
+        notes.append("no customer profiles: the customer, membership and score marts are empty")
+    if not uploads:
+        notes.append("no audience has members: no activation upload files")
+    return notes
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     add_build_arguments(parser)
@@ -123,6 +146,8 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     folder = publish(args.warehouse, args.out, args.keep)
     print(f"Published {folder} (now {args.out / 'current'})")
+    for note in thin_data_notes(args.warehouse):
+        print(f"Note: {note}")
     return 0
 
 

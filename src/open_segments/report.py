@@ -4,7 +4,10 @@ Reads the DuckDB warehouse that `dbt build` wrote and prints, per raw source
 table, how many raw rows arrived and where each went (staged, quarantined,
 exact duplicate), followed by the most frequent quarantine reasons. The
 numbers come from the models themselves, so the summary also shows at a
-glance that nothing was lost.
+glance that nothing was lost. Thin data is said, not crashed on: a source
+table that is mostly quarantined is named before anything else, empty
+sources are listed, and a part of the build that is missing or had nothing
+to work on says so.
 
 Usage: python -m open_segments.report [--warehouse PATH]
 """
@@ -34,6 +37,12 @@ STAGED_TABLES: tuple[tuple[str, str, str], ...] = (
         "base_privacy__erasure_requests",
     ),
 )
+# Quarantine reasons that are history, not defects (an older version of a record a newer delivery
+# replaced): a source delivered with its full history is not broken.
+HISTORY_REASONS = ("superseded_version",)
+# Above this share of its raw rows quarantined for defects a source table is "mostly quarantined":
+# the default of var quarantine_share_error, over which the build fails that table's staging.
+MOSTLY_QUARANTINED = 0.5
 
 
 @dataclass(frozen=True)
@@ -45,10 +54,22 @@ class SourceAccount:
     staged_rows: int
     rejected_rows: int
     duplicates_removed: int
+    # raw rows (exact copies counted) quarantined for a defect, history left out
+    defect_raw_rows: int = 0
 
     @property
     def balanced(self) -> bool:
         return self.raw_rows == self.staged_rows + self.rejected_rows + self.duplicates_removed
+
+    @property
+    def quarantined_share(self) -> float | None:
+        """Share of the raw rows quarantined for a defect; None when the table has no rows."""
+        return self.defect_raw_rows / self.raw_rows if self.raw_rows else None
+
+    @property
+    def mostly_quarantined(self) -> bool:
+        share = self.quarantined_share
+        return share is not None and share > MOSTLY_QUARANTINED
 
 
 def account_for_sources(
@@ -59,17 +80,23 @@ def account_for_sources(
     for source_table, _staged, base in STAGED_TABLES:
         raw_view = source_table.replace(".", "_")
         (raw,) = con.execute(f"select count(*) from {raw_schema}.{raw_view}").fetchone()
-        staged, rejected, copies = con.execute(
+        history = ", ".join(f"'{reason}'" for reason in HISTORY_REASONS)
+        staged, rejected, copies, defects = con.execute(
             f"""
             select
                 count(*) filter (where rejection_reason is null),
                 count(*) filter (where rejection_reason is not null),
-                coalesce(sum(raw_copies - 1), 0)
+                coalesce(sum(raw_copies - 1), 0),
+                coalesce(sum(raw_copies) filter (
+                    where rejection_reason is not null and rejection_reason not in ({history})
+                ), 0)
             from {schema}.{base}
             """
         ).fetchone()
         accounts.append(
-            SourceAccount(source_table, int(raw), int(staged), int(rejected), int(copies))
+            SourceAccount(
+                source_table, int(raw), int(staged), int(rejected), int(copies), int(defects)
+            )
         )
     return accounts
 
@@ -114,16 +141,40 @@ def summarize_run(run_results: Path) -> str:
     return f"dbt {command}: {ran}, {ended}, in {data['elapsed_time']:.1f} s"
 
 
+def staging_headline(accounts: list[SourceAccount]) -> list[str]:
+    """What a reader must see first: mostly quarantined sources, then whether the rows balance.
+    Rows that balance over a source that was mostly thrown away are no good news."""
+    mostly = [a for a in accounts if a.mostly_quarantined]
+    lines = [
+        f"{a.source_table}: {100 * a.quarantined_share:.0f} % quarantined"
+        f" ({a.defect_raw_rows:,} of {a.raw_rows:,} raw rows; reasons below)"
+        for a in mostly
+    ]
+    if not all(a.balanced for a in accounts):
+        lines.append("Staging: raw rows unaccounted for (marked below)")
+    elif all(a.raw_rows == 0 for a in accounts):
+        lines.append("Staging: no raw rows in any source (empty or header-only files)")
+    elif mostly:
+        tables = "table is" if len(mostly) == 1 else "tables are"
+        lines.append(f"Staging: rows balance, but {len(mostly)} source {tables} mostly quarantined")
+    else:
+        lines.append("Staging: every raw row accounted for")
+    return lines
+
+
 def render(accounts: list[SourceAccount], reasons: list[tuple[str, str, int]]) -> str:
     """Format the summary as a fixed-width text table."""
     header = f"{'source table':<28}{'raw':>12}{'staged':>12}{'quarantined':>13}{'duplicates':>12}"
-    lines = ["Staging: every raw row accounted for", header, "-" * len(header)]
+    lines = [*staging_headline(accounts), header, "-" * len(header)]
     for a in accounts:
         mark = "" if a.balanced else "   <-- rows unaccounted for"
         lines.append(
             f"{a.source_table:<28}{a.raw_rows:>12,}{a.staged_rows:>12,}"
             f"{a.rejected_rows:>13,}{a.duplicates_removed:>12,}{mark}"
         )
+    empty = [a.source_table for a in accounts if a.raw_rows == 0]
+    if empty and len(empty) < len(accounts):
+        lines.append("No rows: " + ", ".join(empty))
     if reasons:
         lines += ["", "Most frequent quarantine reasons"]
         lines += [f"  {n:>10,}  {table:<28}{reason}" for table, reason, n in reasons]
@@ -146,6 +197,11 @@ def render_identity(con: duckdb.DuckDBPyConnection) -> str:
         ).fetchall()
     except duckdb.CatalogException:
         return "Identity: not built"
+    if not sources:
+        return (
+            "Identity: no records to resolve"
+            " (no customers, web visitors, email recipients or third-party records)"
+        )
     profiles = con.sql(
         "select count(*), count(*) filter (where linked_records > 1)"
         " from identity.int_customer__unified_profiles"
@@ -169,7 +225,7 @@ def render_identity(con: duckdb.DuckDBPyConnection) -> str:
         f"{'source':<28}{'records':>12}{'profiles':>12}",
     ]
     lines += [f"{source:<28}{n:>12,}{p:>12,}" for source, n, p in sources]
-    lines.append("links: " + ", ".join(f"{n:,} {kind}" for kind, n in edges))
+    lines.append("links: " + (", ".join(f"{n:,} {kind}" for kind, n in edges) or "none"))
     if guards:
         lines.append("identifiers refused: " + ", ".join(f"{n:,} {why}" for why, n in guards))
     return "\n".join(lines)
@@ -199,6 +255,8 @@ def render_segments(con: duckdb.DuckDBPyConnection) -> str:
         ).fetchall()
     except duckdb.CatalogException:
         return "Segments: not built"
+    if not profiles:
+        return f"Segments as of {as_of} ({source}): no customer profiles, so every segment is empty"
     lines = [
         f"Segments as of {as_of} ({source}), over {profiles:,} profiles",
         f"{'segment':<22}{'kind':<8}{'members':>10}{'primary':>10}{'variants':>10}",
@@ -232,17 +290,37 @@ def render_ml(con: duckdb.DuckDBPyConnection) -> str:
         ).fetchall()
     except duckdb.CatalogException:
         return "ML: not built"
-    k, silhouette, stability = chosen
-    lines = [
-        f"Behaviour clusters: k = {k} (silhouette {silhouette:.2f}, bootstrap ARI {stability:.2f})"
-    ]
-    lines += [f"{number:>3}  {label:<44}{size:>10,}" for number, label, size in clusters]
+    if chosen is None or not clusters:
+        lines = ["Behaviour clusters: none (too few profiles with the clustering features)"]
+    else:
+        k, silhouette, stability = chosen
+        lines = [f"Behaviour clusters: k = {k} ({_quality(silhouette, stability)})"]
+        lines += [f"{number:>3}  {label:<44}{size:>10,}" for number, label, size in clusters]
+    judged = [row for row in metrics if row[2] is not None]
+    if not judged:
+        lines.append(
+            "Propensity: not judged (the time-based holdout has no orders or no profiles to score)"
+        )
+        return "\n".join(lines)
     lines.append("Propensity, time-based holdout   ROC AUC   top-decile lift   (* scores profiles)")
     lines += [
-        f"{target:<9}{model:<23}{auc:>9.3f}{lift:>18.2f}{'  *' if served else ''}"
+        f"{target:<9}{model:<23}{_number(auc, '9.3f')}{_number(lift, '18.2f')}"
+        f"{'  *' if served else ''}"
         for target, model, auc, lift, served in metrics
     ]
     return "\n".join(lines)
+
+
+def _number(value: float | None, spec: str) -> str:
+    """A metric in its column, or a dash where it could not be computed (one class only)."""
+    width = int(spec.split(".")[0])
+    return f"{'-':>{width}}" if value is None else f"{value:{spec}}"
+
+
+def _quality(silhouette: float | None, stability: float | None) -> str:
+    if silhouette is None or stability is None:
+        return "one cluster or too few profiles: no silhouette or stability"
+    return f"silhouette {silhouette:.2f}, bootstrap ARI {stability:.2f}"
 
 
 def render_activation(con: duckdb.DuckDBPyConnection) -> str:
@@ -257,7 +335,10 @@ def render_activation(con: duckdb.DuckDBPyConnection) -> str:
         (erased,) = con.sql("select count(*) from privacy.int_privacy__erased_profiles").fetchone()
         consent = con.sql(
             """
-            select count(*), sum(has_email_consent::int), sum(has_ads_consent::int)
+            select
+                count(*),
+                coalesce(sum(has_email_consent::int), 0),
+                coalesce(sum(has_ads_consent::int), 0)
             from marts.dim_customers
             """
         ).fetchone()
@@ -294,6 +375,8 @@ def render_activation(con: duckdb.DuckDBPyConnection) -> str:
         f"{audience:<18}{treated:>11,}{held:>9,}{ads_rows:>10,}{email_rows:>12,}"
         for audience, treated, held, ads_rows, email_rows in exports
     ]
+    if not exports:
+        lines.append("(no audience has members: nothing to export)")
     if demo_salt:
         lines.append(
             "Note: SEGMENTS_PSEUDONYMISATION_SALT is not set; ids use the public demo salt "
@@ -329,8 +412,13 @@ def main(argv: list[str] | None = None) -> int:
     if args.run_results.exists():
         print(summarize_run(args.run_results), end="\n\n")
     with duckdb.connect(str(args.warehouse), read_only=True) as con:
-        accounts = account_for_sources(con)
-        print(render(accounts, top_rejection_reasons(con)))
+        try:
+            accounts = account_for_sources(con)
+            reasons = top_rejection_reasons(con)
+        except duckdb.CatalogException:
+            print("Staging: not built (the build stopped before staging the raw sources)")
+            return 1
+        print(render(accounts, reasons))
         print()
         print(render_identity(con))
         print()

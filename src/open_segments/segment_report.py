@@ -5,6 +5,8 @@ It charts segment sizes over the recorded build dates, who entered and left at t
 the behavioural clusters' centroids, propensity lift and calibration on the time-based holdout,
 and how much segments overlap. The page is self-contained (inline SVG, no script, no network),
 so it can be mailed or published as it is, and it holds aggregates only: no profile appears.
+On thin data (no profiles, no orders, a single cluster) a chart that has nothing to show is left
+out and the page says why; a warehouse without the marts gets a message, not a traceback.
 
 Usage: python -m open_segments.segment_report [--warehouse PATH] [--out PATH]
 """
@@ -32,6 +34,10 @@ matplotlib.rcParams["svg.hashsalt"] = "open-segments"
 matplotlib.rcParams["font.size"] = 9
 
 MARTS = "marts"
+
+
+class MartsMissing(RuntimeError):
+    """The warehouse holds no finished marts to report on."""
 
 
 @dataclass(frozen=True)
@@ -115,7 +121,10 @@ def cluster_heat_map(profiles: pd.DataFrame) -> Figure:
     grid = profiles.pivot_table(
         index="cluster", columns="feature_name", values="standardized_difference", aggfunc="first"
     ).sort_index()
-    limit = float(np.nanmax(np.abs(grid.to_numpy()))) or 1.0
+    finite = np.abs(grid.to_numpy(dtype=float))
+    finite = finite[np.isfinite(finite)]
+    limit = float(finite.max()) if finite.size else 0.0
+    limit = limit or 1.0
     fig, ax = plt.subplots(figsize=(1.1 * grid.shape[1] + 2, 0.5 * grid.shape[0] + 1.5))
     image = ax.imshow(grid.to_numpy(), cmap="RdBu_r", vmin=-limit, vmax=limit, aspect="auto")
     ax.set_xticks(range(grid.shape[1]), grid.columns, rotation=35, ha="right")
@@ -130,6 +139,14 @@ def cluster_heat_map(profiles: pd.DataFrame) -> Figure:
         "(ml_cluster_profiles).",
         _svg(fig),
     )
+
+
+def judged_deciles(deciles: pd.DataFrame) -> pd.DataFrame:
+    """The deciles a lift can be drawn from: targets whose holdout has profiles and at least one
+    observed positive (a base rate of zero has no lift)."""
+    rows = deciles[(deciles["profiles"] > 0) & deciles["observed_rate"].notna()]
+    positives = (rows["observed_rate"] * rows["profiles"]).groupby(rows["target"]).sum()
+    return rows[rows["target"].isin(positives[positives > 0].index)]
 
 
 def lift_and_calibration(deciles: pd.DataFrame) -> Figure:
@@ -204,10 +221,17 @@ th, td { border-bottom: 1px solid #ddd; padding: 0.25rem 0.6rem; text-align: lef
 
 
 def build_report(con: duckdb.DuckDBPyConnection) -> tuple[str, list[Figure]]:
-    """The report's HTML and its figures, from the marts of a built warehouse."""
-    summary = _read(con, f"select * from {MARTS}.segment_summary")
+    """The report's HTML and its figures, from the marts of a built warehouse. Raises
+    MartsMissing when there are none."""
+    try:
+        summary = _read(con, f"select * from {MARTS}.segment_summary")
+    except duckdb.CatalogException as missing:
+        raise MartsMissing(
+            "the marts are not built (the last `dbt build` stopped before them; its output says "
+            "why)"
+        ) from missing
     if summary.empty:
-        raise ValueError("segment_summary is empty: run `dbt build` first")
+        raise MartsMissing("segment_summary holds no build yet: run `dbt build` first")
     as_of = summary["as_of_date"].max()
     segments = _read(
         con,
@@ -230,14 +254,36 @@ def build_report(con: duckdb.DuckDBPyConnection) -> tuple[str, list[Figure]]:
         """,
     )
     figures = [sizes_over_time(summary), flows(summary)]
+    # what a chart would need and the data lacks, said on the page
+    missing = []
     cluster_profiles = _read(con, f"select * from {MARTS}.ml_cluster_profiles")
-    if not cluster_profiles.empty:
+    if cluster_profiles.empty:
+        missing.append("Behavioural cluster centroids: no clusters (too few profiles).")
+    else:
         figures.append(cluster_heat_map(cluster_profiles))
-    deciles = _read(con, f"select * from {MARTS}.ml_propensity_deciles")
-    if not deciles.empty:
+    deciles = judged_deciles(_read(con, f"select * from {MARTS}.ml_propensity_deciles"))
+    if deciles.empty:
+        missing.append(
+            "Propensity lift and calibration: the time-based holdout has no profiles or nobody "
+            "who bought or churned in it."
+        )
+    else:
         figures.append(lift_and_calibration(deciles))
-    figures.append(overlap_heat_map(_read(con, f"select * from {MARTS}.segment_overlap")))
+    overlap = _read(con, f"select * from {MARTS}.segment_overlap")
+    if overlap.empty:
+        missing.append("Segment overlap: no segment has members.")
+    else:
+        figures.append(overlap_heat_map(overlap))
     (profiles,) = con.execute(f"select count(*) from {MARTS}.dim_customers").fetchone()
+    if not profiles:
+        missing.insert(0, "No customer profiles: every segment is empty.")
+    not_shown = (
+        "<section><h2>Not shown</h2><ul>"
+        + "".join(f"<li>{html.escape(line)}</li>" for line in missing)
+        + "</ul></section>"
+        if missing
+        else ""
+    )
     sections = "".join(
         f"<section><h2>{html.escape(f.title)}</h2><figure>{f.svg}"
         f"<figcaption>{html.escape(f.caption)}</figcaption></figure></section>"
@@ -253,6 +299,7 @@ Aggregates only; built from the marts by open_segments.segment_report.</p>
 <section><h2>Segments</h2>{_table(segments)}</section>
 <section><h2>Propensity models on the time-based holdout</h2>{_table(metrics)}</section>
 {sections}
+{not_shown}
 </body></html>
 """
     return page, figures
@@ -263,9 +310,14 @@ def main(argv: list[str] | None = None) -> int:
     add_build_arguments(parser, run_results=False)
     parser.add_argument("--out", default="warehouse/segment_report.html", help="HTML to write")
     args = parser.parse_args(argv)
+    if not args.warehouse.exists():
+        parser.error(f"no warehouse at {args.warehouse}: run `dbt build` first")
     con = duckdb.connect(str(args.warehouse), read_only=True)
     try:
         page, figures = build_report(con)
+    except MartsMissing as missing:
+        print(f"Segment report not written: {missing}")
+        return 1
     finally:
         con.close()
     out = Path(args.out)
