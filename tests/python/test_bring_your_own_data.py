@@ -58,13 +58,15 @@ def test_readme_crm_export_builds_green_with_configuration_only(tmp_path: Path) 
     expected_total = sum(Decimal(o["Total"].replace("$", "").replace(",", "")) for o in orders)
     with run.connect() as con:
         staged, total, currencies = con.execute(
-            "select count(*), sum(amount), string_agg(distinct currency) from staging.stg_crm__orders"
+            "select count(*), sum(amount), string_agg(distinct currency)"
+            " from staging.stg_crm__orders"
         ).fetchone()
         first = con.execute(
             "select ordered_at from staging.stg_crm__orders where order_id = '#1001'"
         ).fetchone()[0]
         emails, phones, births = con.execute(
-            "select count(email), count(phone_e164), count(date_of_birth) from staging.stg_crm__customers"
+            "select count(email), count(phone_e164), count(date_of_birth)"
+            " from staging.stg_crm__customers"
         ).fetchone()
         us_phones = con.execute(
             "select count(*) from staging.stg_crm__customers where phone_e164 like '+1%'"
