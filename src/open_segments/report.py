@@ -104,21 +104,31 @@ def account_for_sources(
 def top_rejection_reasons(
     con: duckdb.DuckDBPyConnection, schema: str = "staging", limit: int = 8
 ) -> list[tuple[str, str, int]]:
-    """The most frequent (source table, reason, rows) of the quarantine."""
-    union = "\nunion all\n".join(
-        f"select '{source_table}' as source_table, rejection_reason from {schema}.{base}"
-        f" where rejection_reason is not null"
-        for source_table, _staged, base in STAGED_TABLES
-    )
+    """The most frequent (source table, reason, raw rows) of the quarantine, from
+    stg_quarantine_reasons: every reason of a row counts, not only its first."""
     return con.execute(
         f"""
-        select source_table, rejection_reason, count(*) as n
-        from ({union}) as rejected
-        group by all
+        select source_table, rejection_reason, raw_rows as n
+        from {schema}.stg_quarantine_reasons
         order by n desc, source_table, rejection_reason
         limit {int(limit)}
         """
     ).fetchall()
+
+
+def render_orphan_orders(con: duckdb.DuckDBPyConnection, schema: str = "staging") -> str | None:
+    """A line on the staged orders whose customer_id matches no staged CRM customer
+    (stg_quarantine_summary), or None when there are none. They are staged, not quarantined."""
+    orphans, staged = con.execute(
+        f"select orphan_orders, staged_rows from {schema}.stg_quarantine_summary"
+        " where source_table = 'crm.orders'"
+    ).fetchone()
+    if not orphans:
+        return None
+    return (
+        f"Orphan orders: {orphans:,} of {staged:,} staged orders have a customer_id that no staged"
+        " CRM customer has (kept: their customers may arrive later)"
+    )
 
 
 RESOURCE_NAMES = {
@@ -415,10 +425,13 @@ def main(argv: list[str] | None = None) -> int:
         try:
             accounts = account_for_sources(con)
             reasons = top_rejection_reasons(con)
+            orphans = render_orphan_orders(con)
         except duckdb.CatalogException:
             print("Staging: not built (the build stopped before staging the raw sources)")
             return 1
         print(render(accounts, reasons))
+        if orphans:
+            print(orphans)
         print()
         print(render_identity(con))
         print()
