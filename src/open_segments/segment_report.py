@@ -121,10 +121,7 @@ def cluster_heat_map(profiles: pd.DataFrame) -> Figure:
     grid = profiles.pivot_table(
         index="cluster", columns="feature_name", values="standardized_difference", aggfunc="first"
     ).sort_index()
-    finite = np.abs(grid.to_numpy(dtype=float))
-    finite = finite[np.isfinite(finite)]
-    limit = float(finite.max()) if finite.size else 0.0
-    limit = limit or 1.0
+    limit = float(np.nanmax(np.abs(grid.to_numpy()))) or 1.0
     fig, ax = plt.subplots(figsize=(1.1 * grid.shape[1] + 2, 0.5 * grid.shape[0] + 1.5))
     image = ax.imshow(grid.to_numpy(), cmap="RdBu_r", vmin=-limit, vmax=limit, aspect="auto")
     ax.set_xticks(range(grid.shape[1]), grid.columns, rotation=35, ha="right")
@@ -257,7 +254,7 @@ def build_report(con: duckdb.DuckDBPyConnection) -> tuple[str, list[Figure]]:
     # what a chart would need and the data lacks, said on the page
     missing = []
     cluster_profiles = _read(con, f"select * from {MARTS}.ml_cluster_profiles")
-    if cluster_profiles.empty:
+    if not cluster_profiles["standardized_difference"].notna().any():
         missing.append("Behavioural cluster centroids: no clusters (too few profiles).")
     else:
         figures.append(cluster_heat_map(cluster_profiles))
