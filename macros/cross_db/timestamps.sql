@@ -21,8 +21,9 @@
         when {{ regexp_contains('trim(' ~ expr ~ ')', '^[0-9]{13}$') }}
             then timestamp_millis(cast(trim({{ expr }}) as bigint))
         {#- Text with an offset is an instant; Spark reads it in the session
-            time zone, which the profile pins to UTC. -#}
-        when {{ regexp_contains(expr, '[0-9]:[0-9]{2}(:[0-9]{2}([.][0-9]+)?)? *([Zz]|[+-][0-9]{2}(:?[0-9]{2})?)$') }}
+            time zone, which the profile pins to UTC. The offset is looked for
+            in the trimmed text: a trailing blank must not hide it. -#}
+        when {{ regexp_contains('trim(' ~ expr ~ ')', '[0-9]:[0-9]{2}(:[0-9]{2}([.][0-9]+)?)? *([Zz]|[+-][0-9]{2}(:?[0-9]{2})?)$') }}
             then try_to_timestamp({{ regexp_replace_all('trim(' ~ expr ~ ')', ' +([Zz]|[+-][0-9]{2}(:?[0-9]{2})?)$', '\\1') }})
         {%- if var("source_timezone", "UTC") | upper == "UTC" %}
         else try_to_timestamp(trim({{ expr }}))
@@ -64,13 +65,15 @@
 {% macro duckdb__parse_utc_timestamp_any_layout(expr) -%}
     {#- DuckDB ignores an offset when casting to TIMESTAMP, so text that carries
         one is cast to TIMESTAMPTZ (which applies it); a blank before the
-        offset is dropped first, since the cast does not accept one. -#}
+        offset is dropped first, since the cast does not accept one, and the
+        offset is looked for in the trimmed text, so a trailing blank does not
+        hide it. -#}
     case
         when {{ regexp_contains('trim(' ~ expr ~ ')', '^[0-9]{9,10}$') }}
             then make_timestamp(cast(trim({{ expr }}) as bigint) * 1000000)
         when {{ regexp_contains('trim(' ~ expr ~ ')', '^[0-9]{13}$') }}
             then make_timestamp(cast(trim({{ expr }}) as bigint) * 1000)
-        when {{ regexp_contains(expr, '[0-9]:[0-9]{2}(:[0-9]{2}([.][0-9]+)?)? *([Zz]|[+-][0-9]{2}(:?[0-9]{2})?)$') }}
+        when {{ regexp_contains('trim(' ~ expr ~ ')', '[0-9]:[0-9]{2}(:[0-9]{2}([.][0-9]+)?)? *([Zz]|[+-][0-9]{2}(:?[0-9]{2})?)$') }}
             then timezone(
                 'UTC',
                 try_cast({{ regexp_replace_all('trim(' ~ expr ~ ')', ' +([Zz]|[+-][0-9]{2}(:?[0-9]{2})?)$', '\\1') }} as timestamptz)

@@ -5,6 +5,10 @@ faster: wherever it reads a text, it must read the same instant as the general
 parser. This compares the two, compiled by dbt from the project's macros, on
 mutations of well-formed timestamps (a changed, inserted or deleted character),
 which is where two parsers' edge cases differ.
+
+Texts with a UTC offset and stray blanks are read to the same instant by the
+DuckDB parser and by the default (Spark) one, whose Spark functions are stood
+in for by DuckDB macros here: what is compared is which branch reads a text.
 """
 
 from __future__ import annotations
@@ -12,6 +16,8 @@ from __future__ import annotations
 import json
 import random
 import subprocess
+from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 
 import duckdb
@@ -51,10 +57,13 @@ def mutations(count_per_template: int, seed: int = 7) -> list[str]:
 
 
 def compiled_parsers(workdir: Path, source_timezone: str) -> str:
-    """A select of both parsers over column `x`, as dbt compiles them for `source_timezone`."""
+    """A select over column `x` of the DuckDB fast path, general parser and dispatched parser, and
+    of the default (Spark) parser, as dbt compiles them for `source_timezone`."""
     inline = (
         "select x, {{ duckdb__parse_utc_timestamp_common_layouts('x') }} as fast, "
-        "{{ duckdb__parse_utc_timestamp_any_layout('x') }} as general from texts"
+        "{{ duckdb__parse_utc_timestamp_any_layout('x') }} as general, "
+        "{{ parse_utc_timestamp('x') }} as duckdb_parsed, "
+        "{{ default__parse_utc_timestamp('x') }} as default_parsed from texts"
     )
     command, env = dbt_invocation(
         workdir,
@@ -68,13 +77,47 @@ def compiled_parsers(workdir: Path, source_timezone: str) -> str:
     return json.loads(completed.stdout)["compiled"]
 
 
+# Spark's functions that the default parser calls, as DuckDB macros with the session time zone
+# pinned to UTC, as the Spark profile pins it.
+SPARK_FUNCTIONS = (
+    "set TimeZone = 'UTC'",
+    "create macro timestamp_seconds(s) as make_timestamp(s * 1000000)",
+    "create macro timestamp_millis(ms) as make_timestamp(ms * 1000)",
+    "create macro try_to_timestamp(t) as timezone('UTC', try_cast(t as timestamptz))",
+    "create macro to_utc_timestamp(ts, tz) as timezone('UTC', timezone(tz, ts))",
+)
+
+
+def connect_with_spark_functions() -> duckdb.DuckDBPyConnection:
+    """A connection where `compiled_parsers`' select runs: it holds the default parser too."""
+    con = duckdb.connect()
+    for statement in SPARK_FUNCTIONS:
+        con.execute(statement)
+    return con
+
+
+@pytest.fixture(scope="module")
+def compiled(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], str]:
+    """`compiled_parsers` once per source time zone for the module (a compile parses the
+    project)."""
+    selects: dict[str, str] = {}
+
+    def compile_for(source_timezone: str) -> str:
+        if source_timezone not in selects:
+            workdir = tmp_path_factory.mktemp("compile")
+            selects[source_timezone] = compiled_parsers(workdir, source_timezone)
+        return selects[source_timezone]
+
+    return compile_for
+
+
 @pytest.mark.parametrize("source_timezone", ["UTC", "Australia/Sydney"])
 def test_the_fast_path_reads_every_text_it_reads_as_the_general_parser_does(
-    tmp_path: Path, source_timezone: str
+    compiled: Callable[[str], str], source_timezone: str
 ):
-    select = compiled_parsers(tmp_path, source_timezone)
+    select = compiled(source_timezone)
     texts = mutations(20_000)
-    con = duckdb.connect()
+    con = connect_with_spark_functions()
     con.execute("create table texts (x varchar)")
     con.executemany("insert into texts values (?)", [(t,) for t in texts])
     read_fast, disagreements, naive_read_fast = con.execute(
@@ -100,3 +143,27 @@ def test_the_fast_path_reads_every_text_it_reads_as_the_general_parser_does(
     else:
         # text without an offset is read in the source time zone: only the general parser does
         assert naive_read_fast == 0
+
+
+# A blank after the offset, or before it, or both: the offset still applies.
+OFFSET_TEXTS = {
+    "2026-10-30 12:00:00 -05:00 ": datetime(2026, 10, 30, 17, 0),
+    "2026-10-30T12:00:00-05:00 ": datetime(2026, 10, 30, 17, 0),
+    " 2026-10-30T12:00:00 -0500  ": datetime(2026, 10, 30, 17, 0),
+    "2026-10-30 12:00:00 +05:30 ": datetime(2026, 10, 30, 6, 30),
+    "2026-10-30T12:00:00.5Z ": datetime(2026, 10, 30, 12, 0, 0, 500_000),
+}
+
+
+@pytest.mark.parametrize("source_timezone", ["UTC", "Australia/Sydney"])
+def test_an_offset_followed_or_preceded_by_blanks_still_applies(
+    compiled: Callable[[str], str], source_timezone: str
+):
+    select = compiled(source_timezone)
+    con = connect_with_spark_functions()
+    con.execute("create table texts (x varchar)")
+    con.executemany("insert into texts values (?)", [(t,) for t in OFFSET_TEXTS])
+    parsed = con.execute(f"select x, duckdb_parsed, default_parsed from ({select}) as p").fetchall()
+    assert {x: (duck, default) for x, duck, default in parsed} == {
+        x: (expected, expected) for x, expected in OFFSET_TEXTS.items()
+    }
