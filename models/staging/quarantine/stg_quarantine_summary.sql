@@ -50,7 +50,7 @@ ranked_reasons as (
         example_raw_row_id,
         row_number() over (
             partition by source_table
-            order by raw_rows desc, rejection_reason
+            order by raw_rows desc, rejection_reason asc
         ) as reason_rank
     from reasons
     where rejection_reason not in ('{{ history_rejection_reasons() | join("', '") }}')

@@ -57,8 +57,12 @@ parsed as (
 dated as (
     select
         parsed.*,
-        case when not {{ is_future_dated('created_at_parsed') }} then created_at_parsed end as created_at_utc,
-        case when not {{ is_future_dated('updated_at_parsed') }} then updated_at_parsed end as updated_at_utc
+        case
+            when not {{ is_future_dated('parsed.created_at_parsed') }} then parsed.created_at_parsed
+        end as created_at_utc,
+        case
+            when not {{ is_future_dated('parsed.updated_at_parsed') }} then parsed.updated_at_parsed
+        end as updated_at_utc
     from parsed
 ),
 
