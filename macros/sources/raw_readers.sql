@@ -276,11 +276,8 @@
         {%- do lines.update({row['file']: row['line'] or ''}) -%}
     {%- endfor -%}
     {%- set ns = namespace(names=none, first_file=none) -%}
-    {%- for file in files -%}
-        {%- if file not in lines -%}
-            {{ exceptions.raise_compiler_error(
-                "Raw CSV file '" ~ file ~ "' (location '" ~ location ~ "') is empty: it has no header line.") }}
-        {%- endif -%}
+    {#- An empty file (a day without data) adds no rows and is left out. -#}
+    {%- for file in files if file in lines -%}
         {%- set fields = csv_fields(lines[file], dialect) -%}
         {%- set names = [] -%}
         {%- for field in fields -%}
@@ -306,6 +303,10 @@
                 ~ ". Columns are read by position: every file needs the same header.") }}
         {%- endif -%}
     {%- endfor -%}
+    {%- if ns.names is none -%}
+        {{ exceptions.raise_compiler_error(
+            "Raw CSV at '" ~ location ~ "' is empty: no file has a header line.") }}
+    {%- endif -%}
     {{ return(ns.names) }}
 {% endmacro %}
 
@@ -415,7 +416,7 @@
         {%- if row['finding'] == 'not an object' -%}
             {{ exceptions.raise_compiler_error(
                 "Raw JSON at '" ~ location ~ "' holds a record that is not an object (a JSON "
-                ~ (row['detail'] or 'null') ~ ") " ~ duckdb__raw_json_first_non_object(location)
+                ~ (row['detail'] or 'null') ~ "), first " ~ duckdb__raw_json_first_non_object(location)
                 ~ ". Every record must be an object of fields.") }}
         {%- else -%}
             {{ exceptions.raise_compiler_error(
