@@ -261,7 +261,9 @@
     header-less files), which every file must share, since columns are read
     by position. The first line of each file is read as one field and split
     here, because DuckDB's sniffer, which would split it, fails on files
-    with malformed rows near the top without saying where.
+    with malformed rows near the top without saying where. That read is
+    single-threaded: the profile turns off preserve_insertion_order, and a
+    parallel scan's `limit 1` may return any line of a large file.
 -#}
 {% macro duckdb__raw_csv_header(location, files, dialect) %}
     {%- set first_lines = [] -%}
@@ -269,7 +271,7 @@
         {%- do first_lines.append(
             '(select ' ~ raw_reader_literal(file) ~ ' as file, line from read_csv(' ~ raw_reader_literal(file)
             ~ ", auto_detect = false, header = false, columns = {'line': 'VARCHAR'}, delim = chr(0),"
-            ~ " quote = '', escape = '') limit 1)") -%}
+            ~ " quote = '', escape = '', parallel = false) limit 1)") -%}
     {%- endfor -%}
     {%- set lines = {} -%}
     {%- for row in run_query(first_lines | join(' union all ')).rows -%}
