@@ -146,7 +146,9 @@ def test_an_as_of_date_after_the_load_time_is_an_error(tmp_path: Path) -> None:
 def test_a_receipt_time_in_2099_does_not_stop_later_runs_staging(tmp_path: Path) -> None:
     """The incremental window starts from the latest receipt day staged; a row received "in 2099"
     is not placed on a day (it is restaged on every run, like an unreadable receipt time), so the
-    next day's run still stages what arrived since."""
+    next day's run still stages what arrived since. Both runs pin the same load time (the same
+    vars let the second run reuse the first one's parse)."""
+    pinned = {"load_time": "2026-11-06 00:00:00"}
     first_load = [
         web_event("e1", "2026-11-01T10:00:00", cookie="k1"),
         web_event("e2", "2026-11-02T10:00:00", cookie="k1"),
@@ -160,7 +162,7 @@ def test_a_receipt_time_in_2099_does_not_stop_later_runs_staging(tmp_path: Path)
         workdir,
         ["build", "--select", "+base_web__events", *TABLES_ONLY],
         write_raw(tmp_path / "load_1", {"crm_customers": CUSTOMERS, "web_events": first_load}),
-        {"load_time": "2026-11-03 00:00:00"},
+        pinned,
     )
     assert first.returncode == 0, first.output[-4000:]
     second_load = [*first_load, web_event("e4", "2026-11-05T10:00:00", cookie="k1")]
@@ -168,7 +170,7 @@ def test_a_receipt_time_in_2099_does_not_stop_later_runs_staging(tmp_path: Path)
         workdir,
         ["run", "--select", "base_web__events"],
         write_raw(tmp_path / "load_2", {"crm_customers": CUSTOMERS, "web_events": second_load}),
-        {"load_time": "2026-11-06 00:00:00"},
+        pinned,
     )
     assert second.returncode == 0, second.output[-4000:]
     days = dict(
