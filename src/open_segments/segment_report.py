@@ -254,8 +254,11 @@ def build_report(con: duckdb.DuckDBPyConnection) -> tuple[str, list[Figure]]:
     # what a chart would need and the data lacks, said on the page
     missing = []
     cluster_profiles = _read(con, f"select * from {MARTS}.ml_cluster_profiles")
-    if not cluster_profiles["standardized_difference"].notna().any():
+    if cluster_profiles.empty:
         missing.append("Behavioural cluster centroids: no clusters (too few profiles).")
+    elif not cluster_profiles["standardized_difference"].notna().any():
+        # one cluster is the population: there is no difference to draw
+        missing.append("Behavioural cluster centroids: a single cluster, the population itself.")
     else:
         figures.append(cluster_heat_map(cluster_profiles))
     deciles = judged_deciles(_read(con, f"select * from {MARTS}.ml_propensity_deciles"))
