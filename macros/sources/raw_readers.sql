@@ -261,21 +261,27 @@
     header-less files), which every file must share, since columns are read
     by position. The first line of each file is read as one field and split
     here, because DuckDB's sniffer, which would split it, fails on files
-    with malformed rows near the top without saying where. That read is
-    single-threaded: the profile turns off preserve_insertion_order, and a
-    parallel scan's `limit 1` may return any line of a large file.
+    with malformed rows near the top without saying where.
 -#}
 {% macro duckdb__raw_csv_header(location, files, dialect) %}
     {%- set first_lines = [] -%}
     {%- for file in files -%}
+        {%- set first = duckdb__raw_csv_first_line(file, 'false') -%}
         {%- do first_lines.append(
-            '(select ' ~ raw_reader_literal(file) ~ ' as file, line from read_csv(' ~ raw_reader_literal(file)
-            ~ ", auto_detect = false, header = false, columns = {'line': 'VARCHAR'}, delim = chr(0),"
-            ~ " quote = '', escape = '', parallel = false) limit 1)") -%}
+            'select ' ~ raw_reader_literal(file) ~ ' as file, ' ~ first ~ ' as line, coalesce(' ~ first
+            ~ ' = ' ~ duckdb__raw_csv_first_line(file, 'true') ~ ', ' ~ first ~ ' is null) as first_line_skipped,'
+            ~ ' (select size from read_blob(' ~ raw_reader_literal(file) ~ ')) as bytes') -%}
     {%- endfor -%}
     {%- set lines = {} -%}
     {%- for row in run_query(first_lines | join(' union all ')).rows -%}
-        {%- do lines.update({row['file']: row['line'] or ''}) -%}
+        {%- if row['first_line_skipped'] and row['bytes'] > 0 and (dialect.header or row['line'] is none) -%}
+            {{ exceptions.raise_compiler_error(
+                "Raw CSV file '" ~ row['file'] ~ "' (location '" ~ location ~ "'): its first line is not valid UTF-8"
+                ~ " (or the next line repeats it). Save the export as UTF-8.") }}
+        {%- endif -%}
+        {%- if row['line'] is not none -%}
+            {%- do lines.update({row['file']: row['line']}) -%}
+        {%- endif -%}
     {%- endfor -%}
     {%- set ns = namespace(names=none, first_file=none) -%}
     {#- An empty file (a day without data) adds no rows and is left out. -#}
@@ -310,6 +316,21 @@
             "Raw CSV at '" ~ location ~ "' is empty: no file has a header line.") }}
     {%- endif -%}
     {{ return(ns.names) }}
+{% endmacro %}
+
+
+{#-
+    The first line of a file that reads as UTF-8 text, whole (no delimiter or
+    quote), as a scalar subquery; with `header` 'true', the first after line
+    one. Lines that do not read are skipped rather than quoted in an error:
+    when both give the same line, line one was skipped. Single-threaded,
+    since the profile turns off preserve_insertion_order and a parallel
+    scan's `limit 1` may return any line of a large file.
+-#}
+{% macro duckdb__raw_csv_first_line(file, header) %}
+    {{ return('(select line from read_csv(' ~ raw_reader_literal(file) ~ ', auto_detect = false, header = ' ~ header
+        ~ ", columns = {'line': 'VARCHAR'}, delim = chr(0), quote = '', escape = '', parallel = false,"
+        ~ ' ignore_errors = true) limit 1)') }}
 {% endmacro %}
 
 
@@ -350,10 +371,17 @@
     and dbt writes it to the console and logs/dbt.log.
 -#}
 {% macro duckdb__raw_csv_validate(location, names, dialect) %}
+    {#- Every column is counted: values a query does not read are not checked
+        (a byte sequence that is not UTF-8 would pass a count(*)). -#}
+    {%- set counts = [] -%}
+    {%- for name in names -%}
+        {%- do counts.append('count("' ~ (name | replace('"', '""')) ~ '")') -%}
+    {%- endfor -%}
     {%- do run_query('drop table if exists temp.main.raw_reader_rejects') -%}
     {%- do run_query('drop table if exists temp.main.raw_reader_scans') -%}
     {%- do run_query(
-        'select count(*) from read_csv(' ~ raw_reader_literal(location) ~ ', ' ~ duckdb__raw_csv_options(names, dialect)
+        'select ' ~ (counts | join(', ')) ~ ' from read_csv(' ~ raw_reader_literal(location) ~ ', '
+        ~ duckdb__raw_csv_options(names, dialect)
         ~ ", store_rejects = true, rejects_table = 'raw_reader_rejects', rejects_scan = 'raw_reader_scans',"
         ~ ' rejects_limit = 100)') -%}
     {%- set rejects = run_query(

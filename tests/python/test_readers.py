@@ -202,21 +202,42 @@ def test_malformed_csv_rows_are_named_by_file_line_and_column_without_their_valu
         "zelda.quist@example.com",
         "1961-02-03",
         "Yorick",
-        "yorick@example.com",
+        "Xena",
+        "1955-05-05",
     ]
-    (tmp_path / "crm_customers.csv").write_text(
-        "customer_id,first_name,last_name,email,date_of_birth\n"
-        "c1,Ann,Lee,ann@example.com,1980-01-01\n"
-        "c2,Zelda,Quist,zelda.quist@example.com,1961-02-03,extra\n"
-        'c3,"Yorick,Vane,yorick@example.com,1970-07-07\n'
+    (tmp_path / "crm_customers.csv").write_bytes(
+        b"customer_id,first_name,last_name,email,date_of_birth\n"
+        b"c1,Ann,Lee,ann@example.com,1980-01-01\n"
+        b"c2,Zelda,Quist,zelda.quist@example.com,1961-02-03,extra\n"
+        b"c3,Xena,Roe,xena\xff@example.com,1955-05-05\n"  # not UTF-8
+        b'c4,"Yorick,Vane,yorick@example.com,1970-07-07\n'  # the quote runs to the end
     )
     run = stage(workdir, str(tmp_path / "{source}_{table}.csv"))
     assert run.returncode != 0
     file = str(tmp_path / "crm_customers.csv")
     assert f"{file} line 3, column 6: TOO MANY COLUMNS" in run.output
-    assert f"{file} line 4, column first_name: UNQUOTED VALUE" in run.output
+    assert f"{file} line 4, column email: INVALID ENCODING" in run.output
+    assert f"{file} line 5, column first_name: UNQUOTED VALUE" in run.output
     log = dbt_log(workdir)
     assert "TOO MANY COLUMNS" in log  # the log holds this run's error ...
     for value in pii:  # ... and none of the rows' values
+        assert value not in run.output
+        assert value not in log
+
+
+def test_a_header_that_is_not_utf8_is_named_without_the_rows(workdir: Path, tmp_path: Path) -> None:
+    """An export saved in Windows-1252 ('Prénom'): the header cannot be read, and neither it nor
+    the rows after it may be taken for the header (their values would become column names)."""
+    (tmp_path / "crm_customers.csv").write_bytes(
+        "customer_id,Prénom,email\nc1,Zoé,zoe.martin@example.com\nc2,Léa,lea@example.com\n".encode(
+            "cp1252"
+        )
+    )
+    run = stage(workdir, str(tmp_path / "{source}_{table}.csv"))
+    assert run.returncode != 0
+    assert f"Raw CSV file '{tmp_path / 'crm_customers.csv'}'" in run.output
+    assert "its first line is not valid UTF-8" in run.output
+    log = dbt_log(workdir)
+    for value in ["zoe.martin@example.com", "lea@example.com", "Zo", "L\ufffda"]:
         assert value not in run.output
         assert value not in log
