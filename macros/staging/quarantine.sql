@@ -19,6 +19,7 @@
         ('third_party.demographics', 'base_third_party__demographics'),
         ('privacy.consent_events', 'base_privacy__consent_events'),
         ('privacy.erasure_requests', 'base_privacy__erasure_requests'),
+        ('reference.currency_rates', 'base_reference__currency_rates'),
     ]) -}}
 {% endmacro %}
 
@@ -236,4 +237,42 @@
     order), kept as `rejection_reason` for readers that want one code. -#}
 {% macro first_rejection_reason(reasons) -%}
     {{ dbt.split_part(reasons, "','", 1) }}
+{%- endmacro %}
+
+
+{#-
+    is_future_dated() for the base models: the same test against the load
+    time, but with var load_time unset the build's clock is read by the
+    query (utc_now()) instead of written into the SQL. Most base models are
+    reused while their raw rows and SQL are unchanged
+    (table_if_inputs_changed), and a clock written into the SQL would
+    rebuild them on every run. A reused table keeps the judgement of its
+    build: a row a few minutes ahead of that clock stays quarantined until
+    its source next changes, never the other way round.
+-#}
+{% macro is_future_dated_when_built(expr) -%}
+    {%- if var('load_time', none) is none -%}
+        ({{ expr }} > {{ dbt.dateadd('minute', clock_skew_tolerance_minutes(), utc_now()) }})
+    {%- else -%}
+        {{ is_future_dated(expr) }}
+    {%- endif -%}
+{%- endmacro %}
+
+
+{#- The current time in UTC, as a timestamp without time zone, read when the
+    query runs. -#}
+{% macro utc_now() %}
+    {{- return(adapter.dispatch('utc_now', 'open_segments')()) -}}
+{% endmacro %}
+
+{% macro default__utc_now() -%}
+    cast(current_timestamp at time zone 'UTC' as timestamp)
+{%- endmacro %}
+
+{% macro duckdb__utc_now() -%}
+    cast(timezone('UTC', now()) as timestamp)
+{%- endmacro %}
+
+{% macro spark__utc_now() -%}
+    to_utc_timestamp(current_timestamp(), current_timezone())
 {%- endmacro %}
