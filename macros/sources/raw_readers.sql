@@ -11,8 +11,9 @@
         (DuckDB's own error quotes the whole row, personal data included,
         into the logs);
       - NDJSON keys are listed by one scan of every record, then read as
-        VARCHAR: numbers keep their digits (integers of any size), objects
-        and arrays become their JSON text, 'Z' timestamps stay as written;
+        VARCHAR: integers of any size keep every digit (other numbers pass
+        through a double: '1.10' reads '1.1'), objects and arrays become
+        their JSON text, 'Z' timestamps stay as written;
       - a header that repeats a name, or names that differ only in case
         (`Email` and `email`) stop the run: whichever one a reader picked,
         the other's values would be lost.
@@ -202,6 +203,10 @@
             {%- do dialect.update(validated_csv_dialect(label, override)) -%}
         {%- endif -%}
     {%- endfor -%}
+    {#- Without quoting there is nothing to escape. -#}
+    {%- if dialect.quote == '' -%}
+        {%- do dialect.update({'escape': ''}) -%}
+    {%- endif -%}
     {%- if dialect.delimiter in (dialect.quote, dialect.escape) -%}
         {{ exceptions.raise_compiler_error(
             "CSV dialect of '" ~ location ~ "': the delimiter cannot also be the quote or escape character"
