@@ -1,7 +1,12 @@
 {#-
     The load time: the latest instant the raw data can truthfully describe.
     It is var `load_time` (an ISO timestamp, for reproducing a past build or
-    pinning a test) or else the build's clock (dbt's `run_started_at`, UTC).
+    pinning a test) or else the warehouse's clock (UTC) when the query runs
+    (`utc_now`).
+    The clock is read in SQL, not written into it: a staging model reused
+    while its raw rows and code are unchanged (table_if_inputs_changed)
+    must compile to the same text on every run. So a row quarantined as
+    future-dated is looked at again when its source changes.
     Nothing the sources hold can be later than the moment they were read:
     an event, order or receipt time after it comes from a wrong clock (a
     device set to 2099), is quarantined as future-dated by staging, and
@@ -10,7 +15,7 @@
 {% macro load_time() -%}
     {%- set pinned = var('load_time', none) -%}
     {%- if pinned is none -%}
-        {%- set text = run_started_at.strftime('%Y-%m-%d %H:%M:%S') -%}
+        {{ return(utc_now()) }}
     {%- else -%}
         {%- set text = pinned | string -%}
         {%- if not modules.re.match('^[0-9]{4}-[0-9]{2}-[0-9]{2}([ T][0-9]{2}:[0-9]{2}(:[0-9]{2})?)?$', text) -%}

@@ -36,6 +36,11 @@ STAGED_TABLES: tuple[tuple[str, str, str], ...] = (
         "stg_privacy__erasure_requests",
         "base_privacy__erasure_requests",
     ),
+    (
+        "reference.currency_rates",
+        "stg_reference__currency_rates",
+        "base_reference__currency_rates",
+    ),
 )
 # Quarantine reasons that are history, not defects (an older version of a record a newer delivery
 # replaced): a source delivered with its full history is not broken.
@@ -129,6 +134,33 @@ def render_orphan_orders(con: duckdb.DuckDBPyConnection, schema: str = "staging"
         f"Orphan orders: {orphans:,} of {staged:,} staged orders have a customer_id that no staged"
         " CRM customer has (kept: their customers may arrive later)"
     )
+
+
+def render_money(con: duckdb.DuckDBPyConnection, schema: str = "staging") -> str | None:
+    """A line on money: the reporting currency, where the rates come from, and how many orders
+    had no currency and were read in the reporting currency (flag currency_defaulted)."""
+    try:
+        currency, supplied, first, last, fixed = con.execute(
+            "select reporting_currency, supplied_rate_currencies, first_supplied_rate_date,"
+            f" last_supplied_rate_date, fixed_rate_currencies from {schema}.stg_reference__money"
+        ).fetchone()
+    except duckdb.CatalogException:
+        return None
+    (defaulted,) = con.execute(
+        f"select count(*) from {schema}.stg_crm__orders where dq_flags like '%currency_defaulted%'"
+    ).fetchone()
+    rates = (
+        f"dated rates for {supplied} currencies ({first} to {last}), fixed seed rates for {fixed}"
+        if supplied
+        else "the seed's fixed indicative rates (supply reference.currency_rates for dated ones)"
+    )
+    line = f"Money: amounts reported in {currency} (var reporting_currency) at {rates}"
+    if defaulted:
+        line += (
+            f"; {defaulted:,} orders had no currency and were read as {currency}"
+            " (say otherwise with raw_mappings defaults)"
+        )
+    return line
 
 
 RESOURCE_NAMES = {
@@ -426,12 +458,15 @@ def main(argv: list[str] | None = None) -> int:
             accounts = account_for_sources(con)
             reasons = top_rejection_reasons(con)
             orphans = render_orphan_orders(con)
+            money = render_money(con)
         except duckdb.CatalogException:
             print("Staging: not built (the build stopped before staging the raw sources)")
             return 1
         print(render(accounts, reasons))
         if orphans:
             print(orphans)
+        if money:
+            print(money)
         print()
         print(render_identity(con))
         print()

@@ -20,3 +20,11 @@ def write_raw(folder: Path, rows: dict[str, list[dict[str, str]]]) -> str:
             writer.writeheader()
             writer.writerows(rows.get(table, []))
     return str(folder / "{source}_{table}.csv")
+
+
+def write_csv(path: Path, header: list[str], rows: list[list[str]]) -> None:
+    """One CSV export with its own header, as a system other than ours names its columns."""
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(header)
+        writer.writerows(rows)

@@ -16,15 +16,9 @@ import duckdb
 import yaml
 
 from dbt_harness import PROJECT_DIR, run_dbt
+from raw_exports import write_csv
 
 EXAMPLE = PROJECT_DIR / "examples" / "crm_export"
-
-
-def _write_csv(path: Path, header: list[str], rows: list[list[str]]) -> None:
-    with path.open("w", newline="", encoding="utf-8") as fh:
-        writer = csv.writer(fh)
-        writer.writerow(header)
-        writer.writerows(rows)
 
 
 def _contract(run, table: str) -> list[dict]:
@@ -86,12 +80,12 @@ def test_readme_crm_export_builds_green_with_configuration_only(tmp_path: Path) 
 def test_formats_rewrite_each_layout_and_keep_what_they_cannot_read(tmp_path: Path) -> None:
     raw = tmp_path / "raw"
     raw.mkdir()
-    _write_csv(
+    write_csv(
         raw / "customers.csv",
         ["CUSTOMER ID", "e-mail", "Given Name", "Birth"],
         [["c1", "ann@example.org", "Ann", "19850314"], ["c2", "bob@example.org", "Bob", "n/a"]],
     )
-    _write_csv(
+    write_csv(
         raw / "orders.csv",
         ["Order Nr", "Customer", "Placed", "Gross", "Currency"],
         [
@@ -160,7 +154,7 @@ def test_formats_rewrite_each_layout_and_keep_what_they_cannot_read(tmp_path: Pa
 def test_a_mapped_column_the_file_lacks_stops_the_run_naming_it(tmp_path: Path) -> None:
     raw = tmp_path / "raw"
     raw.mkdir()
-    _write_csv(raw / "customers.csv", ["Customer ID", "Email"], [["c1", "a@example.org"]])
+    write_csv(raw / "customers.csv", ["Customer ID", "Email"], [["c1", "a@example.org"]])
     run = run_dbt(
         tmp_path / "dbt",
         ["run-operation", "stage_raw_sources"],
@@ -181,7 +175,7 @@ def test_a_named_location_that_matches_nothing_is_an_error_not_an_empty_feed(
     """A typo in the erasure feed's path used to read it as empty, with exit 0."""
     raw = tmp_path / "raw"
     raw.mkdir()
-    _write_csv(raw / "crm_customers.csv", ["customer_id"], [["c1"]])
+    write_csv(raw / "crm_customers.csv", ["customer_id"], [["c1"]])
     run = run_dbt(
         tmp_path / "dbt",
         ["run-operation", "stage_raw_sources"],
@@ -203,7 +197,7 @@ def test_locations_named_per_table_never_fall_back_to_other_data(tmp_path: Path)
     project are never read in their place."""
     raw = tmp_path / "o'brien_exports"
     raw.mkdir()
-    _write_csv(raw / "customers.csv", ["customer_id", "email"], [["c1", "a@example.org"]])
+    write_csv(raw / "customers.csv", ["customer_id", "email"], [["c1", "a@example.org"]])
     run = run_dbt(
         tmp_path / "dbt",
         ["run-operation", "stage_raw_sources"],

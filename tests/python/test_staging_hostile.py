@@ -224,6 +224,15 @@ def write_hostile_sources(folder: Path) -> None:
             "requested_at": _strings(n, TIMESTAMPS),
         },
     )
+    _write(
+        folder,
+        "reference_currency_rates",
+        {
+            "currency_code": _strings(n, ["AUD", "aud ", "XX", None, SQL_INJECTION, "USD"]),
+            "rate_date": _strings(n, ["2025-01-01", "31/31/2025", *hostile]),
+            "units_per_usd": _strings(n, ["1.5", "0", "-1", "NaN", "1e400", *hostile]),
+        },
+    )
 
 
 @pytest.fixture(scope="module")
@@ -253,7 +262,7 @@ def test_hostile_build_succeeds_with_every_dbt_test(hostile_build) -> None:
     statuses = {r["status"] for r in run.results()}
     assert statuses <= {"success", "pass"}, statuses
     conservation = [r for r in run.results() if "assert_row_conservation" in r["unique_id"]]
-    assert len(conservation) == 7
+    assert len(conservation) == 8
     assert all(r["status"] == "pass" for r in conservation)
 
 
@@ -261,7 +270,7 @@ def test_every_hostile_row_is_staged_or_quarantined(hostile_build) -> None:
     raw, run = hostile_build
     with run.connect() as con:
         accounts = account_for_sources(con)
-    assert len(accounts) == 7
+    assert len(accounts) == 8
     for account in accounts:
         files = raw.glob(f"{account.source_table.replace('.', '_')}*.parquet")
         file_rows = sum(pq.read_metadata(path).num_rows for path in files)

@@ -3,7 +3,11 @@
     (exact duplicates collapsed and counted), with every rule it breaks in
     `rejection_reasons` (the first also in `rejection_reason`), both null
     when the order is staged. Amounts are also converted to the reporting
-    currency (seeds/currencies.csv). Quantities are whole numbers: a
+    currency at the rates of the order's day (stg_reference__currency_rates:
+    the user's dated rates, else the seed's fixed ones); an order without a
+    currency is read in the reporting currency and flagged
+    `currency_defaulted`, so the assumption is counted, not silent (say
+    otherwise with raw_mappings defaults). Quantities are whole numbers: a
     fractional one is quarantined rather than rounded.
 -#}
 {%- set raw_columns = [
@@ -17,8 +21,16 @@ source as (
     select * from {{ source('crm', 'orders') }}
 ),
 
-currencies as (
-    select * from {{ ref('currencies') }}
+rates as (
+    select * from {{ ref('stg_reference__currency_rates') }}
+),
+
+rates_daily as (
+    select * from {{ ref('stg_reference__currency_rates_daily') }}
+),
+
+known_currencies as (
+    select distinct currency_code from rates
 ),
 
 distinct_rows as (
@@ -38,11 +50,6 @@ product_categories as (
     {{ label_lookup('distinct_rows', 'product_category', 'product_category') }}
 ),
 
-reporting_rate as (
-    select units_per_usd from currencies
-    where currency_code = '{{ var("reporting_currency") }}'
-),
-
 parsed as (
     select
         distinct_rows.*,
@@ -50,8 +57,10 @@ parsed as (
         {{ clean_text('distinct_rows.customer_id') }} as customer_id_clean,
         {{ parse_utc_timestamp('distinct_rows.ordered_at') }} as ordered_at_utc,
         {{ try_cast_as('trim(distinct_rows.amount)', type_double()) }} as amount_number,
-        coalesce(upper(trim(distinct_rows.currency)), '{{ var("reporting_currency") }}') as currency_code,
-        currencies.units_per_usd,
+        coalesce(upper(nullif(trim(distinct_rows.currency), '')), '{{ var("reporting_currency") }}')
+            as currency_code,
+        nullif(trim(distinct_rows.currency), '') is null as is_currency_defaulted,
+        known_currencies.currency_code is not null as is_known_currency,
         {{ try_cast_as('trim(distinct_rows.quantity)', type_double()) }} as quantity_value,
         case
             when statuses.normalized_label is null then '{{ var("default_order_status") }}'
@@ -64,8 +73,9 @@ parsed as (
         product_categories.label is null and product_categories.normalized_label is not null
             as is_product_category_unmapped
     from distinct_rows
-    left join currencies
-        on coalesce(upper(trim(distinct_rows.currency)), '{{ var("reporting_currency") }}') = currencies.currency_code
+    left join known_currencies
+        on known_currencies.currency_code
+            = coalesce(upper(nullif(trim(distinct_rows.currency), '')), '{{ var("reporting_currency") }}')
     left join statuses
         on distinct_rows.status = statuses.raw_value
     left join channels
@@ -74,18 +84,40 @@ parsed as (
         on distinct_rows.product_category = product_categories.raw_value
 ),
 
-amounts as (
+-- The day whose rates convert the order; days outside the rates' span
+-- (vars time_spine_start, time_spine_end) use its first or last day.
+rate_days as (
     select
         *,
-        amount_number / units_per_usd * (select units_per_usd from reporting_rate)
+        case
+            when cast(ordered_at_utc as date) < cast('{{ var("time_spine_start") }}' as date)
+                then cast('{{ var("time_spine_start") }}' as date)
+            when cast(ordered_at_utc as date) >= cast('{{ var("time_spine_end") }}' as date)
+                then cast({{ dbt.dateadd('day', -1, "cast('" ~ var('time_spine_end') ~ "' as date)") }} as date)
+            else cast(ordered_at_utc as date)
+        end as rate_day
+    from parsed
+),
+
+amounts as (
+    select
+        rate_days.*,
+        order_rate.units_per_usd,
+        rate_days.amount_number / order_rate.units_per_usd * reporting_rate.units_per_usd
             as amount_reporting_number,
         -- a cast to an integer type rounds ('2.5' would be 3 items): only whole
         -- numbers a double holds exactly are quantities
         case
-            when quantity_value = floor(quantity_value) and abs(quantity_value) < 1e15
-                then cast(quantity_value as {{ dbt.type_bigint() }})
+            when rate_days.quantity_value = floor(rate_days.quantity_value) and abs(rate_days.quantity_value) < 1e15
+                then cast(rate_days.quantity_value as {{ dbt.type_bigint() }})
         end as quantity_number
-    from parsed
+    from rate_days
+    left join rates_daily as order_rate
+        on rate_days.currency_code = order_rate.currency_code
+            and rate_days.rate_day = order_rate.rate_day
+    left join rates_daily as reporting_rate
+        on reporting_rate.currency_code = '{{ var("reporting_currency") }}'
+            and rate_days.rate_day = reporting_rate.rate_day
 ),
 
 versioned as (
@@ -127,7 +159,7 @@ validated as (
             case when {{ clean_text('amount') }} is not null and amount_number is null then 'unparseable_amount' end,
             case when amount_number is not null and not is_amount_representable then 'invalid_amount' end,
             case when is_amount_representable and amount_number < 0 then 'negative_amount' end,
-            case when units_per_usd is null then 'unknown_currency' end,
+            case when not is_known_currency then 'unknown_currency' end,
             case
                 when {{ clean_text('quantity') }} is not null and coalesce(quantity_number <= 0, true)
                     then 'invalid_quantity'
@@ -138,7 +170,8 @@ validated as (
         nullif(concat_ws(
             ',',
             case when has_channel and channel_label is null then 'channel_unmapped' end,
-            case when is_product_category_unmapped then 'product_category_unmapped' end
+            case when is_product_category_unmapped then 'product_category_unmapped' end,
+            case when is_currency_defaulted then 'currency_defaulted' end
         ), '') as dq_flags
     from versioned
 ),
