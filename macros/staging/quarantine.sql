@@ -240,27 +240,9 @@
 {%- endmacro %}
 
 
-{#-
-    is_future_dated() for the base models: the same test against the load
-    time, but with var load_time unset the build's clock is read by the
-    query (utc_now()) instead of written into the SQL. Most base models are
-    reused while their raw rows and SQL are unchanged
-    (table_if_inputs_changed), and a clock written into the SQL would
-    rebuild them on every run. A reused table keeps the judgement of its
-    build: a row a few minutes ahead of that clock stays quarantined until
-    its source next changes, never the other way round.
--#}
-{% macro is_future_dated_when_built(expr) -%}
-    {%- if var('load_time', none) is none -%}
-        ({{ expr }} > {{ dbt.dateadd('minute', clock_skew_tolerance_minutes(), utc_now()) }})
-    {%- else -%}
-        {{ is_future_dated(expr) }}
-    {%- endif -%}
-{%- endmacro %}
-
-
 {#- The current time in UTC, as a timestamp without time zone, read when the
-    query runs. -#}
+    query runs: load_time() when var load_time is unset, so that a reused base
+    model compiles to the same SQL on every run. -#}
 {% macro utc_now() %}
     {{- return(adapter.dispatch('utc_now', 'open_segments')()) -}}
 {% endmacro %}

@@ -58,10 +58,10 @@ dated as (
     select
         parsed.*,
         case
-            when not {{ is_future_dated_when_built('parsed.created_at_parsed') }} then parsed.created_at_parsed
+            when not {{ is_future_dated('parsed.created_at_parsed') }} then parsed.created_at_parsed
         end as created_at_utc,
         case
-            when not {{ is_future_dated_when_built('parsed.updated_at_parsed') }} then parsed.updated_at_parsed
+            when not {{ is_future_dated('parsed.updated_at_parsed') }} then parsed.updated_at_parsed
         end as updated_at_utc
     from parsed
 ),
@@ -135,9 +135,9 @@ validated as (
                     then 'address_too_long'
             end,
             case when {{ clean_text('created_at') }} is not null and created_at_parsed is null then 'created_at_unparseable' end,
-            case when {{ is_future_dated_when_built('created_at_parsed') }} then 'created_at_future' end,
+            case when {{ is_future_dated('created_at_parsed') }} then 'created_at_future' end,
             case when {{ clean_text('updated_at') }} is not null and updated_at_parsed is null then 'updated_at_unparseable' end,
-            case when {{ is_future_dated_when_built('updated_at_parsed') }} then 'updated_at_future' end
+            case when {{ is_future_dated('updated_at_parsed') }} then 'updated_at_future' end
         ), '') as dq_flags
     from versioned
 ),

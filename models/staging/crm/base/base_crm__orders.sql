@@ -154,7 +154,7 @@ validated as (
             case when customer_id_clean is null then 'missing_customer_id' end,
             case when ordered_at_utc is null then 'unparseable_ordered_at' end,
             case when {{ is_implausible_timestamp('ordered_at_utc') }} then 'implausible_ordered_at' end,
-            case when {{ is_future_dated_when_built('ordered_at_utc') }} then 'future_ordered_at' end,
+            case when {{ is_future_dated('ordered_at_utc') }} then 'future_ordered_at' end,
             case when {{ clean_text('amount') }} is null then 'missing_amount' end,
             case when {{ clean_text('amount') }} is not null and amount_number is null then 'unparseable_amount' end,
             case when amount_number is not null and not is_amount_representable then 'invalid_amount' end,

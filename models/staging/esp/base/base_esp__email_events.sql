@@ -52,7 +52,7 @@ validated as (
             case when recipient_email_clean is null then 'invalid_recipient_email' end,
             case when occurred_at_utc is null then 'unparseable_occurred_at' end,
             case when {{ is_implausible_timestamp('occurred_at_utc') }} then 'implausible_occurred_at' end,
-            case when {{ is_future_dated_when_built('occurred_at_utc') }} then 'future_occurred_at' end,
+            case when {{ is_future_dated('occurred_at_utc') }} then 'future_occurred_at' end,
             case when event_type_label is null then 'unmapped_event_type' end,
             case when event_id_clean is not null and delivery_rank > 1 then 'duplicate_event_id' end
         ), '') as rejection_reasons

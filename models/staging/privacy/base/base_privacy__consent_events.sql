@@ -84,7 +84,7 @@ validated as (
             case when status_label is null then 'unmapped_status' end,
             case when occurred_at_utc is null then 'unparseable_occurred_at' end,
             case when {{ is_implausible_timestamp('occurred_at_utc') }} then 'implausible_occurred_at' end,
-            case when {{ is_future_dated_when_built('occurred_at_utc') }} then 'future_occurred_at' end,
+            case when {{ is_future_dated('occurred_at_utc') }} then 'future_occurred_at' end,
             case
                 when consent_event_id_clean is not null and delivery_rank > 1
                     then 'duplicate_consent_event_id'

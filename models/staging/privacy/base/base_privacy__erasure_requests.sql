@@ -45,7 +45,7 @@ parsed as (
 validated as (
     select
         *,
-        case when not {{ is_future_dated_when_built('requested_at_parsed') }} then requested_at_parsed end as requested_at_utc,
+        case when not {{ is_future_dated('requested_at_parsed') }} then requested_at_parsed end as requested_at_utc,
         nullif(concat_ws(
             ',',
             case when subject_type_label is null then 'unmapped_subject_type' end,
@@ -55,7 +55,7 @@ validated as (
             ',',
             case when {{ clean_text('request_id') }} is null then 'request_id_missing' end,
             case when {{ clean_text('requested_at') }} is not null and requested_at_parsed is null then 'requested_at_unparseable' end,
-            case when {{ is_future_dated_when_built('requested_at_parsed') }} then 'requested_at_future' end
+            case when {{ is_future_dated('requested_at_parsed') }} then 'requested_at_future' end
         ), '') as dq_flags
     from parsed
 ),

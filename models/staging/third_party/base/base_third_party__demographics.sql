@@ -89,7 +89,7 @@ versioned as (
         row_number() over (
             partition by provider_record_id_clean
             order by
-                case when not {{ is_future_dated_when_built('delivered_at_utc') }} then delivered_at_utc end desc nulls last,
+                case when not {{ is_future_dated('delivered_at_utc') }} then delivered_at_utc end desc nulls last,
                 raw_row_id asc
         ) as version_rank
     from normalized
@@ -111,7 +111,7 @@ validated as (
                     )
                     then 'no_match_keys'
             end,
-            case when {{ is_future_dated_when_built('delivered_at_utc') }} then 'future_delivered_at' end,
+            case when {{ is_future_dated('delivered_at_utc') }} then 'future_delivered_at' end,
             case when provider_record_id_clean is not null and version_rank > 1 then 'superseded_version' end
         ), '') as rejection_reasons,
         nullif(concat_ws(

@@ -220,8 +220,8 @@ validated as (
             case when cookie_id_clean is null and user_id_clean is null then 'missing_visitor_id' end,
             case when event_at_utc is null then 'unparseable_event_at' end,
             case when {{ is_implausible_timestamp('event_at_utc') }} then 'implausible_event_at' end,
-            case when {{ is_future_dated_when_built('event_at_utc') }} then 'future_event_at' end,
-            case when {{ is_future_dated_when_built('received_at_utc') }} then 'future_received_at' end,
+            case when {{ is_future_dated('event_at_utc') }} then 'future_event_at' end,
+            case when {{ is_future_dated('received_at_utc') }} then 'future_received_at' end,
             case when event_type_label is null then 'unmapped_event_type' end,
             case when delivery_rank > 1 then 'duplicate_event_id' end
         ), '') as rejection_reasons,
