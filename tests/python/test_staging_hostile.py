@@ -252,7 +252,9 @@ def hostile_locations(raw: Path) -> tuple[str, dict]:
         "raw_locations": {
             "crm.orders": str(raw / "crm_orders*.parquet"),
             "web.events": str(raw / "web_events*.parquet"),
-        }
+        },
+        # hostile by construction: every source is mostly quarantined, and must still build
+        "quarantine_share_error": 1,
     }
 
 

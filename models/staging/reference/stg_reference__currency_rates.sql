@@ -3,7 +3,10 @@
 -- a currency, else the indicative fixed rate of seeds/currencies.csv. A rate
 -- holds from its day until the next rate of the currency; the first rate
 -- also covers every earlier day, so no order falls outside. Grain: one row
--- per currency and valid_from.
+-- per currency and valid_from. Fails (and so skips the orders) when too much
+-- of the supplied rates was quarantined (macros/staging/quarantine.sql).
+{{ config(post_hook="{{ check_quarantine_share('reference.currency_rates', ref('base_reference__currency_rates')) }}") }}
+
 with
 
 supplied as (
