@@ -486,7 +486,8 @@
         {%- if column.name not in names -%}
             {%- set base = modules.re.sub('_[0-9]+$', '', column.name) | lower -%}
             {%- set spellings = [] -%}
-            {%- for name in names if name | lower == base -%}
+            {#- sorted: distinct names come back in no fixed order -#}
+            {%- for name in names | sort(case_sensitive=true) if name | lower == base -%}
                 {%- do spellings.append("'" ~ name ~ "'") -%}
             {%- endfor -%}
             {{ exceptions.raise_compiler_error(

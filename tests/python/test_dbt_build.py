@@ -56,9 +56,13 @@ def test_build_passes_every_dbt_test(demo_build) -> None:
 def test_every_source_is_staged_and_accounted_for(demo_build) -> None:
     _raw, _run, con = demo_build
     for account in account_for_sources(con):
+        assert account.balanced, account
+        if account.source_table == "reference.currency_rates":
+            # the generator writes no rates: its shop books at the seed's fixed rates
+            assert account.raw_rows == 0, account
+            continue
         assert account.raw_rows > 0, account
         assert account.staged_rows > 0, account
-        assert account.balanced, account
 
 
 def test_planted_mess_reaches_the_quarantine(demo_build) -> None:
