@@ -79,8 +79,16 @@ def run_dbt(
     raw_location: str,
     extra_vars: dict | None = None,
     extra_env: dict[str, str] | None = None,
+    unit_tests: bool = False,
 ) -> DbtRun:
-    """Run `dbt <args>` with raw data at `raw_location`, a {source}/{table} pattern."""
+    """Run `dbt <args>` with raw data at `raw_location`, a {source}/{table} pattern.
+
+    A `dbt build` leaves the unit tests out unless `unit_tests` is true or the args say which
+    resource types to exclude: unit tests check fixed rows, not the data a test builds, so they
+    run once, in the demo build (test_dbt_build.py), instead of in each of the suite's builds.
+    """
+    if args[:1] == ["build"] and not unit_tests and "--exclude-resource-type" not in args:
+        args = [*args, "--exclude-resource-type", "unit_test"]
     command, env = dbt_invocation(workdir, args, raw_location, extra_vars, extra_env)
     completed = subprocess.run(
         command, cwd=PROJECT_DIR, env=env, capture_output=True, text=True, check=False

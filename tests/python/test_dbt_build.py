@@ -31,7 +31,7 @@ def demo_build(tmp_path_factory: pytest.TempPathFactory):
         )
         == 0
     )
-    run = run_dbt(folder / "dbt", ["build"], str(raw / "{source}_{table}.parquet"))
+    run = run_dbt(folder / "dbt", ["build"], str(raw / "{source}_{table}.parquet"), unit_tests=True)
     con = run.connect() if run.returncode == 0 else None
     if con is not None:
         con.execute(
