@@ -14,7 +14,7 @@ from browser import render
 from dbt_harness import mf_query, run_dbt
 from open_segments.datagen.__main__ import main as generate
 from open_segments.identity.accuracy import evaluate_resolution
-from open_segments.publish import UnfinishedBuild, check_run_results, publish
+from open_segments.publish import UnfinishedBuild, check_build, check_run_results, publish
 from open_segments.report import account_for_sources
 from open_segments.segment_report import main as write_segment_report
 
@@ -236,18 +236,20 @@ def test_docs_site_renders_in_headless_chromium(demo_build, tmp_path: Path) -> N
 
 def test_publish_only_finished_builds_and_swap_atomically(demo_build, tmp_path: Path) -> None:
     _raw, run, con = demo_build
-    check_run_results(run.target_dir / "run_results.json")  # the fixture's build passed
+    # the fixture's build passed, unit tests included, and is the warehouse's last build
+    check_build(run.warehouse, run.target_dir / "run_results.json")
+    manifest = run.target_dir / "manifest.json"
     failed = json.loads((run.target_dir / "run_results.json").read_text())
     test = next(r for r in failed["results"] if r["unique_id"].startswith("test."))
     test["status"] = "fail"
     (tmp_path / "failed.json").write_text(json.dumps(failed))
     with pytest.raises(UnfinishedBuild, match="did not pass"):
-        check_run_results(tmp_path / "failed.json")
+        check_run_results(tmp_path / "failed.json", manifest)
     partial = json.loads((run.target_dir / "run_results.json").read_text())
-    partial["args"]["select"] = ["dim_customers"]
+    partial["results"] = [r for r in partial["results"] if "dim_customers" not in r["unique_id"]]
     (tmp_path / "partial.json").write_text(json.dumps(partial))
     with pytest.raises(UnfinishedBuild, match="partial"):
-        check_run_results(tmp_path / "partial.json")
+        check_run_results(tmp_path / "partial.json", manifest)
 
     out = tmp_path / "published"
     first = publish(run.warehouse, out, keep=1)
