@@ -92,14 +92,26 @@ def _shown(ids: list[str], limit: int = 5) -> str:
     return ", ".join(ids[:limit]) + (" ..." if len(ids) > limit else "")
 
 
+def _read_artifact(path: Path) -> dict:
+    """A dbt artifact (run_results.json, manifest.json) with the keys publish reads."""
+    if not path.exists():
+        raise UnfinishedBuild(f"no {path}: run `dbt build` first")
+    try:
+        data = json.loads(path.read_text())
+        whole = isinstance(data["metadata"]["invocation_id"], str)  # both artifacts have one
+    except (ValueError, KeyError, TypeError):
+        whole = False
+    if not whole:
+        raise UnfinishedBuild(f"{path} is not a whole dbt artifact: rerun `dbt build`")
+    return data
+
+
 def check_run_results(run_results: Path, manifest: Path | None = None) -> str:
     """Raise UnfinishedBuild unless `run_results` is a `dbt build` (not `--empty`, not leaving out
     data tests) in which every enabled model, seed, snapshot and data test of `manifest` (default:
     the manifest.json beside it, written by the same invocation) ran and passed. Returns the
     build's invocation id."""
-    if not run_results.exists():
-        raise UnfinishedBuild(f"no {run_results}: run `dbt build` first")
-    data = json.loads(run_results.read_text())
+    data = _read_artifact(run_results)
     args = data["args"]
     invocation = data["metadata"]["invocation_id"]
     if args.get("which") != "build":
@@ -110,11 +122,9 @@ def check_run_results(run_results: Path, manifest: Path | None = None) -> str:
         args.get("resource_types") and "test" not in args["resource_types"]
     )
     if left_out:
-        raise UnfinishedBuild("the last build left out the data tests (--exclude-resource-type)")
+        raise UnfinishedBuild("the last build left out the data tests (its resource types)")
     manifest = manifest or run_results.with_name("manifest.json")
-    if not manifest.exists():
-        raise UnfinishedBuild(f"no {manifest} beside the run results: rerun `dbt build`")
-    graph = json.loads(manifest.read_text())
+    graph = _read_artifact(manifest)
     if graph["metadata"]["invocation_id"] != invocation:
         raise UnfinishedBuild(
             f"{manifest} was written by another dbt command than the build {invocation}: "
@@ -196,9 +206,7 @@ def check_build(warehouse: Path, run_results: Path, manifest: Path | None = None
         build = last_build(con)
     finally:
         con.close()
-    if not run_results.exists():
-        raise UnfinishedBuild(f"no {run_results}: run `dbt build` first")
-    recorded = json.loads(run_results.read_text())["metadata"]["invocation_id"]
+    recorded = _read_artifact(run_results)["metadata"]["invocation_id"]
     if recorded != build:
         raise UnfinishedBuild(
             f"{run_results} is from dbt invocation {recorded}, not from the warehouse's last "
@@ -480,8 +488,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         check_build(args.warehouse, args.run_results)
-        folder = publish(args.warehouse, args.out, args.keep, args.retention, say=print)
         notes = thin_data_notes(args.warehouse)
+        folder = publish(args.warehouse, args.out, args.keep, args.retention, say=print)
     except NotPublished as problem:
         print(f"Not published: {problem}")
         return 1
