@@ -11,12 +11,14 @@
 --
 -- It runs after the erasure sweep and after every model it searches (a
 -- model still building, or not yet rebuilt, would show the previous build):
--- the leaves below bring the rest, and the test fails naming any searched
--- model that is not upstream of it.
+-- the leaves below bring the rest (int_ml__lookalike_input is one while
+-- Python models are off), and the test fails naming any searched model
+-- that is not upstream of it.
 -- depends_on: {{ ref('int_privacy__erasure_sweep') }}
 -- depends_on: {{ ref('export_ads_custom_audience') }}
 -- depends_on: {{ ref('export_email_audience') }}
 -- depends_on: {{ ref('fct_segment_changes') }}
+-- depends_on: {{ ref('int_ml__lookalike_input') }}
 {%- set key_columns = person_key_columns() %}
 {%- set searched = erasure_searched_columns(model.unique_id) %}
 with
