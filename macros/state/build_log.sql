@@ -28,7 +28,10 @@
 {% endmacro %}
 
 
-{#- on-run-start (after validate_vars): the build has started. -#}
+{#- on-run-start (after validate_vars): the build has started. The row is
+    written while the hook renders, not returned as the hook's SQL: a hook
+    whose SQL fails lets dbt run the nodes all the same, and a build must
+    never rewrite a table unlogged, whereas an error here stops the run. -#}
 {% macro record_build_start() %}
     {%- if not execute or flags.WHICH not in build_log_commands() -%}
         {{ return('') }}
@@ -36,7 +39,8 @@
     {%- set relation = build_log_relation() -%}
     {%- do adapter.create_schema(relation) -%}
     {%- do run_query(adapter.dispatch('create_build_log', 'open_segments')(relation)) -%}
-    {{ return(build_log_row(relation, 'started', none, none, none)) }}
+    {%- do run_query(build_log_row(relation, 'started', none, none, none)) -%}
+    {{ return('') }}
 {% endmacro %}
 
 
