@@ -201,13 +201,13 @@
         relation.database, relation.schema, relation.identifier ~ '__previous') %}
     {%- for target in [relation, previous] if target is not none %}
         {%- set kept = target.incorporate(path={'identifier': target.identifier ~ '__erasure_kept'}) %}
-        {%- do adapter.drop_relation(kept) %}
+        {%- do run_query('drop table if exists ' ~ kept) %}
         {%- do run_query(
             'create table ' ~ kept ~ ' using parquet as select * from ' ~ target
             ~ ' where not coalesce(' ~ condition ~ ', false)') %}
         {%- do run_query('truncate table ' ~ target) %}
         {%- do run_query('insert into ' ~ target ~ ' select * from ' ~ kept) %}
-        {%- do adapter.drop_relation(kept) %}
+        {%- do run_query('drop table ' ~ kept) %}
     {%- endfor %}
 {% endmacro %}
 
