@@ -37,6 +37,7 @@
         'incremental_lookback_days': non_negative_int,
         'default_country': {'type': 'country'},
         'source_timezone': {'type': 'timezone'},
+        'timezone_abbreviations': {'type': 'mapping', 'of': {'type': 'text'}},
         'min_plausible_timestamp': {'type': 'date'},
         'max_plausible_timestamp': {'type': 'date'},
         'load_time': {'type': 'timestamp', 'nullable': true},
@@ -113,6 +114,7 @@
         'segment_registry': {'type': 'structure'},
         'consent_default_granted': {
             'type': 'mapping', 'of': {'type': 'boolean'}, 'keys': ['email', 'ads', 'analytics']},
+        'privacy_unreadable_rows': {'type': 'enum', 'values': ['error', 'warn']},
         'time_spine_start': {'type': 'date'},
         'time_spine_end': {'type': 'date'},
         'activation_audiences': identifiers,

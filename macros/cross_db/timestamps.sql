@@ -15,6 +15,13 @@
 {% endmacro %}
 
 {% macro default__parse_utc_timestamp(expr) -%}
+    coalesce(
+        {{ default__parse_utc_timestamp_iso(expr) }},
+        {{ parse_utc_timestamp_other_forms(expr) }}
+    )
+{%- endmacro %}
+
+{% macro default__parse_utc_timestamp_iso(expr) -%}
     case
         when {{ regexp_contains('trim(' ~ expr ~ ')', '^[0-9]{9,10}$') }}
             then timestamp_seconds(cast(trim({{ expr }}) as bigint))
@@ -36,7 +43,8 @@
 {% macro duckdb__parse_utc_timestamp(expr) -%}
     coalesce(
         {{ duckdb__parse_utc_timestamp_common_layouts(expr) }},
-        {{ duckdb__parse_utc_timestamp_any_layout(expr) }}
+        {{ duckdb__parse_utc_timestamp_any_layout(expr) }},
+        {{ parse_utc_timestamp_other_forms(expr) }}
     )
 {%- endmacro %}
 
@@ -133,4 +141,141 @@
         {{ dbt.datediff(timestamp_expr, "cast('9999-12-31' as " ~ dbt.type_timestamp() ~ ")", 'second') }},
         {{ 2 ** 62 }}
     )
+{%- endmacro %}
+
+
+{#-
+    The forms behind the contract's that consent, erasure and email platforms
+    export, read only for text the ISO parsers left null (so they cost nothing
+    on ISO text):
+    - a trailing time zone abbreviation ('2026-10-30 12:00:00 AEST'), from
+      `timezone_abbreviation_offsets`; an abbreviation it does not know leaves
+      the text unreadable (quarantined with the raw value), never guessed;
+    - slashed date-times ('30/10/2026 12:00', '10/30/2026 1:05:09 PM'), day
+      first unless `day_first_dates` is false, and read the other way when
+      impossible that way, as `parse_date` reads slashed dates; without an
+      offset or abbreviation they are read in `source_timezone`.
+-#}
+{% macro parse_utc_timestamp_other_forms(expr) -%}
+    {%- set text = 'trim(' ~ expr ~ ')' -%}
+    {%- set zone = 'upper(' ~ regexp_extract_group(text, '([0-9.]\\s*|[AaPp][Mm]\\s+)([A-Za-z]{2,5})$', 2) ~ ')' -%}
+    {%- set offsets = timezone_abbreviation_offsets() -%}
+    {%- set offset -%}
+        case {{ zone }}
+            {%- for abbreviation, offset in offsets | dictsort %}
+            when '{{ abbreviation }}' then '{{ offset }}'
+            {%- endfor %}
+        end
+    {%- endset -%}
+    {%- set zoned = regexp_replace_all(text, '\\s*[A-Za-z]{2,5}$', '') ~ ' || ' ~ offset -%}
+    case
+        when {{ regexp_contains(text, '([0-9.]\\s*|[AaPp][Mm]\\s+)[A-Za-z]{2,5}$') }}
+            and {{ zone }} not in ('AM', 'PM')
+            then coalesce(
+                {{ adapter.dispatch('parse_utc_timestamp_iso_with_offset', 'open_segments')(zoned) }},
+                {{ parse_slashed_timestamp(zoned, with_offset=true) }}
+            )
+        when {{ expr }} like '%/%/%'
+            then {{ parse_slashed_timestamp(text, with_offset=false) }}
+    end
+{%- endmacro %}
+
+
+{#-
+    Zone abbreviations and their UTC offsets: the unambiguous ones exporters
+    write, plus var `timezone_abbreviations` ({abbreviation: '+HH:MM'}), which
+    adds to them and overrides them. Ambiguous abbreviations are left out on
+    purpose (CST is US Central, China and Cuba; IST is India, Ireland and
+    Israel): a source that uses one says which through the var.
+-#}
+{% macro timezone_abbreviation_offsets() -%}
+    {%- set offsets = {
+        'UTC': '+00:00', 'UT': '+00:00', 'GMT': '+00:00', 'WET': '+00:00', 'WEST': '+01:00',
+        'BST': '+01:00', 'CET': '+01:00', 'CEST': '+02:00', 'MEZ': '+01:00', 'MESZ': '+02:00',
+        'EET': '+02:00', 'EEST': '+03:00', 'MSK': '+03:00', 'PKT': '+05:00', 'ICT': '+07:00',
+        'WIB': '+07:00', 'SGT': '+08:00', 'HKT': '+08:00', 'AWST': '+08:00', 'JST': '+09:00',
+        'KST': '+09:00', 'ACST': '+09:30', 'ACDT': '+10:30', 'AEST': '+10:00', 'AEDT': '+11:00',
+        'NZST': '+12:00', 'NZDT': '+13:00', 'HST': '-10:00', 'AKST': '-09:00', 'AKDT': '-08:00',
+        'PST': '-08:00', 'PDT': '-07:00', 'MST': '-07:00', 'MDT': '-06:00', 'CDT': '-05:00',
+        'EST': '-05:00', 'EDT': '-04:00', 'NST': '-03:30', 'NDT': '-02:30', 'BRT': '-03:00',
+        'ART': '-03:00',
+    } -%}
+    {%- set configured = var('timezone_abbreviations', {}) or {} -%}
+    {%- if configured is not mapping -%}
+        {{ exceptions.raise_compiler_error("var timezone_abbreviations must be a mapping such as {CST: '-06:00'}") }}
+    {%- endif -%}
+    {%- for abbreviation, offset in configured.items() -%}
+        {%- if not modules.re.fullmatch('[A-Za-z]{2,5}', abbreviation | string)
+            or not modules.re.fullmatch('[+-](0[0-9]|1[0-4]):[0-5][0-9]', offset | string) -%}
+            {{ exceptions.raise_compiler_error(
+                "var timezone_abbreviations: '" ~ abbreviation ~ "' must be 2 to 5 letters mapped to an offset '+HH:MM' (got '" ~ offset ~ "')") }}
+        {%- endif -%}
+        {%- do offsets.update({(abbreviation | string | upper): (offset | string)}) -%}
+    {%- endfor -%}
+    {{ return(offsets) }}
+{%- endmacro %}
+
+
+{#- ISO 8601 text that ends in a '+HH:MM' offset, to a UTC timestamp. -#}
+{% macro default__parse_utc_timestamp_iso_with_offset(expr) -%}
+    try_to_timestamp({{ expr }})
+{%- endmacro %}
+
+{% macro duckdb__parse_utc_timestamp_iso_with_offset(expr) -%}
+    timezone('UTC', try_cast({{ expr }} as timestamptz))
+{%- endmacro %}
+
+
+{#-
+    A slashed date-time to a UTC timestamp: day/month/year (or month/day/year,
+    see `day_first_dates`), then hours and minutes, optional seconds, an
+    optional AM/PM and, when `with_offset`, a '+HH:MM' offset; without one,
+    the time is read in `source_timezone`.
+-#}
+{% macro parse_slashed_timestamp(expr, with_offset) %}
+    {{- return(adapter.dispatch('parse_slashed_timestamp', 'open_segments')(expr, with_offset)) -}}
+{% endmacro %}
+
+{% macro slashed_timestamp_layouts(day, month, year, hour24, hour12, minute, second, am_pm, offset, with_offset) -%}
+    {%- set dates = [day ~ '/' ~ month ~ '/' ~ year, month ~ '/' ~ day ~ '/' ~ year] -%}
+    {%- if not var('day_first_dates', true) -%}{%- set dates = dates | reverse | list -%}{%- endif -%}
+    {%- set times = [
+        hour24 ~ ':' ~ minute, hour24 ~ ':' ~ minute ~ ':' ~ second,
+        hour12 ~ ':' ~ minute ~ ' ' ~ am_pm, hour12 ~ ':' ~ minute ~ ':' ~ second ~ ' ' ~ am_pm,
+    ] -%}
+    {%- set layouts = [] -%}
+    {%- for date in dates -%}
+        {%- for time in times -%}
+            {%- do layouts.append(date ~ ' ' ~ time ~ (offset if with_offset else '')) -%}
+        {%- endfor -%}
+    {%- endfor -%}
+    {{ return(layouts) }}
+{%- endmacro %}
+
+{% macro default__parse_slashed_timestamp(expr, with_offset) -%}
+    {%- set layouts = slashed_timestamp_layouts('d', 'M', 'yyyy', 'H', 'h', 'mm', 'ss', 'a', 'XXX', with_offset) -%}
+    {%- set parsed -%}
+        coalesce(
+            {%- for layout in layouts %}
+            try_to_timestamp({{ expr }}, '{{ layout }}'){{ ',' if not loop.last }}
+            {%- endfor %}
+        )
+    {%- endset -%}
+    {%- if with_offset or var("source_timezone", "UTC") | upper == "UTC" -%}
+        {{ parsed }}
+    {%- else -%}
+        to_utc_timestamp({{ parsed }}, '{{ var("source_timezone") }}')
+    {%- endif -%}
+{%- endmacro %}
+
+{% macro duckdb__parse_slashed_timestamp(expr, with_offset) -%}
+    {%- set layouts = slashed_timestamp_layouts('%d', '%m', '%Y', '%H', '%I', '%M', '%S', '%p', '%z', with_offset) -%}
+    {%- set parsed = "try_strptime(" ~ expr ~ ", ['" ~ layouts | join("', '") ~ "'])" -%}
+    {%- if with_offset -%}
+        timezone('UTC', {{ parsed }})
+    {%- elif var("source_timezone", "UTC") | upper == "UTC" -%}
+        {{ parsed }}
+    {%- else -%}
+        timezone('UTC', timezone('{{ var("source_timezone") }}', {{ parsed }}))
+    {%- endif -%}
 {%- endmacro %}

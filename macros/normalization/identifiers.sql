@@ -5,13 +5,15 @@
 {#-
     Lowercased, trimmed email address; null unless it is a plausible address
     (one '@', a dotted domain with a 2+ letter top level, no blanks, no '..',
-    at most 254 characters). The cleaned value is computed once and matched
-    with a capturing full-match, so the macro costs one pass per row.
+    at most 254 characters). A trailing dot is dropped: 'jane@example.com.'
+    names the same mailbox (the DNS root), and erasure requests typed by hand
+    carry one. The cleaned value is computed once and matched with a
+    capturing full-match, so the macro costs one pass per row.
 -#}
 {% macro normalize_email(expr) -%}
     {%- set bounded = 'case when length(' ~ expr ~ ') <= 254 then ' ~ expr ~ ' end' -%}
     nullif({{ regexp_extract_group(
-        'lower(' ~ clean_text(bounded) ~ ')',
+        "trim(trailing '.' from lower(" ~ clean_text(bounded) ~ '))',
         "^([a-z0-9!#$%&'*+/=?^_`{|}~-]+([.][a-z0-9!#$%&'*+/=?^_`{|}~-]+)*@[a-z0-9]([a-z0-9-]*[a-z0-9])?([.][a-z0-9]([a-z0-9-]*[a-z0-9])?)*[.][a-z]{2,})$",
         1) }}, '')
 {%- endmacro %}
@@ -81,8 +83,10 @@
 {#-
     The value of a privacy subject identifier in the same form as the
     identifier it refers to: emails as normalize_email, phones as E.164 (with
-    the given country numbering), customer ids as cleaned text. Null when the
-    value cannot be such an identifier.
+    the given country numbering), customer ids as cleaned text (matched
+    case-insensitively by int_privacy__subject_records), and the SHA-256 of an
+    email or phone as 64 lowercase hex digits. Null when the value cannot be
+    such an identifier.
 -#}
 {% macro normalize_subject_value(subject_type, subject_value, calling_code, trunk_prefix) -%}
     case {{ subject_type }}
@@ -93,5 +97,95 @@
                     then {{ e164_phone(subject_value, calling_code, trunk_prefix) }}
             end
         when 'customer_id' then {{ clean_text(subject_value) }}
+        when 'email_sha256' then {{ sha256_text(subject_value) }}
+        when 'phone_sha256' then {{ sha256_text(subject_value) }}
     end
+{%- endmacro %}
+
+
+{#- 64 hex digits, lowercased; null for anything else. -#}
+{% macro sha256_text(expr) -%}
+    case
+        when {{ regexp_contains('lower(trim(' ~ expr ~ '))', '^[0-9a-f]{64}$') }}
+            then lower(trim({{ expr }}))
+    end
+{%- endmacro %}
+
+
+{#-
+    The subject type a privacy row really names: its mapped label, except that
+    an 'email' or 'phone' whose value is 64 hex digits is that identifier's
+    SHA-256 (platforms export hashed subjects under the plain type's name).
+-#}
+{% macro privacy_subject_type(subject_type_label, subject_value) -%}
+    case
+        when {{ subject_type_label }} in ('email', 'phone')
+            and {{ sha256_text(subject_value) }} is not null
+            then {{ subject_type_label }} || '_sha256'
+        else {{ subject_type_label }}
+    end
+{%- endmacro %}
+
+
+{#-
+    The digits of a phone subject written in national form ('07700 900123':
+    no '+' or '00', a leading trunk '0'), without that '0': the national
+    number, which int_privacy__subject_records matches against the phones of
+    every country when the row names no country and the default country's
+    reading matches nobody. Null for any other value.
+-#}
+{% macro national_phone_number(subject_type, subject_value) -%}
+    {%- set digits = regexp_replace_all(subject_value, '[^0-9]', '') -%}
+    case
+        when {{ subject_type }} = 'phone'
+            and {{ regexp_contains('trim(' ~ subject_value ~ ')', '^[(]?0[1-9][0-9 ().-]{5,16}$') }}
+            then substr({{ digits }}, 2)
+    end
+{%- endmacro %}
+
+
+{#-
+    True for a subject value that is a placeholder, not an identifier: blank
+    or punctuation only, one character repeated ('000', 'xxxx'), or a value
+    the identity guards block for its type (var identity_blocked_patterns).
+    Such a privacy row names nobody; it is quarantined without failing the
+    build, where any other row whose subject cannot be read fails it.
+-#}
+{% macro is_placeholder_subject(subject_type, subject_value) -%}
+    {%- set compact = regexp_replace_all('lower(coalesce(' ~ subject_value ~ ", ''))", '[^a-z0-9]', '') -%}
+    {%- set patterns = var('identity_blocked_patterns', {}) -%}
+    (
+        {{ regexp_contains(compact, '^(0*|1+|2+|3+|4+|5+|6+|7+|8+|9+|x+|a+|z+)$') }}
+        {%- if 'email' in patterns %}
+        or ({{ subject_type }} = 'email' and {{ regexp_contains('lower(trim(' ~ subject_value ~ '))', patterns['email']) }})
+        {%- endif %}
+        {%- if 'phone' in patterns %}
+        or ({{ subject_type }} = 'phone' and {{ regexp_contains(regexp_replace_all(subject_value, '[^0-9]', ''), patterns['phone']) }})
+        {%- endif %}
+    )
+{%- endmacro %}
+
+
+{#-
+    The select of a privacy row's subject, shared by consent and erasure
+    staging: every column of `relation` (which has subject_type_label,
+    subject_value, subject_country_code and numbering_country), plus
+    subject_value_clean (read in the numbering country), the
+    subject_national_number of a national-form phone whose country was not
+    given, and is_placeholder_subject.
+-#}
+{% macro privacy_subject_parsed(relation, countries) -%}
+    select
+        {{ relation }}.*,
+        {{ normalize_subject_value(
+            relation ~ '.subject_type_label', relation ~ '.subject_value',
+            countries ~ '.calling_code', countries ~ '.trunk_prefix') }} as subject_value_clean,
+        case
+            when {{ relation }}.subject_country_code is null
+                then {{ national_phone_number(relation ~ '.subject_type_label', relation ~ '.subject_value') }}
+        end as subject_national_number,
+        {{ is_placeholder_subject(relation ~ '.subject_type_label', relation ~ '.subject_value') }} as is_placeholder_subject
+    from {{ relation }}
+    left join {{ countries }}
+        on {{ relation }}.numbering_country = {{ countries }}.country_code
 {%- endmacro %}

@@ -36,7 +36,7 @@
     'int_identity__cookie_activity', 'int_identity__records', 'int_identity__identifiers',
     'int_identity__candidate_pairs', 'int_identity__scored_pairs',
     'int_identity__deterministic_edges', 'int_identity__edges', 'int_identity__components',
-    'int_customer__unified_profiles', 'int_identity__profile_map',
+    'int_customer__unified_profiles', 'int_privacy__subject_records', 'int_identity__profile_map',
 ] %}
 {#- Views over a swept table whose rows the sweep leaves as they are: the
     identity map without erased profiles already leaves out every row the

@@ -16,7 +16,8 @@ final as (
         subject_value,
         purpose,
         status,
-        occurred_at
+        occurred_at,
+        subject_country
     from base
     where rejection_reason is not null
 )

@@ -3,7 +3,12 @@
 -- profile that carries this identifier.
 -- Fails (and so skips everything built on it) when too much of the source
 -- table was quarantined, warns above the warn share (macros/staging/quarantine.sql).
-{{ config(post_hook="{{ check_quarantine_share('privacy.erasure_requests', ref('base_privacy__erasure_requests')) }}") }}
+-- Fails when a request is quarantined for a subject that is not a placeholder
+-- (macros/staging/privacy_rows.sql): a request nobody can act on is not ignored.
+{{ config(post_hook=[
+    "{{ check_quarantine_share('privacy.erasure_requests', ref('base_privacy__erasure_requests')) }}",
+    "{{ check_privacy_rows_understood('privacy.erasure_requests', ref('base_privacy__erasure_requests')) }}",
+]) }}
 
 with
 
@@ -19,6 +24,8 @@ final as (
         -- subject
         normalized_subject_type as subject_type,
         normalized_subject_value as subject_value,
+        normalized_subject_national_number as subject_national_number,
+        normalized_subject_country as subject_country,
         -- time
         normalized_requested_at as requested_at,
         -- quality

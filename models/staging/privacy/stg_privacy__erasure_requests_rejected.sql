@@ -14,7 +14,8 @@ final as (
         request_id,
         subject_type,
         subject_value,
-        requested_at
+        requested_at,
+        subject_country
     from base
     where rejection_reason is not null
 )

@@ -2,11 +2,16 @@
     Erasure requests, normalized and validated once. A request is honoured
     whatever else is wrong with its row (a missing id or an unreadable date
     only sets a flag); only a request whose subject cannot be identified is
-    quarantined, since nothing could be erased for it. A request dated after
-    the load time is honoured too: its date is nulled and flagged
-    (`requested_at_future`), as a wrong clock must not stop an erasure.
+    quarantined, since nothing could be erased for it, and that fails the
+    build (check_privacy_rows_understood on stg_privacy__erasure_requests)
+    unless the subject is a placeholder ('000', test@test.com) that names
+    nobody. A request dated after the load time is honoured too: its date is
+    nulled and flagged (`requested_at_future`), as a wrong clock must not
+    stop an erasure. A phone is read in the row's `subject_country`, else
+    `default_country`; an 'email' or 'phone' given as 64 hex digits is that
+    identifier's SHA-256.
 -#}
-{%- set raw_columns = ['request_id', 'subject_type', 'subject_value', 'requested_at'] -%}
+{%- set raw_columns = ['request_id', 'subject_type', 'subject_value', 'requested_at', 'subject_country'] -%}
 
 with
 
@@ -14,32 +19,38 @@ source as (
     select * from {{ source('privacy', 'erasure_requests') }}
 ),
 
-label_map as (
-    select * from {{ ref('label_map') }}
-    where domain = 'subject_type'
+country_lookup as (
+    select * from {{ ref('stg_reference__country_lookup') }}
 ),
 
-default_country as (
+countries as (
     select * from {{ ref('stg_reference__countries') }}
-    where country_code = '{{ var("default_country") }}'
 ),
 
 distinct_rows as (
     {{ collapse_exact_duplicates('source', raw_columns) }}
 ),
 
-parsed as (
+subject_types as (
+    {{ label_lookup('distinct_rows', 'subject_type', 'subject_type') }}
+),
+
+labelled as (
     select
         distinct_rows.*,
-        label_map.label as subject_type_label,
-        {{ normalize_subject_value(
-            'label_map.label', 'distinct_rows.subject_value',
-            'default_country.calling_code', 'default_country.trunk_prefix') }} as subject_value_clean,
+        {{ privacy_subject_type('subject_types.label', 'distinct_rows.subject_value') }} as subject_type_label,
+        country_lookup.country_code as subject_country_code,
+        coalesce(country_lookup.country_code, '{{ var("default_country") }}') as numbering_country,
         {{ parse_utc_timestamp('distinct_rows.requested_at') }} as requested_at_parsed
     from distinct_rows
-    cross join default_country
-    left join label_map
-        on {{ normalize_label('distinct_rows.subject_type') }} = label_map.raw_label
+    left join subject_types
+        on distinct_rows.subject_type = subject_types.raw_value
+    left join country_lookup
+        on {{ normalize_label('distinct_rows.subject_country') }} = country_lookup.lookup_key
+),
+
+parsed as (
+    {{ privacy_subject_parsed('labelled', 'countries') }}
 ),
 
 validated as (
@@ -49,7 +60,14 @@ validated as (
         nullif(concat_ws(
             ',',
             case when subject_type_label is null then 'unmapped_subject_type' end,
-            case when subject_type_label is not null and subject_value_clean is null then 'invalid_subject_value' end
+            case
+                when subject_type_label is not null and subject_value_clean is null and is_placeholder_subject
+                    then 'placeholder_subject_value'
+            end,
+            case
+                when subject_type_label is not null and subject_value_clean is null and not is_placeholder_subject
+                    then 'invalid_subject_value'
+            end
         ), '') as rejection_reasons,
         nullif(concat_ws(
             ',',
@@ -68,6 +86,8 @@ final as (
         -- subject
         subject_type_label as normalized_subject_type,
         subject_value_clean as normalized_subject_value,
+        subject_national_number as normalized_subject_national_number,
+        subject_country_code as normalized_subject_country,
         -- time
         requested_at_utc as normalized_requested_at,
         -- quality
