@@ -220,11 +220,9 @@
     on any other exemption, and on a searched model that is not upstream of
     `test_id` (the test could run before it is rebuilt). Empty while parsing. -#}
 {% macro erasure_searched_columns(test_id) %}
-    {#- (int_privacy__subject_records: the records a request names, which
-        erasure matching reads) -#}
     {%- set bookkeeping = [
-        'int_privacy__subject_records', 'int_privacy__erasure_matches', 'int_privacy__erased_profiles',
-        'int_privacy__erased_keys', 'int_privacy__erasure_sweep',
+        'int_privacy__erasure_matches', 'int_privacy__erased_profiles', 'int_privacy__erased_keys',
+        'int_privacy__erasure_sweep',
     ] %}
     {%- set exemptions = ['bookkeeping', 'mirrors_raw'] %}
     {%- set key_columns = person_key_columns() %}

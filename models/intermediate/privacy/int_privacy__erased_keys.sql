@@ -9,7 +9,8 @@
 --   record of the profile that identity resolution trusts as the person's,
 --   the same values int_privacy__erasure_matches matches requests through
 --   (usable, or refused only as shared by a household); values refused as
---   junk or over-shared (test@test.com) are strangers' too and stay out;
+--   junk or over-shared (test@test.com) are strangers' too and stay out, as
+--   does a value a profile that is not erased carries too;
 -- * cookie_id: the key of each of the profile's web cookie records (the
 --   visitor key, `user:<user_id>` for a login's events without a cookie);
 -- * email_sha256, phone_sha256: the hashes of those emails and phones as the
@@ -60,6 +61,22 @@ profile_ids as (
     where previous_profile_id is not null
 ),
 
+-- Values a record of a profile that is not erased carries too (a household's
+-- phone, when one member asked to be erased): they are that person's keys as
+-- much as the erased one's, so they find nobody in particular and stay out.
+kept_values as (
+    select distinct
+        identifiers.identifier_type,
+        identifiers.identifier_value
+    from identifiers
+    inner join profile_map
+        on identifiers.record_id = profile_map.record_id
+    left join erased
+        on profile_map.profile_id = erased.profile_id
+    where erased.profile_id is null
+        and identifiers.identifier_type in ('customer_id', 'email', 'phone', 'email_sha256')
+),
+
 trusted_identifiers as (
     select
         erased_records.profile_id,
@@ -68,12 +85,16 @@ trusted_identifiers as (
     from erased_records
     inner join identifiers
         on erased_records.record_id = identifiers.record_id
+    left join kept_values
+        on identifiers.identifier_type = kept_values.identifier_type
+            and identifiers.identifier_value = kept_values.identifier_value
     where
         identifiers.identifier_type in ('customer_id', 'email', 'phone', 'email_sha256')
         and (
             identifiers.is_usable
             or identifiers.guard_reason = 'conflicting_dates_of_birth'
         )
+        and kept_values.identifier_value is null
 ),
 
 all_keys as (
