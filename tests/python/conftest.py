@@ -27,7 +27,6 @@ LONG_MODULES = (
     "test_ml_accuracy.py",
     "test_privacy.py",
     "test_incremental.py",
-    "test_privacy_inputs.py",
     "test_publish.py",
 )
 

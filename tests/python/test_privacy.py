@@ -3,7 +3,10 @@ revokes advertising consent, and the next `dbt build` must honour both everywher
 
 The first build is the baseline. The second build reads the same raw data plus one erasure request
 and one consent revocation (spelled the messy way a real export spells them), into the same
-warehouse, so the tables that carry history across builds are tested too.
+warehouse, so the tables that carry history across builds are tested too. The same build carries
+the consent and erasure rows other systems write that the project once quarantined in silence
+(privacy_cases.py), each for a person of its own; a row nobody can understand fails a build of
+its own, by row id.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ import pytest
 
 from dbt_harness import run_dbt
 from open_segments.datagen.__main__ import main as generate
+from privacy_cases import ERASURES, ESP_UNSUBSCRIBE, REVOCATIONS, add_hostile_rows, append_rows
 
 CUSTOMERS = 2_500
 # A secret salt for the pseudonymous ids, which must never reach dbt's artifacts or logs.
@@ -83,12 +87,13 @@ def builds(tmp_path_factory: pytest.TempPathFactory):
         limit 2
         """
     ).fetchall()
-    con.close()
     assert len(candidates) == 2, "the generated data has no two people to test with"
     erased, revoking = candidates
 
     changed = folder / "raw_changed"
     shutil.copytree(raw, changed)
+    people = add_hostile_rows(con, changed, exclude={erased[0], revoking[0]})
+    con.close()
     _append_row(
         changed / "privacy_erasure_requests.parquet",
         {
@@ -113,7 +118,7 @@ def builds(tmp_path_factory: pytest.TempPathFactory):
     after = run_dbt(dbt_folder, ["build"], _pattern(changed), extra_env=salted)
     assert after.returncode == 0, after.output[-4000:]
     con = after.connect()
-    yield con, erased, revoking, dbt_folder
+    yield con, erased, revoking, dbt_folder, people, changed
     con.close()
 
 
@@ -134,7 +139,7 @@ def _text_columns(con: duckdb.DuckDBPyConnection, model: dict) -> list[str]:
 
 
 def test_erased_person_vanishes_from_every_downstream_model(builds) -> None:
-    con, erased, _revoking, folder = builds
+    con, erased, _revoking, folder, *_cases = builds
     profile_id, email, customer_id, customer_key = erased
     (status,) = con.execute(
         "select match_status from privacy.int_privacy__erasure_matches "
@@ -215,7 +220,7 @@ def test_erased_person_vanishes_from_every_downstream_model(builds) -> None:
 
 
 def test_consent_revocation_leaves_only_that_purposes_export(builds) -> None:
-    con, _erased, revoking, _folder = builds
+    con, _erased, revoking, *_rest = builds
     profile_id, _email, _customer_id, customer_key = revoking
     ads, email, ads_flag, email_flag = con.execute(
         """
@@ -237,7 +242,7 @@ def test_consent_revocation_leaves_only_that_purposes_export(builds) -> None:
 
 
 def test_secret_salt_keys_the_ids_and_stays_out_of_dbt_artifacts(builds) -> None:
-    con, _erased, _revoking, folder = builds
+    con, _erased, _revoking, folder, *_cases = builds
     assert con.execute(
         "select salt, is_demo_salt from privacy.int_privacy__pseudonymisation_salt"
     ).fetchall() == [(SALT, False)]
@@ -251,3 +256,185 @@ def test_secret_salt_keys_the_ids_and_stays_out_of_dbt_artifacts(builds) -> None
     assert len(files) > 100
     leaking = [str(p) for p in files if SALT.encode() in p.read_bytes()]
     assert leaking == []
+
+
+def _exports_holding(con, customer_key: str) -> set[str]:
+    ads, email = con.execute(
+        """
+        select
+            (select count(*) from activation.export_ads_custom_audience where extern_id = $1),
+            (select count(*) from activation.export_email_audience where external_id = $1)
+        """,
+        [customer_key],
+    ).fetchone()
+    return {name for name, rows in (("ads", ads), ("email", email)) if rows}
+
+
+@pytest.mark.parametrize("case", sorted(REVOCATIONS))
+def test_each_revocation_leaves_its_exports(builds, case: str) -> None:
+    con, _erased, _revoking, _folder, people, _changed = builds
+    profile_id, _email, _customer_id, _phone, customer_key = people[f"revoke:{case}"]
+    _purpose, _status, revoked = REVOCATIONS[case]
+    # staged, not quarantined
+    (staged,) = con.execute(
+        "select count(*) from staging.stg_privacy__consent_events "
+        "where consent_event_id = ? or consent_event_id like 'row-%'",
+        [f"hostile-{case}"],
+    ).fetchone()
+    assert staged >= 1
+    holding = _exports_holding(con, customer_key)
+    assert not holding & revoked, f"{case}: still in the {holding & revoked} export"
+    # a revocation of one purpose leaves the others alone
+    assert holding == {"ads", "email"} - revoked
+    (in_dim,) = con.execute(
+        "select count(*) from marts.dim_customers where profile_id = ?", [profile_id]
+    ).fetchone()
+    assert in_dim == 1
+
+
+def test_revocations_read_as_meant(builds) -> None:
+    con, *_rest = builds
+    staged = dict(
+        con.execute(
+            """
+            select consent_event_id, struct_pack(purpose, occurred_at, dq_flags)
+            from staging.stg_privacy__consent_events where consent_event_id like 'hostile-%'
+            """
+        ).fetchall()
+    )
+    assert staged["hostile-purpose_all"]["purpose"] == "all"
+    assert staged["hostile-unknown_purpose"]["purpose"] == "all"
+    assert staged["hostile-unknown_purpose"]["dq_flags"] == "purpose_unmapped_revokes_all"
+    # 30 October, day first, in source_timezone (UTC)
+    assert str(staged["hostile-slashed_day_first_time"]["occurred_at"]) == "2026-10-30 12:00:00"
+    assert staged["hostile-unreadable_time"]["occurred_at"] is None
+    assert staged["hostile-unreadable_time"]["dq_flags"] == (
+        "occurred_at_unparseable_taken_as_latest"
+    )
+    (unsubscribed_at,) = con.execute(
+        "select occurred_at from staging.stg_esp__email_events "
+        "where event_id = 'hostile-esp-unsubscribe'"
+    ).fetchone()
+    assert str(unsubscribed_at) == "2026-11-20 23:30:00"  # 09:30 AEST is 23:30 UTC the day before
+
+
+def test_esp_unsubscribe_with_zone_abbreviation_leaves_the_email_export(builds) -> None:
+    con, _erased, _revoking, _folder, people, _changed = builds
+    customer_key = people[f"esp:{ESP_UNSUBSCRIBE}"][4]
+    assert _exports_holding(con, customer_key) == {"ads"}
+
+
+@pytest.mark.parametrize("case", ERASURES)
+def test_each_erasure_reaches_its_person(builds, case: str) -> None:
+    con, _erased, _revoking, _folder, people, _changed = builds
+    profile_id, email, customer_id, _phone, customer_key = people[f"erase:{case}"]
+    statuses = con.execute(
+        "select match_status, match_method from privacy.int_privacy__erasure_matches "
+        "where request_id = ?",
+        [f"DSR-hostile-{case}"],
+    ).fetchall()
+    assert statuses and all(status == "erased" for status, _method in statuses), statuses
+    assert _exports_holding(con, customer_key) == set()
+    for table, column, value in (
+        ("marts.dim_customers", "customer_key", customer_key),
+        ("marts.fct_segment_membership", "profile_id", profile_id),
+        ("identity.int_customer__unified_profiles", "customer_id", customer_id),
+        ("privacy.int_privacy__consent_flags", "profile_id", profile_id),
+    ):
+        query = f"select count(*) from {table} where {column} = ?"
+        (rows,) = con.execute(query, [value]).fetchone()
+        assert rows == 0, f"{case}: {table} still holds the person"
+    (by_email,) = con.execute(
+        "select count(*) from identity.int_customer__unified_profiles where email = ?", [email]
+    ).fetchone()
+    assert by_email == 0
+
+
+def test_a_privacy_row_nobody_can_understand_fails_the_build_by_row_id(builds) -> None:
+    _con, _erased, _revoking, folder, _people, changed = builds
+    unreadable = folder.parent / "raw_unreadable"
+    shutil.copytree(changed, unreadable)
+    secret_email = "jane.unreadable@example"  # no top-level domain: not an address
+    append_rows(
+        unreadable / "privacy_consent_events.parquet",
+        [
+            {
+                "consent_event_id": "unreadable-status",
+                "subject_type": "customer_id",
+                "subject_value": "C-UNREADABLE-1",
+                "purpose": "email",
+                "status": "pending review",
+                "occurred_at": "2026-11-20T08:00:00Z",
+            },
+            {
+                "consent_event_id": "unreadable-subject",
+                "subject_type": "email",
+                "subject_value": secret_email,
+                "purpose": "email",
+                "status": "revoked",
+                "occurred_at": "2026-11-20T08:00:00Z",
+            },
+            {
+                # a placeholder subject names nobody: quarantined, never fails the build
+                "consent_event_id": "placeholder-subject",
+                "subject_type": "phone",
+                "subject_value": "000",
+                "purpose": "ads",
+                "status": "revoked",
+                "occurred_at": "2026-11-20T08:00:00Z",
+            },
+        ],
+    )
+    append_rows(
+        unreadable / "privacy_erasure_requests.parquet",
+        [
+            {
+                "request_id": "DSR-unreadable",
+                "subject_type": "passport number",
+                "subject_value": "PA1234567",
+                "requested_at": "2026-11-20T10:00:00Z",
+            }
+        ],
+    )
+    # the privacy staging and what it reads, in a warehouse of its own (the fixture's is open)
+    staging = [
+        "build",
+        "--select",
+        "+stg_privacy__consent_events +stg_privacy__erasure_requests",
+        "--exclude-resource-type",
+        "test",
+        "unit_test",
+    ]
+    workdir = folder.parent / "unreadable"
+    failed = run_dbt(workdir, staging, _pattern(unreadable))
+    assert failed.returncode != 0
+    con = failed.connect()
+    rows = dict(
+        con.execute(
+            """
+            select consent_event_id, struct_pack(raw_row_id, rejection_reasons)
+            from staging.base_privacy__consent_events
+            where consent_event_id in ('unreadable-status', 'unreadable-subject',
+                'placeholder-subject')
+            union all
+            select request_id, struct_pack(raw_row_id, rejection_reasons)
+            from staging.base_privacy__erasure_requests where request_id = 'DSR-unreadable'
+            """
+        ).fetchall()
+    )
+    con.close()
+    assert rows["placeholder-subject"]["rejection_reasons"] == "placeholder_subject_value"
+    for name in ("unreadable-status", "unreadable-subject", "DSR-unreadable"):
+        row = rows[name]
+        assert f"{row['raw_row_id']} ({row['rejection_reasons']})" in failed.output, name
+    assert rows["placeholder-subject"]["raw_row_id"] not in failed.output
+    # row ids and reasons, never the values: they are personal data
+    assert secret_email not in failed.output
+    assert "PA1234567" not in failed.output
+
+    # var privacy_unreadable_rows: warn builds on, still naming the rows
+    warned = run_dbt(
+        workdir, staging, _pattern(unreadable), extra_vars={"privacy_unreadable_rows": "warn"}
+    )
+    assert warned.returncode == 0, warned.output[-3000:]
+    assert rows["DSR-unreadable"]["raw_row_id"] in warned.output
