@@ -189,3 +189,18 @@
     left join {{ countries }}
         on {{ relation }}.numbering_country = {{ countries }}.country_code
 {%- endmacro %}
+
+
+{#-
+    The rejection reason of a privacy row's subject, over the columns of
+    privacy_subject_parsed; null when it can be read. A value is judged
+    against its type, so a row without a type names only that.
+-#}
+{% macro privacy_subject_problem() -%}
+    case
+        when subject_type_label is null then 'unmapped_subject_type'
+        when subject_value_clean is not null then null
+        when is_placeholder_subject then 'placeholder_subject_value'
+        else 'invalid_subject_value'
+    end
+{%- endmacro %}

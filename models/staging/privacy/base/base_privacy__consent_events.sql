@@ -110,19 +110,10 @@ judged as (
 validated as (
     select
         *,
-        -- a subject value is judged against its type: none without one
         nullif(concat_ws(
             ',',
             case when consent_event_id_clean is null and not is_honoured_revocation then 'missing_consent_event_id' end,
-            case when subject_type_label is null then 'unmapped_subject_type' end,
-            case
-                when subject_type_label is not null and subject_value_clean is null and is_placeholder_subject
-                    then 'placeholder_subject_value'
-            end,
-            case
-                when subject_type_label is not null and subject_value_clean is null and not is_placeholder_subject
-                    then 'invalid_subject_value'
-            end,
+            {{ privacy_subject_problem() }},
             case when purpose_label is null and not is_honoured_revocation then 'unmapped_purpose' end,
             case when status_label is null then 'unmapped_status' end,
             case when occurred_at_problem is not null and not is_honoured_revocation then occurred_at_problem || '_occurred_at' end,

@@ -59,15 +59,7 @@ validated as (
         case when not {{ is_future_dated('requested_at_parsed') }} then requested_at_parsed end as requested_at_utc,
         nullif(concat_ws(
             ',',
-            case when subject_type_label is null then 'unmapped_subject_type' end,
-            case
-                when subject_type_label is not null and subject_value_clean is null and is_placeholder_subject
-                    then 'placeholder_subject_value'
-            end,
-            case
-                when subject_type_label is not null and subject_value_clean is null and not is_placeholder_subject
-                    then 'invalid_subject_value'
-            end
+            {{ privacy_subject_problem() }}
         ), '') as rejection_reasons,
         nullif(concat_ws(
             ',',
