@@ -2,7 +2,9 @@
 
 Fits the configured method on a deterministic training sample of the known
 customers of int_ml__cluster_input for each k of var cluster_k_values and flags the
-chosen k; ml_clusters refits that k. The logic is ``open_segments.ml``.
+chosen k; ml_clusters refits that k on the features used here. Features of
+var cluster_features that are absent or constant in the sample are left out,
+with the reason. The logic is ``open_segments.ml``.
 """
 
 import pandas as pd
@@ -23,13 +25,15 @@ def model(dbt, session):
         bootstrap_rounds=int(dbt.config.get("cluster_bootstrap_rounds")),
         seed=int(dbt.config.get("ml_seed")),
     )
-    columns = list(dbt.config.get("cluster_features"))
+    candidates = list(dbt.config.get("cluster_features"))
     frame = tables.sample(
         dbt.ref("int_ml__cluster_input"),
-        columns,
+        candidates,
         int(dbt.config.get("cluster_training_sample")),
         "is_known_customer",
     )
+    selection = clustering.select_features(candidates, tables.matrix(frame, candidates))
+    columns = list(selection.used)
     scaler = FeatureScaler.fit(columns, tables.matrix(frame, columns))
     diagnostics = clustering.select_k(scaler.transform(tables.matrix(frame, columns)), config)
     return pd.DataFrame(
@@ -45,6 +49,7 @@ def model(dbt, session):
             "training_rows": len(frame),
             "silhouette_rows": min(len(frame), config.silhouette_sample),
             "features": ",".join(columns),
+            "dropped_features": selection.text_dropped(),
             "log_features": ",".join(
                 c for c, logged in zip(columns, scaler.logged, strict=True) if logged
             ),

@@ -11,6 +11,10 @@
 -- is_known_customer marks the profiles clustering is fitted on: a CRM record
 -- or an order. Anonymous visitors are assigned to the nearest cluster but do
 -- not shape the clusters (they have no orders and no tenure as customers).
+-- The web and email features are null for everyone when their source has no
+-- row for any profile: 0 sessions, "never visited" and a 0 open rate would
+-- describe the build, not the customers (clustering leaves such a feature
+-- out; see ml_cluster_selection).
 -- Grain: one row per profile_id.
 with
 
@@ -26,6 +30,14 @@ as_of as (
     select * from {{ ref('int_features__as_of') }}
 ),
 
+-- which behavioural sources this build holds at all
+sources as (
+    select
+        coalesce(max(case when sessions_lifetime > 0 then 1 else 0 end), 0) = 1 as has_web,
+        coalesce(max(case when email_open_rate is not null then 1 else 0 end), 0) = 1 as has_email
+    from features
+),
+
 known as (
     select
         features.profile_id,
@@ -35,6 +47,8 @@ known as (
         features.sessions_lifetime,
         features.average_order_value,
         features.email_open_rate,
+        sources.has_web,
+        sources.has_email,
         profiles.crm_customers_records > 0 or features.orders_lifetime > 0 as is_known_customer,
         -- first seen after the as-of date in a first-party source: no tenure yet
         cast(greatest(coalesce(
@@ -43,6 +57,7 @@ known as (
     from features
     inner join profiles on features.profile_id = profiles.profile_id
     cross join as_of
+    cross join sources
 ),
 
 final as (
@@ -52,10 +67,14 @@ final as (
         cast(coalesce(days_since_last_order, tenure_days) as {{ type_double() }}) as order_recency_days,
         cast(orders_lifetime as {{ type_double() }}) * 365 / greatest(tenure_days, 30) as orders_per_year,
         cast(average_order_value as {{ type_double() }}) as average_order_value,
-        cast(sessions_lifetime as {{ type_double() }}) * 365 / greatest(tenure_days, 30) as sessions_per_year,
-        cast(coalesce(days_since_last_visit, tenure_days) as {{ type_double() }}) as visit_recency_days,
+        case
+            when has_web then cast(sessions_lifetime as {{ type_double() }}) * 365 / greatest(tenure_days, 30)
+        end as sessions_per_year,
+        case
+            when has_web then cast(coalesce(days_since_last_visit, tenure_days) as {{ type_double() }})
+        end as visit_recency_days,
         tenure_days,
-        cast(coalesce(email_open_rate, 0) as {{ type_double() }}) as email_open_rate
+        case when has_email then cast(coalesce(email_open_rate, 0) as {{ type_double() }}) end as email_open_rate
     from known
 )
 

@@ -19,6 +19,13 @@ Methods (``method``):
   diagnostics row); a new row joins the cluster of its nearest core sample
   within ``eps``, else it is noise (cluster 0).
 
+Before any of this, features that cannot separate anyone are left out
+(``select_features``): a feature with no value in the training sample (its
+source is absent from the build) and a feature with the same value in every
+training row (no web data: 0 sessions for everyone). Kept, they add nothing
+but a constant column that the profiles then describe with undefined
+statistics.
+
 Cluster numbers are canonical: 1 is the largest cluster of the sample, ties
 broken by the centroid's coordinates, so the same data always gives the same
 numbers.
@@ -43,7 +50,7 @@ NOISE = 0
 @dataclass(frozen=True)
 class ClusteringConfig:
     method: str = "kmeans"
-    k_values: tuple[int, ...] = (3, 4, 5, 6, 7, 8)
+    k_values: tuple[int, ...] = (2, 3, 4, 5, 6, 7, 8)
     silhouette_sample: int = 5_000
     hierarchical_sample: int = 10_000
     bootstrap_rounds: int = 5
@@ -101,6 +108,45 @@ class KDiagnostics:
     chosen: bool = False
 
 
+@dataclass(frozen=True)
+class FeatureSelection:
+    """The features clustering uses, and those it leaves out with the reason."""
+
+    used: tuple[str, ...]
+    dropped: dict[str, str] = field(default_factory=dict)
+
+    def text_dropped(self) -> str:
+        """``feature: reason`` pairs separated by ``; `` (empty when none is dropped)."""
+        return "; ".join(f"{name}: {reason}" for name, reason in self.dropped.items())
+
+
+ABSENT = "absent (no value in any training row: its source has no data in this build)"
+CONSTANT = "constant (the same value in every training row)"
+
+
+def select_features(columns: list[str] | tuple[str, ...], values: np.ndarray) -> FeatureSelection:
+    """The columns that vary in the training sample, in their given order.
+
+    A column missing (null) in every row is absent; one whose present values all agree is
+    constant (a missing value becomes the median, so it would agree too). An empty sample
+    keeps every column: there is nothing to judge by, and nothing is clustered.
+    """
+    values = np.asarray(values, dtype=np.float64).reshape(len(values), len(columns))
+    if len(values) == 0:
+        return FeatureSelection(tuple(columns))
+    present = ~np.isnan(values).all(axis=0)
+    # a range, not a variance: the variance of equal doubles can come out a rounding above 0
+    lowest = np.min(np.where(np.isnan(values), np.inf, values), axis=0)
+    highest = np.max(np.where(np.isnan(values), -np.inf, values), axis=0)
+    varies = present & (highest > lowest)
+    dropped = {
+        name: ABSENT if not is_present else CONSTANT
+        for name, is_present, keep in zip(columns, present, varies, strict=True)
+        if not keep
+    }
+    return FeatureSelection(tuple(c for c in columns if c not in dropped), dropped)
+
+
 def nearest_centroid(centroids: np.ndarray, rows: np.ndarray) -> np.ndarray:
     """Index of the nearest centroid per row (squared Euclidean distance)."""
     distances = (
@@ -127,14 +173,15 @@ def fit(sample: np.ndarray, k: int, config: ClusteringConfig) -> tuple[Clusterer
     with warnings.catch_warnings():
         # duplicate points can leave fewer distinct clusters than k: reported by the sizes
         warnings.simplefilter("ignore", ConvergenceWarning)
-        if config.method == "kmeans":
+        if sample.shape[1] == 0 or (k == 1 and config.method != "dbscan"):
+            # one cluster is every row (also with no feature left to compare)
+            raw = np.zeros(len(sample), dtype=np.int64)
+        elif config.method == "kmeans":
             model = KMeans(n_clusters=k, n_init=config.kmeans_init, random_state=config.seed)
             raw = model.fit_predict(sample)
-        elif config.method == "hierarchical" and k > 1:
+        elif config.method == "hierarchical":
             sample = sample[: config.hierarchical_sample]
             raw = AgglomerativeClustering(n_clusters=k, linkage="ward").fit_predict(sample)
-        elif config.method == "hierarchical":
-            raw = np.zeros(len(sample), dtype=np.int64)
         else:
             model = DBSCAN(eps=config.eps, min_samples=config.min_samples).fit(sample)
             raw = model.labels_
