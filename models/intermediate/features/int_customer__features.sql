@@ -7,6 +7,11 @@
 -- read (see int_features__as_of). Counts are 0 and rates null where there is
 -- nothing to count, so a shop with only CRM orders gets every order feature
 -- and empty web and email features.
+-- The order, session and cart aggregates are macros/features/offset_aggregates.sql
+-- at offset 0: int_ml__propensity_snapshots evaluates the same definitions at
+-- earlier offsets. Orders are counted as var order_frequency_unit says (rows,
+-- or order days: see int_features__orders.counts_as_order); revenue sums every
+-- completed row, so the average order value is revenue per counted order.
 -- Grain: one row per profile_id.
 {%- set windows = var('feature_order_windows_days') %}
 {%- set web_window = var('web_activity_window_days') %}
@@ -64,17 +69,14 @@ profile_attributes as (
 order_summary as (
     select
         profile_id,
+        {{ order_aggregates(0) }},
         min(ordered_at) as first_placed_at,
         min(case when is_completed then ordered_at end) as first_order_at,
         max(case when is_completed then ordered_at end) as last_order_at,
-        min(case when is_completed then age_days end) as days_since_last_order,
-        count(case when is_completed then 1 end) as orders_lifetime,
-        sum(case when is_completed then amount_reporting else 0 end) as revenue_lifetime,
-        {%- for days in windows %}
-        count(case when is_completed and age_days < {{ days }} then 1 end) as orders_{{ days }}d,
-        sum(case when is_completed and age_days < {{ days }} then amount_reporting else 0 end) as revenue_{{ days }}d,
-        {%- endfor %}
+        -- order rows, whatever var order_frequency_unit says: the return and
+        -- cancellation rates compare rows of one status with rows of others
         count(*) as orders_placed,
+        count(case when is_completed then 1 end) as orders_completed_rows,
         count(case when status = 'returned' then 1 end) as orders_returned,
         count(case when status = 'cancelled' then 1 end) as orders_cancelled,
         sum(case when status <> 'cancelled' then {{ decay_weight('age_exact_days') }} else 0 end) as decayed_orders
@@ -82,7 +84,8 @@ order_summary as (
     group by profile_id
 ),
 
--- seconds between consecutive completed orders
+-- seconds between consecutive completed orders (with var order_frequency_unit
+-- order_days, between the first orders of consecutive order days)
 order_gaps as (
     select
         profile_id,
@@ -90,7 +93,7 @@ order_gaps as (
             'lag(ordered_at) over (partition by profile_id order by ordered_at)',
             'ordered_at', 'second') }} as gap_seconds
     from orders
-    where is_completed
+    where counts_as_order
 ),
 
 -- Mean and sample standard deviation of the gaps, in days, from exact
@@ -123,7 +126,7 @@ channel_counts as (
         channel,
         count(*) as channel_orders
     from orders
-    where is_completed and channel is not null
+    where counts_as_order and channel is not null
     group by profile_id, channel
 ),
 
@@ -141,11 +144,9 @@ preferred_channels as (
 session_summary as (
     select
         profile_id,
+        {{ session_aggregates(0, [web_window]) }},
         min(started_at) as first_visit_at,
         max(started_at) as last_visit_at,
-        min(age_days) as days_since_last_visit,
-        count(*) as sessions_lifetime,
-        count(case when age_days < {{ web_window }} then 1 end) as sessions_recent,
         sum(case when age_days < {{ web_window }} then pages else 0 end) as pages_recent,
         sum({{ decay_weight('age_exact_days') }}) as decayed_sessions
     from sessions
@@ -173,7 +174,7 @@ preferred_devices as (
 cart_summary as (
     select
         profile_id,
-        count(case when age_days < {{ web_window }} then 1 end) as carts_recent,
+        {{ cart_aggregates(0, [web_window]) }},
         count(case when age_days < {{ web_window }} and is_abandoned then 1 end) as abandoned_carts_recent,
         max(case when is_abandoned then added_at end) as last_abandoned_cart_at
     from carts
@@ -234,8 +235,9 @@ joined as (
         -- returns and cancellations, over every order placed
         coalesce(order_summary.orders_placed, 0) as orders_placed,
         case
-            when order_summary.orders_lifetime + order_summary.orders_returned > 0
-                then cast(order_summary.orders_returned as {{ type_double() }}) / (order_summary.orders_lifetime + order_summary.orders_returned)
+            when order_summary.orders_completed_rows + order_summary.orders_returned > 0
+                then cast(order_summary.orders_returned as {{ type_double() }})
+                    / (order_summary.orders_completed_rows + order_summary.orders_returned)
         end as return_rate,
         case
             when order_summary.orders_placed > 0
@@ -246,13 +248,13 @@ joined as (
         session_summary.last_visit_at,
         session_summary.days_since_last_visit,
         coalesce(session_summary.sessions_lifetime, 0) as sessions_lifetime,
-        coalesce(session_summary.sessions_recent, 0) as sessions_recent,
+        coalesce(session_summary.sessions_{{ web_window }}d, 0) as sessions_recent,
         case
-            when session_summary.sessions_recent > 0
-                then cast(session_summary.pages_recent as {{ type_double() }}) / session_summary.sessions_recent
+            when session_summary.sessions_{{ web_window }}d > 0
+                then cast(session_summary.pages_recent as {{ type_double() }}) / session_summary.sessions_{{ web_window }}d
         end as pages_per_session_recent,
         preferred_devices.preferred_device,
-        coalesce(cart_summary.carts_recent, 0) as carts_recent,
+        coalesce(cart_summary.carts_{{ web_window }}d, 0) as carts_recent,
         coalesce(cart_summary.abandoned_carts_recent, 0) as abandoned_carts_recent,
         cart_summary.last_abandoned_cart_at,
         -- email (campaigns of the last email_window_days)

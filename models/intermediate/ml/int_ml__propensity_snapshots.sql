@@ -17,6 +17,14 @@
 -- snapshot one horizon back. Nothing after the as-of date
 -- is read. Ages are whole days, so snapshot `o` sees an activity iff its age
 -- at the as-of date is at least `o`.
+-- The features are those of int_customer__features, evaluated at each
+-- snapshot by the same macros (macros/features/offset_aggregates.sql): the
+-- order windows of var feature_order_windows_days, sessions and carts over
+-- var web_activity_window_days, email opens over var email_window_days.
+-- Offset 0 equals int_customer__features, and offset `o` equals it built
+-- with as_of_date `o` days earlier (tests/python/test_feature_definitions.py).
+-- Sessions also count over 90 days: a longer web window only the models
+-- read, with no counterpart in int_customer__features to drift from.
 -- Grain: one row per (snapshot_offset_days, profile_id), for the profiles
 -- that existed at the snapshot.
 {%- set horizon = var('propensity_horizon_days') | int %}
@@ -30,7 +38,10 @@
 {%- endfor %}
 {%- endfor %}
 {%- set offsets = offsets | unique | sort %}
-{%- set windows = [30, 90, 365] %}
+{%- set order_windows = var('feature_order_windows_days') %}
+{%- set web_window = var('web_activity_window_days') | int %}
+{%- set session_windows = [web_window, 90] | unique | sort %}
+{%- set email_window = var('email_window_days') | int %}
 with
 
 features as (
@@ -82,20 +93,16 @@ order_snapshots as (
     select
         profile_id as order_profile_id,
         {%- for o in offsets %}
-        sum(case when age_days >= {{ o }} then 1 else 0 end) as orders_lifetime_{{ o }},
-        sum(case when age_days >= {{ o }} then amount_reporting else 0 end) as revenue_lifetime_{{ o }},
-        {%- for days in windows %}
-        sum(case when age_days >= {{ o }} and age_days < {{ o + days }} then 1 else 0 end) as orders_{{ days }}d_{{ o }},
-        {%- endfor %}
-        sum(case when age_days >= {{ o }} and age_days < {{ o + 365 }} then amount_reporting else 0 end) as revenue_365d_{{ o }},
-        min(case when age_days >= {{ o }} then age_days - {{ o }} end) as days_since_last_order_{{ o }},
-        max(case when age_days >= {{ o }} then age_days - {{ o }} end) as days_since_first_order_{{ o }},
-        sum(case when age_days >= {{ o }} and age_days < {{ o + active_days }} then 1 else 0 end) as orders_active_window_{{ o }},
-        sum(case when age_days < {{ o }} and age_days >= {{ o - horizon }} then 1 else 0 end) as orders_next_horizon_{{ o }},
-        sum(case when age_days < {{ o }} and age_days >= {{ o - churn_horizon }} then 1 else 0 end) as orders_next_churn_horizon_{{ o }},
+        {{ order_aggregates(o, '_' ~ o) }},
+        count(case when is_completed and {{ seen_at_offset(o, active_days) }} then 1 end) as orders_active_window_{{ o }},
+        count(case when is_completed and age_days < {{ o }} and age_days >= {{ o - horizon }} then 1 end)
+            as orders_next_horizon_{{ o }},
+        count(case when is_completed and age_days < {{ o }} and age_days >= {{ o - churn_horizon }} then 1 end)
+            as orders_next_churn_horizon_{{ o }},
         {%- endfor %}
         count(*) as completed_orders
     from orders
+    -- every order aggregate counts completed orders only
     where is_completed
     group by profile_id
 ),
@@ -104,11 +111,7 @@ session_snapshots as (
     select
         profile_id as session_profile_id,
         {%- for o in offsets %}
-        sum(case when age_days >= {{ o }} then 1 else 0 end) as sessions_lifetime_{{ o }},
-        {%- for days in [30, 90] %}
-        sum(case when age_days >= {{ o }} and age_days < {{ o + days }} then 1 else 0 end) as sessions_{{ days }}d_{{ o }},
-        {%- endfor %}
-        min(case when age_days >= {{ o }} then age_days - {{ o }} end) as days_since_last_visit_{{ o }},
+        {{ session_aggregates(o, session_windows, '_' ~ o) }},
         {%- endfor %}
         count(*) as sessions
     from sessions
@@ -119,7 +122,7 @@ cart_snapshots as (
     select
         profile_id as cart_profile_id,
         {%- for o in offsets %}
-        sum(case when age_days >= {{ o }} and age_days < {{ o + 30 }} then 1 else 0 end) as carts_30d_{{ o }},
+        {{ cart_aggregates(o, [web_window], '_' ~ o) }},
         {%- endfor %}
         count(*) as carts
     from carts
@@ -130,8 +133,7 @@ email_snapshots as (
     select
         profile_id as email_profile_id,
         {%- for o in offsets %}
-        sum(case when age_days >= {{ o }} and age_days < {{ o + 90 }} then 1 else 0 end) as email_opens_90d_{{ o }},
-        min(case when age_days >= {{ o }} then age_days - {{ o }} end) as days_since_last_open_{{ o }},
+        {{ email_open_aggregates(o, [email_window], '_' ~ o) }},
         {%- endfor %}
         count(*) as email_opens
     from email_opens
@@ -163,10 +165,10 @@ final as (
         joined.tenure_days - {{ o }} as tenure_days,
         cast(coalesce(joined.orders_lifetime_{{ o }}, 0) as {{ dbt.type_bigint() }}) as orders_lifetime,
         cast(coalesce(joined.revenue_lifetime_{{ o }}, 0) as {{ type_double() }}) as revenue_lifetime,
-        {%- for days in windows %}
+        {%- for days in order_windows %}
         cast(coalesce(joined.orders_{{ days }}d_{{ o }}, 0) as {{ dbt.type_bigint() }}) as orders_{{ days }}d,
+        cast(coalesce(joined.revenue_{{ days }}d_{{ o }}, 0) as {{ type_double() }}) as revenue_{{ days }}d,
         {%- endfor %}
-        cast(coalesce(joined.revenue_365d_{{ o }}, 0) as {{ type_double() }}) as revenue_365d,
         -- never: the whole tenure
         coalesce(joined.days_since_last_order_{{ o }}, joined.tenure_days - {{ o }}) as days_since_last_order,
         coalesce(joined.days_since_first_order_{{ o }}, 0) as days_since_first_order,
@@ -182,11 +184,13 @@ final as (
         cast(coalesce(joined.sessions_lifetime_{{ o }}, 0) as {{ type_double() }}) * 365
         / greatest(joined.tenure_days - {{ o }}, 30) as sessions_per_year,
         cast(coalesce(joined.sessions_lifetime_{{ o }}, 0) as {{ dbt.type_bigint() }}) as sessions_lifetime,
-        cast(coalesce(joined.sessions_30d_{{ o }}, 0) as {{ dbt.type_bigint() }}) as sessions_30d,
-        cast(coalesce(joined.sessions_90d_{{ o }}, 0) as {{ dbt.type_bigint() }}) as sessions_90d,
+        {%- for days in session_windows %}
+        cast(coalesce(joined.sessions_{{ days }}d_{{ o }}, 0) as {{ dbt.type_bigint() }}) as sessions_{{ days }}d,
+        {%- endfor %}
         coalesce(joined.days_since_last_visit_{{ o }}, joined.tenure_days - {{ o }}) as days_since_last_visit,
-        cast(coalesce(joined.carts_30d_{{ o }}, 0) as {{ dbt.type_bigint() }}) as carts_30d,
-        cast(coalesce(joined.email_opens_90d_{{ o }}, 0) as {{ dbt.type_bigint() }}) as email_opens_90d,
+        cast(coalesce(joined.carts_{{ web_window }}d_{{ o }}, 0) as {{ dbt.type_bigint() }}) as carts_{{ web_window }}d,
+        cast(coalesce(joined.email_opens_{{ email_window }}d_{{ o }}, 0) as {{ dbt.type_bigint() }})
+            as email_opens_{{ email_window }}d,
         coalesce(joined.days_since_last_open_{{ o }}, joined.tenure_days - {{ o }}) as days_since_last_open,
         {%- if o >= horizon %}
         coalesce(joined.orders_next_horizon_{{ o }}, 0) > 0 as purchased_within_horizon,
