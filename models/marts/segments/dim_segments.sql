@@ -2,11 +2,18 @@
 -- builds it, with its owner, kind and priority. BI tools join membership to
 -- it for names and descriptions. Cluster and model segments are listed where
 -- dbt Python models run (built_segment_registry).
+-- Each segment names the raw sources it needs (`requires`) and those it
+-- reads when present (`uses_if_present`); this build's sources
+-- (int_sources__presence) decide whether it can be computed, and which
+-- sources are missing. A rule segment that cannot be computed is empty: its
+-- required source feeds every condition of its rule. One missing only a
+-- source it does without is computed on what is there (its SQL says how).
 -- Grain: one row per segment_id.
 {%- set registry = var('segment_registry') %}
 {%- set kinds = ['rule', 'cluster', 'model'] %}
+{%- set known_sources = quarantined_source_tables() | map(attribute=0) | list %}
 {%- for segment_id, segment in registry.items() %}
-{%- for field in ['name', 'description', 'owner', 'kind', 'priority'] %}
+{%- for field in ['name', 'description', 'owner', 'kind', 'priority', 'requires'] %}
 {%- if segment[field] is not defined %}
     {{ exceptions.raise_compiler_error("segment_registry." ~ segment_id ~ " needs a " ~ field) }}
 {%- endif %}
@@ -14,8 +21,49 @@
 {%- if segment.kind not in kinds %}
     {{ exceptions.raise_compiler_error("segment_registry." ~ segment_id ~ ".kind must be one of " ~ kinds | join(', ') ~ ", not '" ~ segment.kind ~ "'") }}
 {%- endif %}
+{%- for field in ['requires', 'uses_if_present'] %}
+{%- set listed = segment.get(field, []) %}
+{%- if listed is string or listed is mapping or listed is not iterable %}
+    {{ exceptions.raise_compiler_error("segment_registry." ~ segment_id ~ "." ~ field ~ " must be a list of source tables (" ~ known_sources | join(', ') ~ "), not '" ~ listed ~ "'") }}
+{%- endif %}
+{%- for source_table in listed if source_table not in known_sources %}
+    {{ exceptions.raise_compiler_error("segment_registry." ~ segment_id ~ "." ~ field ~ " names an unknown source '" ~ source_table ~ "': sources are " ~ known_sources | join(', ')) }}
+{%- endfor %}
+{%- endfor %}
+{%- for source_table in segment.get('uses_if_present', []) if source_table in segment.requires %}
+    {{ exceptions.raise_compiler_error("segment_registry." ~ segment_id ~ " lists '" ~ source_table ~ "' both in requires and in uses_if_present") }}
+{%- endfor %}
+{%- endfor %}
+{#- presence columns, and the listed sources this build lacks as 'a, b' in
+    the registry's order (null when it has them all); concat_ws skips nulls. -#}
+{%- set presence_columns = [] %}
+{%- for source_table in known_sources %}
+{%- do presence_columns.append("count(case when source_table = '" ~ source_table ~ "' and is_present then 1 end) > 0 as "
+    ~ source_table | replace('.', '__')) %}
+{%- endfor %}
+{%- set missing = {} %}
+{%- for segment_id, segment in registry.items() %}
+{%- for field in ['requires', 'uses_if_present'] %}
+{%- set terms = [] %}
+{%- for source_table in segment.get(field, []) %}
+{%- do terms.append("case when not presence." ~ source_table | replace('.', '__') ~ " then '" ~ source_table ~ "' end") %}
+{%- endfor %}
+{%- do terms.append("cast(null as " ~ dbt.type_string() ~ ")") %}
+{%- do missing.update({segment_id ~ '.' ~ field: "nullif(concat_ws(', ', " ~ terms | join(', ') ~ "), '')"}) %}
+{%- endfor %}
 {%- endfor %}
 with
+
+sources as (
+    select * from {{ ref('int_sources__presence') }}
+),
+
+-- One row, one boolean per known source table (crm.orders -> crm__orders).
+presence as (
+    select
+        {{ presence_columns | join(',\n        ') }}
+    from sources
+),
 
 registry as (
     {%- for segment_id, segment in built_segment_registry().items() %}
@@ -26,7 +74,12 @@ registry as (
         '{{ segment.owner | replace("'", "''") }}' as segment_owner,
         '{{ segment.kind }}' as segment_kind,
         {{ segment.priority | int }} as segment_priority,
-        'seg_{{ segment_id }}' as model_name
+        'seg_{{ segment_id }}' as model_name,
+        nullif('{{ segment.requires | join(", ") }}', '') as required_sources,
+        nullif('{{ segment.get("uses_if_present", []) | join(", ") }}', '') as optional_sources,
+        {{ missing[segment_id ~ '.requires'] }} as missing_sources,
+        {{ missing[segment_id ~ '.uses_if_present'] }} as missing_optional_sources
+    from presence
     {%- if not loop.last %}
     union all
     {%- endif %}
@@ -41,7 +94,12 @@ final as (
         segment_owner,
         segment_kind,
         segment_priority,
-        model_name
+        model_name,
+        required_sources,
+        optional_sources,
+        missing_sources is null as is_computable,
+        missing_sources,
+        missing_optional_sources
     from registry
 )
 

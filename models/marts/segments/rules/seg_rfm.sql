@@ -1,8 +1,28 @@
 -- RFM grid: every buyer scored 1 to 5 on recency (days since the last
 -- order; 5 = most recent) and frequency (completed orders; 5 = most), by
--- quintile among all buyers, and placed in the named cell of the grid in
+-- rank among all buyers, and placed in the named cell of the grid in
 -- seeds/rfm_segment_map.csv (Champions, Loyal, At Risk, Hibernating, ...). The
 -- cell is the segment variant; the monetary score is carried for reference.
+--
+-- How a score is given (the same for the three measures). Buyers with the
+-- same value always share a score, and the lowest value (the oldest last
+-- order, the fewest orders) always scores 1.
+-- * Five distinct values or fewer: the values are spread over 1 to 5 in
+--   order (two values score 1 and 5; three 1, 3, 5; four 1, 2, 4, 5).
+-- * More: the quintile of the value's first rank, ties taking the bin where
+--   they start (the one-order buyers, however many, start at rank 1 and
+--   score 1), except that a value scores at most one more than the value
+--   below it. A large tie spans several quintiles; plain quintiles would
+--   leave those bins empty (with 60% one-order buyers, 2 orders would jump to
+--   4); instead the next values fill them in order (2 orders 2, 3 orders 3,
+--   ...). No score is skipped; a score can stay empty only at the top, when
+--   too few distinct values lie above a large tie, and a large tie at the
+--   top (many buyers on the most recent day) scores the bin it starts in.
+-- A buyer whose value is unknown (spend in an unknown currency) has no score
+-- for that measure and does not count among the buyers ranked on it.
+--
+-- Scores are computed on one row per distinct value and joined back to the
+-- buyers: windows run over a few thousand values, never over every buyer.
 with
 
 features as (
@@ -13,35 +33,116 @@ grid as (
     select * from {{ ref('rfm_segment_map') }}
 ),
 
--- A score is the quintile of the buyer's cumulative share: the buyers at or
--- below its value (a window ordered by the value counts ties together) out
--- of all buyers, in fifths, rounded up. Ties share a score, so a value held
--- by many buyers (one order) can skip a score. floor((5k - 1) / n) + 1 is
--- ceil(5k / n) without floating-point trouble at the boundaries.
-positioned as (
+buyers as (
     select
         profile_id,
         days_since_last_order,
         orders_lifetime,
-        revenue_lifetime,
-        count(*) over (order by days_since_last_order desc) as recency_position,
-        count(*) over (order by orders_lifetime asc) as frequency_position,
-        count(*) over (order by revenue_lifetime asc) as monetary_position,
-        count(*) over () as buyers
+        revenue_lifetime
     from features
     where orders_lifetime > 0
 ),
 
+-- One row per measure and distinct value, oriented so that a larger value
+-- scores higher (recency is the negated days since the last order).
+value_counts as (
+    select
+        'recency' as measure,
+        cast(-days_since_last_order as {{ type_double() }}) as measure_value,
+        count(*) as buyers_at_value
+    from buyers
+    where days_since_last_order is not null
+    group by days_since_last_order
+    union all
+    select
+        'frequency' as measure,
+        cast(orders_lifetime as {{ type_double() }}) as measure_value,
+        count(*) as buyers_at_value
+    from buyers
+    group by orders_lifetime
+    union all
+    select
+        'monetary' as measure,
+        cast(revenue_lifetime as {{ type_double() }}) as measure_value,
+        count(*) as buyers_at_value
+    from buyers
+    where revenue_lifetime is not null
+    group by revenue_lifetime
+),
+
+-- value_rank: 1 for the lowest value; buyers_below: buyers with a lower
+-- value (the value's first rank minus one).
+ranked_values as (
+    select
+        measure,
+        measure_value,
+        row_number() over (partition by measure order by measure_value) as value_rank,
+        count(*) over (partition by measure) as distinct_values,
+        sum(buyers_at_value) over (partition by measure) as ranked_buyers,
+        sum(buyers_at_value) over (
+            partition by measure
+            order by measure_value
+            rows between unbounded preceding and current row
+        ) - buyers_at_value as buyers_below
+    from value_counts
+),
+
+-- first_rank_bin: the quintile (1 to 5) of the value's first rank.
+binned_values as (
+    select
+        measure,
+        measure_value,
+        value_rank,
+        distinct_values,
+        cast(floor(cast(5 * buyers_below as {{ type_double() }}) / ranked_buyers) as integer) + 1
+            as first_rank_bin
+    from ranked_values
+),
+
+-- "At most one more than the value below" unrolled: the score of the k-th
+-- value is min over j <= k of (bin_j + k - j), i.e. k plus the running
+-- minimum of bin_j - j. Five values or fewer: 1 + 4 (k - 1) / (d - 1),
+-- rounded (the fractions are thirds, never halves).
+scored_values as (
+    select
+        measure,
+        measure_value,
+        case
+            when distinct_values = 1 then 1
+            when distinct_values <= 5
+                then cast(floor(cast(4 * (value_rank - 1) as {{ type_double() }}) / (distinct_values - 1) + 0.5)
+                    as integer) + 1
+            else value_rank + min(first_rank_bin - value_rank) over (
+                partition by measure
+                order by value_rank
+                rows between unbounded preceding and current row
+            )
+        end as score
+    from binned_values
+),
+
 scored as (
     select
-        profile_id,
-        days_since_last_order,
-        orders_lifetime,
-        revenue_lifetime,
-        cast(floor(cast(5 * recency_position - 1 as {{ type_double() }}) / buyers) as integer) + 1 as recency_score,
-        cast(floor(cast(5 * frequency_position - 1 as {{ type_double() }}) / buyers) as integer) + 1 as frequency_score,
-        cast(floor(cast(5 * monetary_position - 1 as {{ type_double() }}) / buyers) as integer) + 1 as monetary_score
-    from positioned
+        buyers.profile_id,
+        buyers.days_since_last_order,
+        buyers.orders_lifetime,
+        buyers.revenue_lifetime,
+        recency.score as recency_score,
+        frequency.score as frequency_score,
+        monetary.score as monetary_score
+    from buyers
+    left join scored_values as recency
+        on
+            recency.measure = 'recency'
+            and recency.measure_value = cast(-buyers.days_since_last_order as {{ type_double() }})
+    left join scored_values as frequency
+        on
+            frequency.measure = 'frequency'
+            and frequency.measure_value = cast(buyers.orders_lifetime as {{ type_double() }})
+    left join scored_values as monetary
+        on
+            monetary.measure = 'monetary'
+            and monetary.measure_value = cast(buyers.revenue_lifetime as {{ type_double() }})
 ),
 
 final as (
