@@ -1,9 +1,11 @@
 """What the ML models are: method, parameters, windows, library versions and when they ran.
 
 One row per fitted model kind, from the same configuration the models read (vars and the
-package's defaults) and, for propensity, the model the backtest chose to serve, so a score can be
-traced to how it was made. `trained_at` is the time
-of this build (the only column that differs between two builds of the same data).
+package's defaults) and, for propensity, the model the backtest chose and whether the quality
+gates let it serve, with the snapshots its scoring model actually learned from (dates, rows and
+positives; none when it is not served), so a score can be traced to how it was made.
+`trained_at` is the time of this build (the only column that differs between two builds of the
+same data).
 """
 
 import datetime as dt
@@ -26,7 +28,13 @@ def model(dbt, session):
     churn_horizon = int(dbt.config.get("churn_horizon_days"))
     k_values = dbt.config.get("cluster_k_values")
     boosting = propensity.PropensityConfig(seed=seed)
-    served = propensity.served_models(dbt.ref("ml_propensity_backtest"))
+    backtest = dbt.ref("ml_propensity_backtest")
+    serving = propensity.serving(backtest)
+    candidates = dict(backtest.aggregate("target, max(candidate_model)", "target").fetchall())
+    scoring = dict(backtest.aggregate("target, max(scoring_snapshots)", "target").fetchall())
+    lookalike_served, lookalike_reason = (
+        dbt.ref("ml_lookalike_backtest").select("is_served, not_served_reason").fetchone()
+    )
     methods = {
         "gradient_boosting": ("calibrated gradient boosting", {
             **boosting.gbm_parameters(), "calibration": "isotonic",
@@ -38,8 +46,26 @@ def model(dbt, session):
     pooled = int(dbt.config.get("propensity_training_snapshots"))
 
     def propensity_model(target: str) -> tuple[str, dict]:
-        method, parameters = methods[served[target]]
+        # the method of the served model, else of the candidate the gates turned down
+        name = serving[target].model_name or candidates.get(target) or propensity.SERVABLE[0]
+        method, parameters = methods[name]
         return method, {**parameters, "training_snapshots": pooled}
+
+    def used_snapshots(target: str) -> list[dict]:
+        """The scoring model's snapshots with their rows (none when it is not served)."""
+        if serving[target].model_name is None:
+            return []
+        return [
+            {"snapshot_date": as_of - dt.timedelta(days=item["offset_days"]),
+             "rows": item["rows"], "positives": item["positives"]}
+            for item in json.loads(scoring[target])
+        ]  # fmt: skip
+
+    gated = {
+        "purchase_propensity": (serving["purchase"].not_served_reason, used_snapshots("purchase")),
+        "churn_propensity": (serving["churn"].not_served_reason, used_snapshots("churn")),
+        "lookalikes": (None if lookalike_served else lookalike_reason, None),
+    }
 
     purchase_method, purchase_parameters = propensity_model("purchase")
     churn_method, churn_parameters = propensity_model("churn")
@@ -67,21 +93,35 @@ def model(dbt, session):
     versions = json.dumps({name: version(name) for name in LIBRARIES}, sort_keys=True)
     rows = []
     for name, method, parameters, label_days in models:
+        train_snapshot_date = as_of - dt.timedelta(days=label_days) if label_days else as_of
+        is_served, reason, snapshots = None, None, None
+        if name in gated:
+            reason, snapshots = gated[name]
+            is_served = reason is None
+        if snapshots is not None:
+            # the latest snapshot the scoring model learned from (none: it was not fitted)
+            used = [item["snapshot_date"] for item in snapshots if item["rows"]]
+            train_snapshot_date = max(used) if used else None
         rows.append(
             {
                 "model_name": name,
                 "method": method,
                 "parameters": json.dumps(parameters, sort_keys=True, default=str),
                 "as_of_date": as_of,
-                # the final model learns from the snapshots from one horizon back
-                "train_snapshot_date": as_of - dt.timedelta(days=label_days)
-                if label_days
-                else as_of,
+                "train_snapshot_date": train_snapshot_date,
+                "training_snapshots": None
+                if snapshots is None
+                else json.dumps(snapshots, default=str),
                 "label_horizon_days": label_days,
+                "is_served": is_served,
+                "not_served_reason": reason,
                 "library_versions": versions,
                 "trained_at": trained_at,
             }
         )
     frame = pd.DataFrame(rows)
     frame["label_horizon_days"] = frame["label_horizon_days"].astype("Int64")
+    frame["is_served"] = frame["is_served"].astype("boolean")
+    for column in ("training_snapshots", "not_served_reason"):
+        frame[column] = frame[column].astype("string")
     return frame

@@ -4,7 +4,7 @@
   them canonically, and gives the same answer twice.
 * Propensity measures are right on hand-checkable cases; calibrated gradient boosting on a
   known logistic process comes within 0.03 ROC AUC of the true probabilities and beats its
-  logistic baseline when the signal is non-linear; degenerate labels give the constant model.
+  logistic baseline when the signal is non-linear; degenerate labels fit nothing.
 * A shallow tree finds a planted rule and writes it as a rule-segment file.
 * PSI and KS see a shift and not noise; drift compares with the last build of an earlier date.
 """
@@ -215,14 +215,23 @@ def test_calibrated_boosting_comes_close_to_the_true_probabilities():
     assert [item["feature"] for item in sorted(ranked, key=lambda i: -i["importance"])][0] == "a"
 
 
-def test_too_few_positives_give_the_constant_model():
+def test_too_few_positives_fit_no_model_and_measure_nothing():
     x = np.random.default_rng(0).normal(size=(100, 3))
     labels = np.zeros(100, dtype=int)
     labels[:3] = 1
-    model = propensity.fit_gbm(x, labels, propensity.PropensityConfig())
-    assert propensity.model_kind(model) == "constant"
-    assert np.allclose(model.predict_proba(x)[:, 1], 0.03)
-    assert propensity.importances(model, x, labels, COLUMNS, propensity.PropensityConfig()) == []
+    config = propensity.PropensityConfig()
+    for fit in (
+        lambda: propensity.fit_gbm(x, labels, config),
+        lambda: propensity.fit_logistic(x, labels, COLUMNS, config),
+    ):
+        with pytest.raises(ValueError, match="3 positives"):
+            fit()
+    # a model that was not fitted has no ROC AUC -- not the 0.5 of a constant score
+    unmeasured = propensity.evaluate(labels, None)
+    assert unmeasured["rows"] == 100 and unmeasured["base_rate"] == pytest.approx(0.03)
+    assert all(np.isnan(unmeasured[m]) for m in ("roc_auc", "pr_auc", "top_decile_lift", "brier"))
+    empty = propensity.evaluate([], None)
+    assert empty.pop("rows") == 0 and all(np.isnan(value) for value in empty.values())
 
 
 def test_snapshot_filters_and_feature_columns():
@@ -307,9 +316,10 @@ def test_backtest_rows_cover_every_model_decile_and_feature():
         )
 
     columns = ["days_since_last_order", "b", "c"]
-    rows = propensity.backtest(
+    result = propensity.backtest(
         frame(1), frame(2), columns, propensity.TARGETS[0], propensity.PropensityConfig()
     )
+    rows = result.rows
     measures = {(row["model_name"], row["measure"]) for row in rows if "decile" not in row}
     for name in ("gradient_boosting", "logistic_regression", "recency_only"):
         assert (name, "roc_auc") in measures
@@ -318,40 +328,42 @@ def test_backtest_rows_cover_every_model_decile_and_feature():
     assert decile_rows == [500.0] * 10
     importance = {row["feature"] for row in rows if row["measure"] == "permutation_importance"}
     assert importance == set(columns)
-    # one model is served; it ranked the holdout at least as well as the other, and the
-    # deciles and importances are its own
+    # the candidate ranked the holdout at least as well as the other, and the deciles and
+    # importances are its own
     auc = {row["model_name"]: row["value"] for row in rows if row["measure"] == "roc_auc"}
-    served = {row["model_name"] for row in rows if row["is_served"]}
-    assert len(served) == 1 and served <= set(propensity.SERVABLE)
-    (name,) = served
-    assert auc[name] == max(auc[m] for m in propensity.SERVABLE)
-    assert {row["model_name"] for row in rows if "decile" in row or "feature" in row} == served
+    assert result.candidate in propensity.SERVABLE
+    assert auc[result.candidate] == max(auc[m] for m in propensity.SERVABLE)
+    assert result.roc_auc == auc
+    assert {row["model_name"] for row in rows if "decile" in row or "feature" in row} == {
+        result.candidate
+    }
 
 
-def test_the_served_model_is_the_better_ranker_and_boosting_wins_ties():
-    def served(boosting: float, logistic: float, **others: float) -> str:
+def test_the_candidate_is_the_better_ranker_and_boosting_wins_ties():
+    def candidate(boosting: float, logistic: float, **others: float) -> str | None:
         auc = {"gradient_boosting": boosting, "logistic_regression": logistic, **others}
-        return propensity.served_model(auc)
+        return propensity.better_ranker(auc)
 
-    assert served(0.70, 0.71) == "logistic_regression"
-    assert served(0.71, 0.70) == "gradient_boosting"
-    assert served(0.70, 0.70) == "gradient_boosting"
-    assert served(np.nan, 0.6) == "logistic_regression"
-    assert served(np.nan, np.nan) == "gradient_boosting"
-    # the recency ranking is reported but never served
-    assert served(0.5, 0.6, recency_only=0.9) == "logistic_regression"
+    assert candidate(0.70, 0.71) == "logistic_regression"
+    assert candidate(0.71, 0.70) == "gradient_boosting"
+    assert candidate(0.70, 0.70) == "gradient_boosting"
+    assert candidate(np.nan, 0.6) == "logistic_regression"
+    assert candidate(np.nan, np.nan) is None  # nothing measured: nothing to serve
+    # the recency ranking is reported but never a candidate
+    assert candidate(0.5, 0.6, recency_only=0.9) == "logistic_regression"
     backtest = duckdb.connect().sql(
         """
         select * from (values
-            ('churn', 'logistic_regression', 'roc_auc', true),
-            ('churn', 'logistic_regression', 'decile_rows', true),
-            ('churn', 'gradient_boosting', 'roc_auc', false)
-        ) t(target, model_name, measure, is_served)
+            ('churn', 'logistic_regression', 'roc_auc', true, null),
+            ('churn', 'logistic_regression', 'decile_rows', true, null),
+            ('churn', 'gradient_boosting', 'roc_auc', false, null),
+            ('purchase', 'gradient_boosting', 'roc_auc', false, 'backtest trained on 0 rows')
+        ) t(target, model_name, measure, is_served, not_served_reason)
         """
     )
-    assert propensity.served_models(backtest) == {
-        "purchase": "gradient_boosting",  # no served row: the default
-        "churn": "logistic_regression",
+    assert propensity.serving(backtest) == {
+        "purchase": propensity.Serving(None, "backtest trained on 0 rows"),
+        "churn": propensity.Serving("logistic_regression", None),
     }
     with pytest.raises(ValueError, match="unknown propensity model"):
         propensity.fit_model("random_forest", np.zeros((4, 1)), np.zeros(4), ["a"], None)

@@ -5,7 +5,8 @@
 -- fewest first for purchase, most first for churn):
 -- a model that does not beat recency is not worth its complexity.
 -- is_served marks the model that scores the profiles: the better ranker of
--- the two models on this holdout, gradient boosting on a tie.
+-- the two models on this holdout (gradient boosting on a tie), when it passed
+-- the quality gates; not_served_reason says why none does (ml_model_gates).
 -- Grain: one row per (target, model_name).
 with
 
@@ -28,6 +29,7 @@ pivoted as (
         test_snapshot_offset_days,
         train_rows,
         test_rows,
+        not_served_reason,
         {%- for measure in ['roc_auc', 'pr_auc', 'top_decile_lift', 'brier', 'base_rate'] %}
         max(case when measure = '{{ measure }}' then value end) as {{ measure }},
         {%- endfor %}
@@ -36,7 +38,8 @@ pivoted as (
     where decile is null and feature is null
     group by
         target, model_name, model_status, is_served, horizon_days,
-        train_snapshot_offset_days, test_snapshot_offset_days, train_rows, test_rows
+        train_snapshot_offset_days, test_snapshot_offset_days, train_rows, test_rows,
+        not_served_reason
 ),
 
 final as (
@@ -55,7 +58,8 @@ final as (
         cast({{ dbt.dateadd('day', '-pivoted.test_snapshot_offset_days', 'as_of.as_of_date') }} as date) as test_snapshot_date,
         as_of.as_of_date as labels_known_until,
         pivoted.train_rows,
-        pivoted.test_rows
+        pivoted.test_rows,
+        pivoted.not_served_reason
     from pivoted
     cross join as_of
 )

@@ -3,24 +3,25 @@
 The design is time-based: a model is fitted on the features of one snapshot
 with labels from the horizon that followed it, evaluated on a later snapshot
 whose labels were not seen, and finally refitted on the latest labelled
-snapshot to score the as-of date. This module only fits and measures; which
-snapshot plays which part is decided by the caller.
+snapshot to score the as-of date. This module fits, measures and judges; which
+snapshot plays which part is decided by ``judge_target``.
 
 * Gradient boosting (``HistGradientBoostingClassifier``) with isotonic
   calibration by cross-validation, so scores are probabilities.
 * A logistic regression on log-scaled, standardised features as the baseline.
-* A constant model (the training base rate) when the training labels have
-  too few positives or negatives to fit anything -- reported as such.
+* Nothing, when the training labels have too few positives or negatives to
+  fit: the model is reported as not fitted and never scores anyone.
 
-The model that scores profiles (the *served* model) is whichever of the two
-ranks the backtest's unseen labels better, gradient boosting on a tie: a
-baseline that beats the flagship on the holdout is the better model for that
-data, and serving the loser would be a choice nobody could defend. Both are
-always fitted and reported.
+The *candidate* is whichever of the two ranks the backtest's unseen labels
+better, gradient boosting on a tie: a baseline that beats the flagship on the
+holdout is the better model for that data. The candidate is *served* (scores
+profiles) only when it passes the quality gates of :mod:`.gates` -- enough
+rows and classes, and a margin over the recency-only ranking.
 """
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 
 import numpy as np
@@ -32,10 +33,9 @@ from sklearn.inspection import permutation_importance
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import average_precision_score, brier_score_loss, roc_auc_score
 
-from open_segments.ml import tables
+from open_segments.ml import gates, tables
+from open_segments.ml.gates import CALIBRATION_FOLDS
 from open_segments.ml.preprocess import FeatureScaler
-
-CALIBRATION_FOLDS = 3
 
 
 @dataclass(frozen=True)
@@ -70,17 +70,6 @@ class PropensityConfig:
         }
 
 
-class ConstantModel:
-    """Predicts the training base rate for everyone."""
-
-    def __init__(self, base_rate: float) -> None:
-        self.base_rate = base_rate
-
-    def predict_proba(self, features: np.ndarray) -> np.ndarray:
-        positive = np.full(len(features), self.base_rate)
-        return np.column_stack([1 - positive, positive])
-
-
 class LogisticBaseline(ClassifierMixin, BaseEstimator):
     """Logistic regression on log-scaled, standardised features (a scikit-learn classifier,
     so permutation importance can score it like the gradient boosting)."""
@@ -106,10 +95,18 @@ def trainable(labels: np.ndarray) -> bool:
     return min(positives, len(labels) - positives) >= 2 * CALIBRATION_FOLDS
 
 
-def fit_gbm(features: np.ndarray, labels: np.ndarray, config: PropensityConfig):
-    """Calibrated gradient boosting, or the constant model if it cannot be fitted."""
+def _require_trainable(labels: np.ndarray) -> None:
     if not trainable(labels):
-        return ConstantModel(float(np.mean(labels)) if len(labels) else 0.0)
+        positives = int(np.asarray(labels).sum())
+        raise ValueError(
+            f"cannot fit on {len(labels)} rows with {positives} positives: needs "
+            f"{2 * CALIBRATION_FOLDS} positives and as many negatives"
+        )
+
+
+def fit_gbm(features: np.ndarray, labels: np.ndarray, config: PropensityConfig):
+    """Calibrated gradient boosting (ValueError when the labels cannot be fitted)."""
+    _require_trainable(labels)
     booster = HistGradientBoostingClassifier(**config.gbm_parameters())
     # folds are taken in row order (no shuffle): deterministic for sorted input
     # one booster refitted on all rows, calibrated on out-of-fold predictions
@@ -118,8 +115,8 @@ def fit_gbm(features: np.ndarray, labels: np.ndarray, config: PropensityConfig):
 
 
 def fit_logistic(features: np.ndarray, labels: np.ndarray, columns: list[str], config):
-    if not trainable(labels):
-        return ConstantModel(float(np.mean(labels)) if len(labels) else 0.0)
+    """The logistic baseline (ValueError when the labels cannot be fitted)."""
+    _require_trainable(labels)
     return LogisticBaseline(columns, config.seed).fit(features, labels)
 
 
@@ -136,30 +133,34 @@ def fit_model(name: str, features: np.ndarray, labels: np.ndarray, columns: list
     raise ValueError(f"unknown propensity model {name!r}; expected one of {SERVABLE}")
 
 
-def served_model(roc_auc: dict[str, float]) -> str:
-    """The model that scores: the servable model with the highest backtest ROC AUC.
+def better_ranker(roc_auc: dict[str, float]) -> str | None:
+    """The candidate: the servable model with the highest backtest ROC AUC.
 
-    Ties, and models whose ROC AUC could not be measured (nan, absent), go to the earlier
-    model of ``SERVABLE``.
+    Ties go to the earlier model of ``SERVABLE``; models whose ROC AUC could not be measured
+    (nan, absent) are never chosen, and None says no model was measured.
     """
-
-    def rank(name: str) -> tuple[float, int]:
-        auc = roc_auc.get(name, float("nan"))
-        return (auc if np.isfinite(auc) else -np.inf, -SERVABLE.index(name))
-
-    return max(SERVABLE, key=rank)
+    measured = [name for name in SERVABLE if np.isfinite(roc_auc.get(name, float("nan")))]
+    if not measured:
+        return None
+    return max(measured, key=lambda name: (roc_auc[name], -SERVABLE.index(name)))
 
 
-def served_models(backtest) -> dict[str, str]:
-    """Target name -> the name of its served model, read from the ml_propensity_backtest relation
-    (gradient boosting for a target the backtest has no served row for)."""
-    rows = backtest.filter("is_served and measure = 'roc_auc'").select("target, model_name")
-    served = dict(rows.fetchall())
-    return {target.name: served.get(target.name, SERVABLE[0]) for target in TARGETS}
+@dataclass(frozen=True)
+class Serving:
+    """What scores a target: the served model, or None and the reason it is not served."""
+
+    model_name: str | None
+    not_served_reason: str | None
 
 
-def model_kind(model) -> str:
-    return "constant" if isinstance(model, ConstantModel) else "fitted"
+def serving(backtest) -> dict[str, Serving]:
+    """Target name -> its ``Serving``, read from the ml_propensity_backtest relation."""
+    rows = backtest.aggregate(
+        "target, max(case when is_served then model_name end), max(not_served_reason)", "target"
+    ).fetchall()
+    found = {target: Serving(model, reason) for target, model, reason in rows}
+    missing = Serving(None, "the backtest has no row for this target")
+    return {target.name: found.get(target.name, missing) for target in TARGETS}
 
 
 def top_decile_lift(labels: np.ndarray, scores: np.ndarray) -> float:
@@ -172,20 +173,25 @@ def top_decile_lift(labels: np.ndarray, scores: np.ndarray) -> float:
 
 
 def evaluate(
-    labels: np.ndarray, scores: np.ndarray, probabilities: bool = True
+    labels: np.ndarray, scores: np.ndarray | None, probabilities: bool = True
 ) -> dict[str, float]:
-    """ROC AUC, PR AUC, top-decile lift, the base rate and (for probabilities) the Brier score."""
+    """ROC AUC, PR AUC, top-decile lift, the base rate and (for probabilities) the Brier score.
+
+    Measures that need both classes (or ``scores``: None for a model that was not fitted) are
+    nan, never a made-up 0.5.
+    """
     labels = np.asarray(labels, dtype=np.int64)
-    both_classes = 0 < labels.sum() < len(labels)
+    scored = scores is not None and len(labels) > 0
+    both_classes = scored and 0 < labels.sum() < len(labels)
     measures = {
         "rows": float(len(labels)),
         "base_rate": float(labels.mean()) if len(labels) else float("nan"),
         "roc_auc": float(roc_auc_score(labels, scores)) if both_classes else float("nan"),
         "pr_auc": float(average_precision_score(labels, scores)) if both_classes else float("nan"),
-        "top_decile_lift": top_decile_lift(labels, scores),
+        "top_decile_lift": top_decile_lift(labels, scores) if scored else float("nan"),
     }
     if probabilities:
-        measures["brier"] = float(brier_score_loss(labels, scores)) if len(labels) else float("nan")
+        measures["brier"] = float(brier_score_loss(labels, scores)) if scored else float("nan")
     return measures
 
 
@@ -199,7 +205,7 @@ def deciles(scores: np.ndarray, keys: np.ndarray) -> np.ndarray:
 
 def importances(model, features: np.ndarray, labels: np.ndarray, columns: list[str], config):
     """Permutation importance (drop in ROC AUC) per feature, on a bounded sample."""
-    if model_kind(model) == "constant" or not 0 < np.sum(labels) < len(labels):
+    if not 0 < np.sum(labels) < len(labels):
         return []
     rows = min(len(labels), config.importance_sample)
     result = permutation_importance(
@@ -286,38 +292,86 @@ def pooled_snapshots(snapshots, target: Target, offsets: list[int], columns: lis
     return pd.concat(frames, ignore_index=True)
 
 
-def backtest(train, test, columns: list[str], target: Target, config: PropensityConfig) -> list:
-    """Long-form backtest rows for one target: fitted on ``train``, measured on ``test``.
+def snapshot_counts(
+    snapshots, target: Target, offsets: list[int], rows: int
+) -> list[dict[str, int]]:
+    """For each snapshot ``pooled_snapshots`` reads, the rows and positives it contributes
+    (the same sample, counted in the warehouse), latest snapshot first."""
+    share = max(1, rows // len(offsets))
+    counted = []
+    for offset in sorted(offsets):
+        where = snapshot_filter(target, offset, True)
+        counts = tables.sample_counts(snapshots, target.label, share, where)
+        counted.append({"offset_days": offset, "rows": counts[0], "positives": counts[1]})
+    return counted
+
+
+def total(counted: list[dict[str, int]]) -> gates.Counts:
+    return gates.Counts(
+        sum(item["rows"] for item in counted), sum(item["positives"] for item in counted)
+    )
+
+
+def order_history_days(snapshots) -> int | None:
+    """Days from the first completed order to the as-of date (None: no completed order)."""
+    (days,) = (
+        snapshots.filter("snapshot_offset_days = 0 and orders_lifetime > 0")
+        .aggregate("max(days_since_first_order)")
+        .fetchone()
+    )
+    return None if days is None else int(days)
+
+
+@dataclass(frozen=True)
+class Backtest:
+    """One target's backtest: long-form rows (without ``is_served``), the candidate (the better
+    ranker, None when no model was measured) and every ROC AUC, recency_only included."""
+
+    rows: list[dict]
+    candidate: str | None
+    roc_auc: dict[str, float]
+
+
+def backtest(train, test, columns: list[str], target: Target, config: PropensityConfig) -> Backtest:
+    """Fit on ``train``, measure on ``test``.
 
     Both frames hold the key, ``columns`` and the target's label. Rows: every measure of the
-    gradient boosting, the logistic baseline and the recency-only ranking; the served model's
-    deciles (rows, mean probability, observed rate) and permutation importance. ``is_served``
-    marks the rows of the served model (see ``served_model``).
+    gradient boosting, the logistic baseline and the recency-only ranking; the candidate's
+    deciles (rows, mean probability, observed rate) and permutation importance. Labels with
+    too few positives or negatives fit nothing (model_status ``not_fitted``, measures nan).
     """
     x_train, y_train = tables.matrix(train, columns), train[target.label].to_numpy(dtype=int)
     x_test, y_test = tables.matrix(test, columns), test[target.label].to_numpy(dtype=int)
-    fitted = {name: fit_model(name, x_train, y_train, columns, config) for name in SERVABLE}
+    fittable = trainable(y_train)
+    fitted = {
+        name: fit_model(name, x_train, y_train, columns, config) for name in SERVABLE if fittable
+    }
     scores = {name: model.predict_proba(x_test)[:, 1] for name, model in fitted.items()}
-    measures = {name: evaluate(y_test, scores[name]) for name in SERVABLE}
-    served = served_model({name: m["roc_auc"] for name, m in measures.items()})
-    status = {name: model_kind(model) for name, model in fitted.items()}
+    if not len(y_test):
+        scores = {}
+    measures = {name: evaluate(y_test, scores.get(name)) for name in SERVABLE}
     recency = evaluate(y_test, target.recency_scores(test["days_since_last_order"]), False)
+    roc_auc = {name: m["roc_auc"] for name, m in measures.items()}
+    candidate = better_ranker(roc_auc)
     rows = [
-        {"model_name": name, "model_status": status[name], "measure": measure, "value": value,
-         "is_served": name == served}
+        {"model_name": name, "model_status": "fitted" if name in fitted else "not_fitted",
+         "measure": measure, "value": value}
         for name in SERVABLE
         for measure, value in measures[name].items()
     ] + [
         {"model_name": "recency_only", "model_status": "ranking", "measure": measure,
-         "value": value, "is_served": False}
+         "value": value}
         for measure, value in recency.items()
     ]  # fmt: skip
-    chosen = {"model_name": served, "model_status": status[served], "is_served": True}
-    served_scores = scores[served]
-    decile = deciles(served_scores, test[tables.KEY].to_numpy())
+    result = Backtest(rows, candidate, {**roc_auc, "recency_only": recency["roc_auc"]})
+    if candidate is None:
+        return result
+    chosen = {"model_name": candidate, "model_status": "fitted"}
+    candidate_scores = scores[candidate]
+    decile = deciles(candidate_scores, test[tables.KEY].to_numpy())
     for d in range(1, 11):
         members = decile == d
-        mean_probability = float(served_scores[members].mean()) if members.any() else np.nan
+        mean_probability = float(candidate_scores[members].mean()) if members.any() else np.nan
         observed_rate = float(y_test[members].mean()) if members.any() else np.nan
         rows += [
             {**chosen, "measure": "decile_rows", "decile": d, "value": float(members.sum())},
@@ -328,6 +382,77 @@ def backtest(train, test, columns: list[str], target: Target, config: Propensity
     rows += [
         {**chosen, "measure": "permutation_importance", "feature": item["feature"],
          "value": item["importance"], "value_std": item["importance_std"]}
-        for item in importances(fitted[served], x_test, y_test, columns, config)
+        for item in importances(fitted[candidate], x_test, y_test, columns, config)
     ]  # fmt: skip
-    return rows
+    return result
+
+
+@dataclass(frozen=True)
+class Training:
+    """How the models of a target learn: var propensity_training_snapshots snapshots pooled,
+    at most var propensity_training_sample rows in all."""
+
+    snapshots: int
+    sample_rows: int
+
+
+def judge_target(
+    snapshots,
+    target: Target,
+    horizon: int,
+    training: Training,
+    config: PropensityConfig,
+    gate_config: gates.GateConfig,
+    history_days: int | None,
+) -> list[dict]:
+    """The backtest rows of one target, judged by the quality gates.
+
+    Fitted on the snapshots from two horizons back, measured on the snapshot one horizon back;
+    the scoring model's snapshots (one horizon back) are counted too, since the served model
+    learns from them. Every row carries the target's context: the order history, the rows and
+    positives of each set, each training snapshot's rows (JSON), the candidate and, when it is
+    not served, why. ``is_served`` marks the candidate's rows when it passed every gate.
+    Raises ``gates.HorizonBeyondHistory`` (see ``gates.horizon_problem``).
+    """
+    columns = feature_columns(snapshots.columns)
+    problem = gates.horizon_problem(target.horizon_var, horizon, history_days, gate_config)
+    backtest_offsets = training_offsets(horizon, training.snapshots, horizons_back=2)
+    scoring_offsets = training_offsets(horizon, training.snapshots, horizons_back=1)
+    backtest_snapshots = snapshot_counts(snapshots, target, backtest_offsets, training.sample_rows)
+    scoring_snapshots = snapshot_counts(snapshots, target, scoring_offsets, training.sample_rows)
+    train = pooled_snapshots(snapshots, target, backtest_offsets, columns, training.sample_rows)
+    test = labelled_snapshot(snapshots, target, horizon, columns, training.sample_rows)
+    result = backtest(train, test, columns, target, config)
+    train_counts = gates.Counts.of(train[target.label])
+    test_counts = gates.Counts.of(test[target.label])
+    reasons = gates.propensity_reasons(
+        gate_config,
+        horizon=horizon,
+        history_days=history_days,
+        horizon_problem=problem,
+        train=train_counts,
+        test=test_counts,
+        scoring=total(scoring_snapshots),
+        model_name=result.candidate,
+        model_auc=result.roc_auc.get(result.candidate, float("nan")),
+        recency_auc=result.roc_auc["recency_only"],
+    )
+    context = {
+        "target": target.name,
+        "horizon_days": horizon,
+        "history_days": history_days,
+        "train_snapshot_offset_days": 2 * horizon,
+        "test_snapshot_offset_days": horizon,
+        "train_rows": train_counts.rows,
+        "train_positives": train_counts.positives,
+        "test_rows": test_counts.rows,
+        "test_positives": test_counts.positives,
+        "train_snapshots": json.dumps(backtest_snapshots),
+        "scoring_snapshots": json.dumps(scoring_snapshots),
+        "candidate_model": result.candidate,
+        "not_served_reason": gates.reason_text(reasons),
+    }
+    return [
+        {**context, **row, "is_served": not reasons and row["model_name"] == result.candidate}
+        for row in result.rows
+    ]

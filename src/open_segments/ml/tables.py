@@ -31,6 +31,14 @@ def sample(relation, columns: list[str], rows: int, where: str | None = None):
     return frame.sort_values(KEY, kind="stable").reset_index(drop=True)
 
 
+def sample_counts(relation, label: str, rows: int, where: str | None = None) -> tuple[int, int]:
+    """The rows ``sample`` would pick, counted in the warehouse: (rows, rows where ``label``)."""
+    selected = relation.filter(where) if where else relation
+    picked = selected.select(f"{KEY}, {label}").order(f"hash({KEY}), {KEY}").limit(rows)
+    counted = picked.aggregate(f"count(*), count(case when {label} then 1 end)").fetchone()
+    return int(counted[0]), int(counted[1])
+
+
 def matrix(frame, columns: list[str]) -> np.ndarray:
     return frame[columns].to_numpy(dtype=np.float64)
 

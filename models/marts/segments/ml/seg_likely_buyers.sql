@@ -1,5 +1,7 @@
 -- Likely buyers: profiles in the top deciles (var likely_buyers_min_decile
 -- and above) of purchase propensity for the next propensity_horizon_days.
+-- Empty when the purchase model is not served (ml_model_gates): its
+-- deciles are null.
 with
 
 scores as (

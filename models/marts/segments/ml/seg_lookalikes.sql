@@ -1,6 +1,7 @@
 -- Lookalikes: profiles outside the seed segment (var lookalike_seed_segment)
 -- that most resemble its members: percentile var lookalike_min_percentile
--- and above of fct_lookalike_scores.
+-- and above of fct_lookalike_scores. Empty when the lookalike model is not
+-- served (ml_model_gates): its percentiles are null.
 with
 
 scores as (
