@@ -88,6 +88,8 @@ ranked_values as (
 ),
 
 -- first_rank_bin: the quintile (1 to 5) of the value's first rank.
+-- spread_score, for five distinct values or fewer: 1 + 4 (k - 1) / (d - 1),
+-- rounded (the fractions are thirds, never halves; one value scores 1).
 binned_values as (
     select
         measure,
@@ -95,30 +97,37 @@ binned_values as (
         value_rank,
         distinct_values,
         cast(floor(cast(5 * buyers_below as {{ type_double() }}) / ranked_buyers) as integer) + 1
-            as first_rank_bin
+            as first_rank_bin,
+        cast(
+            floor(cast(4 * (value_rank - 1) as {{ type_double() }}) / greatest(distinct_values - 1, 1) + 0.5)
+            as integer
+        ) + 1 as spread_score
     from ranked_values
 ),
 
 -- "At most one more than the value below" unrolled: the score of the k-th
 -- value is min over j <= k of (bin_j + k - j), i.e. k plus the running
--- minimum of bin_j - j. Five values or fewer: 1 + 4 (k - 1) / (d - 1),
--- rounded (the fractions are thirds, never halves).
+-- minimum of bin_j - j.
+stepped_values as (
+    select
+        measure,
+        measure_value,
+        distinct_values,
+        spread_score,
+        value_rank + min(first_rank_bin - value_rank) over (
+            partition by measure
+            order by value_rank
+            rows between unbounded preceding and current row
+        ) as stepped_score
+    from binned_values
+),
+
 scored_values as (
     select
         measure,
         measure_value,
-        case
-            when distinct_values = 1 then 1
-            when distinct_values <= 5
-                then cast(floor(cast(4 * (value_rank - 1) as {{ type_double() }}) / (distinct_values - 1) + 0.5)
-                    as integer) + 1
-            else value_rank + min(first_rank_bin - value_rank) over (
-                partition by measure
-                order by value_rank
-                rows between unbounded preceding and current row
-            )
-        end as score
-    from binned_values
+        case when distinct_values <= 5 then spread_score else stepped_score end as score
+    from stepped_values
 ),
 
 scored as (
