@@ -1,5 +1,8 @@
 -- Cart abandoners: added to cart in the last 30 days and did not buy within
 -- 24 hours, at least once.
+-- Needs web events (the carts). A web purchase event or a CRM order counts
+-- as buying; without CRM orders the web purchase events alone decide
+-- (registry: requires web.events, uses_if_present crm.orders).
 with
 
 features as (

@@ -1,5 +1,8 @@
 -- Casual browsers: visited in the last 30 days with fewer than 5 pages per
 -- session on average, and no purchase in the last 60 days.
+-- Needs web events (without them nobody has sessions and the segment is
+-- empty). Without CRM orders nobody is known to have bought, so browsing
+-- alone decides (registry: requires web.events, uses_if_present crm.orders).
 with
 
 features as (

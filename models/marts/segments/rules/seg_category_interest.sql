@@ -1,6 +1,9 @@
 -- Category interest: viewed products of a category more than 3 times in the
 -- last 30 days and has not ordered from it in the last year; one row per
 -- person and category (the segment variant).
+-- Needs web events (the views). Without CRM orders nobody is known to have
+-- bought the category, so the views alone decide (registry: requires
+-- web.events, uses_if_present crm.orders).
 with
 
 category_activity as (
