@@ -311,7 +311,8 @@ def render_segments(con: duckdb.DuckDBPyConnection) -> str:
 
 
 def render_ml(con: duckdb.DuckDBPyConnection) -> str:
-    """Behavioural clusters (size and label) and the propensity backtest's ranking quality."""
+    """Behavioural clusters (size and label), the propensity backtest's ranking quality, and
+    which models score profiles and why the others do not."""
     try:
         chosen = con.sql(
             "select k, silhouette, stability_ari from ml.ml_cluster_selection where is_chosen"
@@ -343,14 +344,49 @@ def render_ml(con: duckdb.DuckDBPyConnection) -> str:
         lines.append(
             "Propensity: not judged (the time-based holdout has no orders or no profiles to score)"
         )
-        return "\n".join(lines)
-    lines.append("Propensity, time-based holdout   ROC AUC   top-decile lift   (* scores profiles)")
-    lines += [
-        f"{target:<9}{model:<23}{_number(auc, '9.3f')}{_number(lift, '18.2f')}"
-        f"{'  *' if served else ''}"
-        for target, model, auc, lift, served in metrics
-    ]
-    return "\n".join(lines)
+    else:
+        lines.append(
+            "Propensity, time-based holdout   ROC AUC   top-decile lift   (* scores profiles)"
+        )
+        lines += [
+            f"{target:<9}{model:<23}{_number(auc, '9.3f')}{_number(lift, '18.2f')}"
+            f"{'  *' if served else ''}"
+            for target, model, auc, lift, served in metrics
+        ]
+    return "\n".join(lines + render_gates(con))
+
+
+def render_gates(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Which models score profiles (ml_model_gates): the served ones with their margin, and
+    every model that is not served with the reason, since its segment is empty."""
+    try:
+        gates = con.sql(
+            """
+            select model_name, is_served, reason, candidate_model, model_roc_auc,
+                recency_roc_auc, roc_auc_gain
+            from marts.ml_model_gates
+            order by case model_name when 'purchase' then 1 when 'churn' then 2 else 3 end
+            """
+        ).fetchall()
+    except duckdb.CatalogException:
+        return []
+    lines = []
+    for model, served, reason, candidate, auc, recency, gain in gates:
+        if not served:
+            lines.append(
+                f"Not served: {model} model -- {reason}. "
+                "Its scores are null and its segment is empty."
+            )
+        elif recency is not None:
+            lines.append(
+                f"Served: {model} model ({candidate.replace('_', ' ')}, ROC AUC {auc:.3f}, "
+                f"recency alone {recency:.3f}, gain {gain:+.3f})"
+            )
+        else:
+            lines.append(
+                f"Served: {model} model ({candidate.replace('_', ' ')}, holdout ROC AUC {auc:.3f})"
+            )
+    return lines
 
 
 def _number(value: float | None, spec: str) -> str:

@@ -250,6 +250,15 @@ def build_report(con: duckdb.DuckDBPyConnection) -> tuple[str, list[Figure]]:
         from {MARTS}.ml_propensity_metrics order by target, roc_auc desc
         """,
     )
+    gates = _read(
+        con,
+        f"""
+        select model_name as model, is_served, reason, candidate_model,
+            round(model_roc_auc, 3) as roc_auc, round(recency_roc_auc, 3) as recency_roc_auc,
+            round(roc_auc_gain, 3) as gain, train_rows, test_rows
+        from {MARTS}.ml_model_gates order by model_name desc
+        """,
+    )
     figures = [sizes_over_time(summary), flows(summary)]
     # what a chart would need and the data lacks, said on the page
     missing = []
@@ -298,6 +307,8 @@ def build_report(con: duckdb.DuckDBPyConnection) -> tuple[str, list[Figure]]:
 Aggregates only; built from the marts by open_segments.segment_report.</p>
 <section><h2>Segments</h2>{_table(segments)}</section>
 <section><h2>Propensity models on the time-based holdout</h2>{_table(metrics)}</section>
+<section><h2>Which models score profiles</h2><p>A model that is not served (too little data,
+or no better than recency alone) has null scores and an empty segment.</p>{_table(gates)}</section>
 {sections}
 {not_shown}
 </body></html>

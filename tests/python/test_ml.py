@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import duckdb
 import numpy as np
@@ -19,7 +20,7 @@ import pandas as pd
 import pytest
 from sklearn.metrics import adjusted_rand_score, roc_auc_score
 
-from open_segments.ml import clustering, drift, propensity, rules
+from open_segments.ml import clustering, drift, gates, lookalike, propensity, rules
 from open_segments.ml.preprocess import FeatureScaler
 
 COLUMNS = ["a", "b", "c"]
@@ -410,3 +411,214 @@ def test_drift_report_compares_with_the_last_earlier_build():
     # rebuilding the second date keeps comparing with the first
     rebuilt = [("feature", "x", second, first, later[0]["summary"], initial[0]["summary"])]
     assert drift.references(rebuilt, second) == {("feature", "x"): (first, initial[0]["summary"])}
+
+
+# ----------------------------------------------------------------------------- quality gates
+
+
+def cohort_snapshots(profiles: int, history_days: int, offsets: list[int], seed: int = 3):
+    """int_ml__propensity_snapshots of one acquisition cohort, as DuckDB computes it: every
+    profile's first order between ``history_days`` and ``history_days - 60`` days before the
+    as-of date, repeat orders at the profile's own rate until it stops (the less loyal, the
+    sooner: loyalty is a feature recency cannot see). Returns a DuckDB relation with the keys,
+    five features and the three label columns for a 30-day purchase and 90-day churn horizon."""
+    rng = np.random.default_rng(seed)
+    rate = rng.gamma(0.6, 0.03, profiles)
+    loyalty = rng.random(profiles)
+    ages = []
+    for i in range(profiles):
+        age = history_days - int(rng.integers(0, 60))
+        orders = [age]
+        stays = 0.3 + 0.7 * loyalty[i]
+        while rng.random() < stays and (age := age - int(rng.exponential(1 / rate[i]))) >= 0:
+            orders.append(age)
+        ages.append(np.array(orders))
+    rows = []
+    for offset in offsets:
+        for i, order_ages in enumerate(ages):
+            tenure = int(order_ages.max())
+            if tenure < offset:
+                continue  # the profile did not exist yet
+            seen = order_ages[order_ages >= offset] - offset
+            ahead = order_ages[(order_ages < offset)]
+            rows.append(
+                {
+                    "snapshot_offset_days": offset,
+                    "profile_id": f"p{i:05d}",
+                    "tenure_days": tenure - offset,
+                    "loyalty": loyalty[i],
+                    "orders_lifetime": len(seen),
+                    "days_since_last_order": int(seen.min()) if len(seen) else tenure - offset,
+                    "days_since_first_order": int(seen.max()) if len(seen) else 0,
+                    "purchased_within_horizon": bool((ahead >= offset - 30).any())
+                    if offset >= 30
+                    else None,
+                    "churned_within_horizon": (not (ahead >= offset - 90).any())
+                    if offset >= 90 and len(seen) and seen.min() < 365
+                    else None,
+                    "is_active_customer": bool(len(seen) and seen.min() < 365),
+                }
+            )
+    frame = pd.DataFrame(rows)
+    frame["purchased_within_horizon"] = frame["purchased_within_horizon"].astype("boolean")
+    frame["churned_within_horizon"] = frame["churned_within_horizon"].astype("boolean")
+    return duckdb.connect().from_df(frame)
+
+
+GATES = gates.GateConfig()
+TRAINING = propensity.Training(snapshots=2, sample_rows=100_000)
+PURCHASE, CHURN = propensity.TARGETS
+
+
+def judged(snapshots, target, horizon, gate_config=GATES):
+    rows = propensity.judge_target(
+        snapshots,
+        target,
+        horizon,
+        TRAINING,
+        propensity.PropensityConfig(max_iter=50, min_samples_leaf=20),
+        gate_config,
+        propensity.order_history_days(snapshots),
+    )
+    (reason,) = {row["not_served_reason"] for row in rows}
+    auc = {row["model_name"]: row["value"] for row in rows if row["measure"] == "roc_auc"}
+    return rows, reason, auc
+
+
+def test_a_horizon_longer_than_the_order_history_is_a_clear_error():
+    snapshots = cohort_snapshots(300, history_days=270, offsets=[0, 273, 546])
+    assert propensity.order_history_days(snapshots) == 270
+    with pytest.raises(gates.HorizonBeyondHistory) as error:
+        judged(snapshots, PURCHASE, 273)
+    message = str(error.value)
+    for part in (
+        "var propensity_horizon_days is 273 days",
+        "the first completed order is 270 days before the as-of date",
+        "The longest horizon this data can label is 270 days",
+        "the longest it can backtest 135 days",
+        "propensity_horizon_beyond_history: unserved",
+    ):
+        assert part in message, message
+    # unserved: the target is gated out with the same explanation, nothing is measured
+    unserved = gates.GateConfig(propensity_horizon_beyond_history="unserved")
+    rows, reason, auc = judged(snapshots, PURCHASE, 273, unserved)
+    assert not any(row["is_served"] for row in rows)
+    assert reason.startswith("var propensity_horizon_days is 273 days, longer than the order")
+    assert np.isnan(auc["gradient_boosting"]) and np.isnan(auc["logistic_regression"])
+
+
+def test_a_shop_without_orders_has_nothing_to_train_on_not_a_horizon_error():
+    reasons = gates.propensity_reasons(
+        GATES, horizon=30, history_days=None, horizon_problem=None,
+        train=gates.Counts(0, 0), test=gates.Counts(0, 0), scoring=gates.Counts(0, 0),
+        model_name=None, model_auc=float("nan"), recency_auc=float("nan"),
+    )  # fmt: skip
+    assert reasons == ["no completed order before the as-of date: nothing to train on"]
+    assert gates.horizon_problem("propensity_horizon_days", 9999, None, GATES) is None
+
+
+def test_an_empty_backtest_is_not_served_and_reports_no_auc():
+    """137 days on 270 days of history: the backtest's training snapshots (274 and 411 days
+    back) precede the first order; the snapshot one horizon back could still be labelled."""
+    snapshots = cohort_snapshots(1_500, history_days=270, offsets=[0, 137, 274, 411])
+    rows, reason, auc = judged(snapshots, PURCHASE, 137)
+    assert not any(row["is_served"] for row in rows)
+    assert reason.startswith(
+        "backtest trained on 0 rows (needs 500): the order history before the as-of date "
+        "covers 270 days, the backtest needs 2 horizons of 137 days"
+    ), reason
+    # nothing was fitted: no ROC AUC of 0.5, no deciles, the empty snapshots listed
+    assert np.isnan(auc["gradient_boosting"]) and np.isnan(auc["logistic_regression"])
+    assert {row["model_status"] for row in rows if row["model_name"] != "recency_only"} == {
+        "not_fitted"
+    }
+    assert not [row for row in rows if "decile" in row]
+    first = rows[0]
+    assert first["candidate_model"] is None and first["train_rows"] == 0
+    assert [s["rows"] for s in json.loads(first["train_snapshots"])] == [0, 0]
+    assert first["test_rows"] > 200 and first["history_days"] == 270
+
+
+def test_a_healthy_backtest_is_served_and_an_empty_pooled_snapshot_is_reported():
+    """30 days on 270: served. 120 days: the second pooled snapshot (360 days back) is empty
+    and listed with 0 rows, not dropped without a word."""
+    snapshots = cohort_snapshots(2_000, history_days=270, offsets=[0, 30, 60, 90, 120, 240, 360])
+    rows, reason, auc = judged(snapshots, PURCHASE, 30)
+    assert reason is None, reason
+    served = {row["model_name"] for row in rows if row["is_served"]}
+    assert served == {rows[0]["candidate_model"]} and served <= set(propensity.SERVABLE)
+    (name,) = served
+    assert auc[name] - auc["recency_only"] >= GATES.ml_min_auc_gain
+    pooled = json.loads(rows[0]["train_snapshots"])
+    assert [s["offset_days"] for s in pooled] == [60, 90] and all(s["rows"] for s in pooled)
+
+    rows, _, _ = judged(snapshots, PURCHASE, 120)
+    pooled = json.loads(rows[0]["train_snapshots"])
+    assert [(s["offset_days"], s["rows"]) for s in pooled][1] == (360, 0)
+    assert pooled[0]["rows"] > 0 and rows[0]["train_rows"] == pooled[0]["rows"]
+
+
+def test_forty_profiles_are_too_few_to_serve():
+    snapshots = cohort_snapshots(40, history_days=270, offsets=[0, 30, 60, 90, 180, 270])
+    for target, horizon in ((PURCHASE, 30), (CHURN, 90)):
+        rows, reason, _ = judged(snapshots, target, horizon)
+        assert not any(row["is_served"] for row in rows)
+        assert "backtest trained on" in reason and "(needs 500)" in reason, reason
+        assert "backtest measured on" in reason and "(needs 200)" in reason, reason
+
+
+def test_a_model_must_beat_recency_by_the_margin():
+    def reasons(model_auc: float, recency_auc: float) -> list[str]:
+        return gates.propensity_reasons(
+            GATES, horizon=30, history_days=700, horizon_problem=None,
+            train=gates.Counts(5_000, 900), test=gates.Counts(2_000, 400),
+            scoring=gates.Counts(5_000, 950), model_name="gradient_boosting",
+            model_auc=model_auc, recency_auc=recency_auc,
+        )  # fmt: skip
+
+    assert reasons(0.780, 0.770) == []
+    assert reasons(0.612, 0.610) == [
+        "gradient boosting ranked the backtest at ROC AUC 0.612, recency alone at 0.610: "
+        "a gain of +0.002 (needs +0.005)"
+    ]
+    assert reasons(0.60, 0.65)[0].endswith("a gain of -0.050 (needs +0.005)")
+    # too few classes are judged before the ranking, each with its numbers
+    few = gates.propensity_reasons(
+        GATES, horizon=30, history_days=700, horizon_problem=None,
+        train=gates.Counts(5_000, 12), test=gates.Counts(2_000, 1_995),
+        scoring=gates.Counts(5_000, 950), model_name="logistic_regression",
+        model_auc=0.9, recency_auc=0.5,
+    )  # fmt: skip
+    assert few == [
+        "backtest training rows hold 12 positives and 4,988 negatives (needs 20 of each)",
+        "backtest test rows hold 1,995 positives and 5 negatives (needs 20 of each)",
+    ]
+
+
+def test_lookalike_gates_need_seed_members_and_a_holdout_that_tells_them_apart():
+    rng = np.random.default_rng(4)
+    columns = ["a", "b"]
+    x = rng.normal(size=(2_000, 2))
+    separable = (x[:, 0] > 0.8).astype(int)
+    measured = lookalike.holdout(x, separable, columns, seed=42)
+    assert measured.roc_auc > 0.95
+    assert measured.holdout.rows == 600 and measured.train.rows == 1_400
+    assert measured.holdout.positives + measured.train.positives == separable.sum()
+    assert lookalike.holdout(x, separable, columns, seed=42) == measured  # deterministic
+
+    def reasons(members: int, auc: float) -> list[str]:
+        return gates.lookalike_reasons(
+            GATES, seed_segment="high_value", seed_members=members, non_members=1_000,
+            holdout=gates.Counts(600, 180), holdout_auc=auc,
+        )  # fmt: skip
+
+    assert reasons(400, measured.roc_auc) == []
+    assert reasons(12, measured.roc_auc) == ["seed segment high_value has 12 members (needs 50)"]
+    noise = lookalike.holdout(x, rng.integers(0, 2, 2_000), columns, seed=42)
+    assert abs(noise.roc_auc - 0.5) < 0.06
+    assert reasons(1_000, noise.roc_auc) == [
+        f"the model told seed members from the rest at ROC AUC {noise.roc_auc:.3f} on a "
+        "holdout of 600 rows (needs 0.600)"
+    ]
+    tiny = lookalike.holdout(x[:5], np.array([1, 0, 0, 0, 0]), columns, seed=42)
+    assert np.isnan(tiny.roc_auc)

@@ -87,6 +87,14 @@ def test_report_on_an_empty_shop_says_every_source_is_empty(
     assert "no customer profiles, so every segment is empty" in out
     assert "Behaviour clusters: none" in out
     assert "Propensity: not judged" in out
+    # every model is gated out, each with its reason, and the build still passes (a warning)
+    for target in ("purchase", "churn"):
+        assert (
+            f"Not served: {target} model -- no completed order before the as-of date: nothing "
+            "to train on. Its scores are null and its segment is empty." in out
+        )
+    assert "Not served: lookalikes model -- seed segment high_value has 0 members" in out
+    assert "ml_model_gates: model purchase not served: no completed order" in empty_shop.output
     assert "no audience has members" in out
 
 
@@ -101,6 +109,7 @@ def test_report_names_a_fully_quarantined_source_first(
     assert "every raw row accounted for" not in out
     assert "No rows: web.events, esp.email_events" in out
     assert "Segments as of" in out and "over 4 profiles" in out
+    assert "Not served: purchase model -- no completed order before the as-of date" in out
 
 
 @pytest.fixture(params=["empty_shop", "no_valid_orders"])
@@ -118,6 +127,8 @@ def test_segment_report_says_what_it_cannot_show(
     page = out.read_text()
     assert "<h2>Not shown</h2>" in page
     assert "Propensity lift and calibration: the time-based holdout has no profiles" in page
+    assert "<h2>Which models score profiles</h2>" in page
+    assert "no completed order before the as-of date: nothing to train on" in page
     if shop == "empty_shop":
         assert "No customer profiles: every segment is empty." in page
     assert "Segment report (" in capsys.readouterr().out

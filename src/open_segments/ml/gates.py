@@ -194,7 +194,7 @@ def lookalike_reasons(
             f"seed segment {seed_segment} has {seed_members:,} members "
             f"(needs {config.lookalike_min_seed_members:,})"
         )
-    if non_members == 0:
+    if seed_members and not non_members:
         reasons.append(f"every profile is in the seed segment {seed_segment}: nobody to score")
     if reasons:
         return reasons
