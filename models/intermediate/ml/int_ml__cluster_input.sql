@@ -15,7 +15,15 @@
 -- row for any profile: 0 sessions, "never visited" and a 0 open rate would
 -- describe the build, not the customers (clustering leaves such a feature
 -- out; see ml_cluster_selection).
+-- early_tenure_days is the tenure counted up to var cluster_tenure_max_days:
+-- it tells new customers from established ones, and stops there. Beyond it,
+-- how long ago someone was acquired says when they came, not how they behave
+-- (the rates are already per year of tenure), and one acquisition cohort
+-- spread over a few months would split into clusters that differ only by
+-- their sign-up month. Past the cap it is the same for everyone, and
+-- clustering leaves a feature with one value out.
 -- Grain: one row per profile_id.
+{%- set tenure_max_days = var('cluster_tenure_max_days', 180) | int %}
 with
 
 features as (
@@ -74,6 +82,7 @@ final as (
             when has_web then cast(coalesce(days_since_last_visit, tenure_days) as {{ type_double() }})
         end as visit_recency_days,
         tenure_days,
+        least(tenure_days, {{ tenure_max_days }}) as early_tenure_days,
         case when has_email then cast(coalesce(email_open_rate, 0) as {{ type_double() }}) end as email_open_rate
     from known
 )

@@ -169,12 +169,16 @@ def fit(sample: np.ndarray, k: int, config: ClusteringConfig) -> tuple[Clusterer
     """
     if len(sample) == 0:
         return Clusterer(config.method, np.zeros((1, sample.shape[1]))), np.zeros(0, dtype=np.int64)
+    if sample.shape[1] == 0:
+        # no feature to tell rows apart: one cluster, every row at its centre (as any method
+        # would find; assigned by the nearest, only, centroid)
+        return Clusterer("kmeans", np.zeros((1, 0))), np.ones(len(sample), dtype=np.int64)
     k = max(1, min(k, distinct_rows(sample)))
     with warnings.catch_warnings():
         # duplicate points can leave fewer distinct clusters than k: reported by the sizes
         warnings.simplefilter("ignore", ConvergenceWarning)
-        if sample.shape[1] == 0 or (k == 1 and config.method != "dbscan"):
-            # one cluster is every row (also with no feature left to compare)
+        if k == 1 and config.method != "dbscan":
+            # one cluster is every row
             raw = np.zeros(len(sample), dtype=np.int64)
         elif config.method == "kmeans":
             model = KMeans(n_clusters=k, n_init=config.kmeans_init, random_state=config.seed)
