@@ -128,8 +128,9 @@ def test_scaler_standardises_on_the_log_scale_it_chose() -> None:
 # ----------------------------------------------------------------------------- a build
 
 CUSTOMERS = 2_000
-# the default cluster_features, with early_tenure_days for tenure_days (docs/ml.md: capped at
-# var cluster_tenure_max_days, it tells new customers apart without splitting a cohort by month)
+# the default cluster_features with early_tenure_days in place of tenure_days: capped at var
+# cluster_tenure_max_days, the tenure tells new customers apart without splitting one cohort by
+# the month it signed up in
 FEATURES = [
     "order_recency_days",
     "orders_per_year",
