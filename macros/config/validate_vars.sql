@@ -97,6 +97,7 @@
         'cluster_training_sample': positive_int,
         'cluster_silhouette_sample': positive_int,
         'cluster_bootstrap_rounds': non_negative_int,
+        'cluster_tenure_max_days': positive_int,
         'propensity_horizon_days': positive_int,
         'churn_horizon_days': positive_int,
         'churn_active_days': positive_int,

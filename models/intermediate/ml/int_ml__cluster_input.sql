@@ -23,7 +23,7 @@
 -- their sign-up month. Past the cap it is the same for everyone, and
 -- clustering leaves a feature with one value out.
 -- Grain: one row per profile_id.
-{%- set tenure_max_days = var('cluster_tenure_max_days', 180) | int %}
+{%- set tenure_max_days = var('cluster_tenure_max_days') | int %}
 with
 
 features as (
