@@ -5,21 +5,17 @@
   out before scaling, with the reason; with none left there is one cluster, not an error.
 * The scaler (a scikit-learn pipeline) keeps the transform it had: median for a missing value,
   ``log1p`` on skewed non-negative columns, standardisation; zero columns pass through.
-* A build on a transactions-only log (tests/python/transactions_log.py: one acquisition cohort,
-  nine months, no web data) offers k = 2 and chooses it, leaves out the absent web feature and
-  the capped tenure (the same for everyone), and names clusters only as their medians agree.
+
+The same on a build of a transactions-only log: tests/python/test_ml_gates.py.
 """
 
 from __future__ import annotations
 
 import numpy as np
-import pytest
 from sklearn.metrics import adjusted_rand_score
 
-from dbt_harness import DbtRun, run_dbt
 from open_segments.ml import clustering
 from open_segments.ml.preprocess import FeatureScaler
-from transactions_log import transactions_log
 
 
 def two_groups(seed: int = 11, per_group: int = 150) -> tuple[np.ndarray, np.ndarray]:
@@ -123,82 +119,3 @@ def test_scaler_standardises_on_the_log_scale_it_chose() -> None:
     assert np.allclose(scaler.transform(values), expected)
     assert np.allclose(scaler.mean, [np.log1p(skewed).mean(), symmetric.mean(), 7.0])
     assert np.allclose(scaler.scale, [np.log1p(skewed).std(), symmetric.std(), 1.0])
-
-
-# ----------------------------------------------------------------------------- a build
-
-CUSTOMERS = 2_000
-# the default cluster_features with early_tenure_days in place of tenure_days: capped at var
-# cluster_tenure_max_days, the tenure tells new customers apart without splitting one cohort by
-# the month it signed up in
-FEATURES = [
-    "order_recency_days",
-    "orders_per_year",
-    "average_order_value",
-    "sessions_per_year",
-    "early_tenure_days",
-]
-
-
-@pytest.fixture(scope="module")
-def cohort(tmp_path_factory: pytest.TempPathFactory) -> DbtRun:
-    """The clustering of a transactions-only log: one acquisition cohort, nine months."""
-    folder = tmp_path_factory.mktemp("cohort")
-    settings = transactions_log(folder / "export", CUSTOMERS)
-    run = run_dbt(
-        folder / "dbt",
-        ["build", "--select", "+seg_behaviour_clusters", "--indirect-selection", "cautious"],
-        "",
-        {**settings, "cluster_features": FEATURES},
-    )
-    assert run.returncode == 0, run.output[-4000:]
-    return run
-
-
-def _rows(run: DbtRun, sql: str) -> list[tuple]:
-    with run.connect() as con:
-        return con.sql(sql).fetchall()
-
-
-def test_a_single_cohort_without_web_data_clusters_on_what_varies(cohort: DbtRun) -> None:
-    (row,) = _rows(
-        cohort, "select k, features, dropped_features from ml.ml_cluster_selection where is_chosen"
-    )
-    k, features, dropped = row
-    assert features == "order_recency_days,orders_per_year,average_order_value"
-    # no web data at all; every customer is past the tenure cap (acquired 6 to 9 months ago)
-    assert dropped == (
-        f"sessions_per_year: {clustering.ABSENT}; early_tenure_days: {clustering.CONSTANT}"
-    )
-    offered = [k for (k,) in _rows(cohort, "select k from ml.ml_cluster_selection order by k")]
-    assert offered == [2, 3, 4, 5, 6, 7, 8]
-    assert k == 2  # one-time buyers and repeat buyers
-
-
-def test_cluster_profiles_describe_only_the_features_used_and_agree_with_medians(
-    cohort: DbtRun,
-) -> None:
-    profiles = _rows(
-        cohort,
-        """
-        select cluster_number, cluster_label, feature_name, standardized_difference,
-            cluster_median, population_median, label_side
-        from marts.ml_cluster_profiles
-        """,
-    )
-    assert {row[2] for row in profiles} == {
-        "order_recency_days",
-        "orders_per_year",
-        "average_order_value",
-    }
-    assert all(row[3] is not None and row[4] is not None for row in profiles)
-    named = [row for row in profiles if row[6] is not None]
-    assert named, "no feature names a cluster"
-    for _, label, feature, difference, median, population, side in named:
-        if side == "high":
-            assert difference >= 0.5 and median > population, (label, feature)
-        else:
-            assert difference <= -0.5 and median < population, (label, feature)
-    assert not any("new" in row[1].split() for row in profiles)
-    results = {r["unique_id"].split(".")[2]: r["status"] for r in cohort.results()}
-    assert results["assert_cluster_labels_agree_with_medians"] == "pass"
