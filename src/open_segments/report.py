@@ -374,17 +374,17 @@ def render_gates(con: duckdb.DuckDBPyConnection) -> list[str]:
     for model, served, reason, candidate, auc, recency, gain in gates:
         if not served:
             lines.append(
-                f"Not served: {model} model -- {reason}. "
+                f"{model} model: not served -- {reason}. "
                 "Its scores are null and its segment is empty."
             )
         elif recency is not None:
             lines.append(
-                f"Served: {model} model ({candidate.replace('_', ' ')}, ROC AUC {auc:.3f}, "
+                f"{model} model: served ({candidate.replace('_', ' ')}, ROC AUC {auc:.3f}, "
                 f"recency alone {recency:.3f}, gain {gain:+.3f})"
             )
         else:
             lines.append(
-                f"Served: {model} model ({candidate.replace('_', ' ')}, holdout ROC AUC {auc:.3f})"
+                f"{model} model: served ({candidate.replace('_', ' ')}, holdout ROC AUC {auc:.3f})"
             )
     return lines
 

@@ -90,10 +90,10 @@ def test_report_on_an_empty_shop_says_every_source_is_empty(
     # every model is gated out, each with its reason, and the build still passes (a warning)
     for target in ("purchase", "churn"):
         assert (
-            f"Not served: {target} model -- no completed order before the as-of date: nothing "
+            f"{target} model: not served -- no completed order before the as-of date: nothing "
             "to train on. Its scores are null and its segment is empty." in out
         )
-    assert "Not served: lookalikes model -- seed segment high_value has 0 members" in out
+    assert "lookalikes model: not served -- seed segment high_value has 0 members" in out
     assert "ml_model_gates: model purchase not served: no completed order" in empty_shop.output
     assert "no audience has members" in out
 
@@ -109,7 +109,7 @@ def test_report_names_a_fully_quarantined_source_first(
     assert "every raw row accounted for" not in out
     assert "No rows: web.events, esp.email_events" in out
     assert "Segments as of" in out and "over 4 profiles" in out
-    assert "Not served: purchase model -- no completed order before the as-of date" in out
+    assert "purchase model: not served -- no completed order before the as-of date" in out
 
 
 @pytest.fixture(params=["empty_shop", "no_valid_orders"])

@@ -1,6 +1,7 @@
--- Calibration on the time-based holdout: for each decile of the served
--- model's score (10 = likeliest), the mean predicted probability beside the
--- share that really did it.
+-- Calibration on the time-based holdout: for each decile of the candidate
+-- model's score (10 = likeliest; it scores profiles unless ml_model_gates
+-- says otherwise), the mean predicted probability beside the share that
+-- really did it.
 -- Grain: one row per (target, decile).
 with
 

@@ -1,6 +1,7 @@
--- Which features the served model relies on: permutation importance on
--- the time-based holdout (the drop in ROC AUC when the feature's values are
--- shuffled), ranked within each target.
+-- Which features the candidate model (served unless ml_model_gates says
+-- otherwise) relies on: permutation importance on the time-based holdout (the
+-- drop in ROC AUC when the feature's values are shuffled), ranked within each
+-- target.
 -- Grain: one row per (target, feature_name).
 with
 
