@@ -53,7 +53,7 @@ def model(dbt, session):
             frame[column] = None
     for column in ("decile", "history_days"):
         frame[column] = frame[column].astype("Int64")
-    for column in ("feature", "candidate_model", "not_served_reason"):
+    for column in ("feature", "candidate_model", "not_served_reason", "notes"):
         frame[column] = frame[column].astype("string")
     # nan (a measure that could not be computed) is stored as null
     frame["value"] = frame["value"].astype("Float64")

@@ -363,7 +363,7 @@ def render_gates(con: duckdb.DuckDBPyConnection) -> list[str]:
         gates = con.sql(
             """
             select model_name, is_served, reason, candidate_model, model_roc_auc,
-                recency_roc_auc, roc_auc_gain
+                recency_roc_auc, roc_auc_gain, notes
             from marts.ml_model_gates
             order by case model_name when 'purchase' then 1 when 'churn' then 2 else 3 end
             """
@@ -371,7 +371,7 @@ def render_gates(con: duckdb.DuckDBPyConnection) -> list[str]:
     except duckdb.CatalogException:
         return []
     lines = []
-    for model, served, reason, candidate, auc, recency, gain in gates:
+    for model, served, reason, candidate, auc, recency, gain, notes in gates:
         if not served:
             lines.append(
                 f"{model} model: not served -- {reason}. "
@@ -386,6 +386,8 @@ def render_gates(con: duckdb.DuckDBPyConnection) -> list[str]:
             lines.append(
                 f"{model} model: served ({candidate.replace('_', ' ')}, holdout ROC AUC {auc:.3f})"
             )
+        if notes:
+            lines.append(f"  note: {notes}")
     return lines
 
 

@@ -253,7 +253,7 @@ def build_report(con: duckdb.DuckDBPyConnection) -> tuple[str, list[Figure]]:
     gates = _read(
         con,
         f"""
-        select model_name as model, is_served, reason, candidate_model,
+        select model_name as model, is_served, reason, notes, candidate_model,
             round(model_roc_auc, 3) as roc_auc, round(recency_roc_auc, 3) as recency_roc_auc,
             round(roc_auc_gain, 3) as gain, train_rows, test_rows
         from {MARTS}.ml_model_gates order by model_name desc

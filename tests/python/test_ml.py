@@ -552,10 +552,16 @@ def test_a_healthy_backtest_is_served_and_an_empty_pooled_snapshot_is_reported()
     pooled = json.loads(rows[0]["train_snapshots"])
     assert [s["offset_days"] for s in pooled] == [60, 90] and all(s["rows"] for s in pooled)
 
+    assert rows[0]["notes"] is None
+
     rows, _, _ = judged(snapshots, PURCHASE, 120)
     pooled = json.loads(rows[0]["train_snapshots"])
     assert [(s["offset_days"], s["rows"]) for s in pooled][1] == (360, 0)
     assert pooled[0]["rows"] > 0 and rows[0]["train_rows"] == pooled[0]["rows"]
+    assert rows[0]["notes"] == (
+        "the backtest training snapshot 360 days back has no labelled rows (the order history "
+        "covers 270 days)"
+    )
 
 
 def test_forty_profiles_are_too_few_to_serve():

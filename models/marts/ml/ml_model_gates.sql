@@ -28,6 +28,7 @@ propensity as (
         candidate_model,
         max(case when is_served then 1 else 0 end) = 1 as is_served,
         not_served_reason,
+        notes,
         history_days,
         horizon_days,
         train_rows,
@@ -38,7 +39,7 @@ propensity as (
         max(case when model_name = 'recency_only' and measure = 'roc_auc' then value end) as recency_roc_auc
     from backtest
     group by
-        target, candidate_model, not_served_reason, history_days, horizon_days,
+        target, candidate_model, not_served_reason, notes, history_days, horizon_days,
         train_rows, train_positives, test_rows, test_positives
 ),
 
@@ -49,6 +50,7 @@ lookalikes as (
         case when roc_auc is not null then 'logistic_regression' end as candidate_model,
         is_served,
         not_served_reason,
+        cast(null as {{ dbt.type_string() }}) as notes,
         cast(null as {{ dbt.type_bigint() }}) as history_days,
         cast(null as {{ dbt.type_bigint() }}) as horizon_days,
         train_rows,
@@ -74,6 +76,7 @@ final as (
         gated.candidate_model,
         gated.is_served,
         gated.not_served_reason as reason,
+        gated.notes,
         cast(gated.history_days as {{ dbt.type_bigint() }}) as history_days,
         cast(gated.horizon_days as {{ dbt.type_bigint() }}) as horizon_days,
         cast(gated.train_rows as {{ dbt.type_bigint() }}) as train_rows,

@@ -211,6 +211,24 @@ def lookalike_reasons(
     return []
 
 
+def empty_snapshot_notes(
+    snapshots: dict[str, list[dict[str, int]]], history_days: int | None
+) -> list[str]:
+    """A note for every pooled training snapshot without labelled rows, so a model that learned
+    from fewer snapshots than var propensity_training_snapshots says so. ``snapshots``: role
+    (e.g. "backtest training") -> the snapshots' offsets and rows."""
+    notes = []
+    for role, counted in snapshots.items():
+        for item in counted:
+            if item["rows"]:
+                continue
+            note = f"the {role} snapshot {item['offset_days']} days back has no labelled rows"
+            if history_days is not None and item["offset_days"] > history_days:
+                note += f" (the order history covers {history_days} days)"
+            notes.append(note)
+    return notes
+
+
 def reason_text(reasons: list[str]) -> str | None:
     """The reasons as one sentence for a table column (None when there is none)."""
     return "; ".join(reasons) if reasons else None

@@ -410,9 +410,9 @@ def judge_target(
     Fitted on the snapshots from two horizons back, measured on the snapshot one horizon back;
     the scoring model's snapshots (one horizon back) are counted too, since the served model
     learns from them. Every row carries the target's context: the order history, the rows and
-    positives of each set, each training snapshot's rows (JSON), the candidate and, when it is
-    not served, why. ``is_served`` marks the candidate's rows when it passed every gate.
-    Raises ``gates.HorizonBeyondHistory`` (see ``gates.horizon_problem``).
+    positives of each set, each training snapshot's rows (JSON) and a note on the empty ones,
+    the candidate and, when it is not served, why. ``is_served`` marks the candidate's rows
+    when it passed every gate. Raises ``gates.HorizonBeyondHistory`` (``gates.horizon_problem``).
     """
     columns = feature_columns(snapshots.columns)
     problem = gates.horizon_problem(target.horizon_var, horizon, history_days, gate_config)
@@ -451,6 +451,12 @@ def judge_target(
         "scoring_snapshots": json.dumps(scoring_snapshots),
         "candidate_model": result.candidate,
         "not_served_reason": gates.reason_text(reasons),
+        "notes": gates.reason_text(
+            gates.empty_snapshot_notes(
+                {"backtest training": backtest_snapshots, "scoring": scoring_snapshots},
+                history_days,
+            )
+        ),
     }
     return [
         {**context, **row, "is_served": not reasons and row["model_name"] == result.candidate}
