@@ -4,6 +4,8 @@
 * Two builds of the same data and vars give identical features and membership.
 * With only CRM customers and orders, the order features are right and the web and email
   segments are empty rather than broken.
+* The propensity snapshots are the customer features at earlier dates: offset 0 equals
+  int_customer__features, and offset o equals it built with as_of_date o days earlier.
 """
 
 from __future__ import annotations
@@ -15,10 +17,13 @@ import re
 import shutil
 import signal
 import subprocess
+from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 
 import duckdb
 import pytest
+import yaml
 
 from dbt_harness import PROJECT_DIR, dbt_invocation, mf_query, run_dbt
 from open_segments.datagen.__main__ import main as generate
@@ -134,6 +139,140 @@ def _features(con: duckdb.DuckDBPyConnection) -> dict[str, tuple]:
     return {row[0]: row[1:] for row in rows.fetchall()}
 
 
+# int_ml__propensity_snapshots' columns that have no counterpart in int_customer__features: rates
+# derived from compared columns, a 90-day session window and email open counts only the models read.
+SNAPSHOT_ONLY = {
+    "orders_per_year",
+    "gaps_since_last_order",
+    "sessions_per_year",
+    "sessions_90d",
+    "email_opens_90d",
+}
+SNAPSHOT_KEYS_AND_LABELS = {
+    "snapshot_offset_days",
+    "snapshot_date",
+    "profile_id",
+    "purchased_within_horizon",
+    "churned_within_horizon",
+    "is_active_customer",
+}
+
+
+def _snapshot_counterparts() -> dict[str, str]:
+    """Snapshot columns whose int_customer__features counterpart has another name or form
+    (the snapshot gives the whole tenure where the features have no date)."""
+    vars_ = yaml.safe_load((PROJECT_DIR / "dbt_project.yml").read_text())["vars"]
+    web = vars_["web_activity_window_days"]
+    return {
+        "days_since_last_order": "coalesce(days_since_last_order, tenure_days)",
+        "days_since_first_order": (
+            "coalesce(date_diff('day', cast(first_order_at as date), as_of_date), 0)"
+        ),
+        "days_since_last_visit": "coalesce(days_since_last_visit, tenure_days)",
+        "days_since_last_open": (
+            "coalesce(date_diff('day', cast(last_opened_at as date), as_of_date), tenure_days)"
+        ),
+        f"sessions_{web}d": "sessions_recent",
+        f"carts_{web}d": "carts_recent",
+    }
+
+
+def _columns(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> list[str]:
+    return [
+        name
+        for (name,) in con.execute(
+            "select column_name from information_schema.columns "
+            "where table_schema = ? and table_name = ? order by ordinal_position",
+            [schema, table],
+        ).fetchall()
+    ]
+
+
+def _rounded(row: tuple) -> tuple:
+    """Numbers as floats rounded to 6 places: revenue is a decimal in the features and a double
+    in the snapshots, and sums of doubles may differ in the last bits."""
+    return tuple(
+        round(float(v), 6)
+        if isinstance(v, (int, float, Decimal)) and not isinstance(v, bool)
+        else v
+        for v in row
+    )
+
+
+def _snapshot_comparison(con: duckdb.DuckDBPyConnection) -> tuple[list[str], list[str]]:
+    """The snapshot features compared with int_customer__features, and the features expression
+    of each: every snapshot feature but SNAPSHOT_ONLY."""
+    counterparts = _snapshot_counterparts()
+    features = set(_columns(con, "features", "int_customer__features"))
+    snapshot = _columns(con, "ml", "int_ml__propensity_snapshots")
+    compared = [c for c in snapshot if c not in SNAPSHOT_KEYS_AND_LABELS | SNAPSHOT_ONLY]
+    missing = [c for c in compared if c not in counterparts and c not in features]
+    assert missing == [], f"snapshot features with no counterpart in the features: {missing}"
+    return compared, [counterparts.get(c, c) for c in compared]
+
+
+def _features_in_snapshot_terms(con, expressions: list[str]) -> dict[str, tuple]:
+    """int_customer__features by profile, as the snapshot columns (profiles with a first-seen
+    date: the snapshots leave out undated profiles, which have no activity)."""
+    rows = con.execute(
+        f"select profile_id, {', '.join(expressions)} from features.int_customer__features "
+        "where tenure_days is not null"
+    ).fetchall()
+    return {row[0]: _rounded(row[1:]) for row in rows}
+
+
+def _snapshot(con, offset: int, columns: list[str]) -> dict[str, tuple]:
+    rows = con.execute(
+        f"select profile_id, {', '.join(columns)} from ml.int_ml__propensity_snapshots "
+        "where snapshot_offset_days = ?",
+        [offset],
+    ).fetchall()
+    return {row[0]: _rounded(row[1:]) for row in rows}
+
+
+def _differences(left: dict, right: dict, columns: list[str]) -> list:
+    """Profiles in one only, then (profile, column, left, right) for the first differing rows."""
+    found = [("only left", p) for p in left.keys() - right.keys()]
+    found += [("only right", p) for p in right.keys() - left.keys()]
+    for profile in sorted(left.keys() & right.keys()):
+        for column, a, b in zip(columns, left[profile], right[profile], strict=True):
+            if a != b:
+                found.append((profile, column, a, b))
+    return found[:10]
+
+
+def test_offset_zero_snapshot_equals_the_customer_features(full_build) -> None:
+    """One feature definition: the scored snapshot is int_customer__features, column for
+    column."""
+    con = full_build.connect()
+    compared, expressions = _snapshot_comparison(con)
+    # the order windows of var feature_order_windows_days, their revenue, sessions, carts, opens
+    assert {"orders_lifetime", "orders_30d", "revenue_365d", "sessions_lifetime"} <= set(compared)
+    features = _features_in_snapshot_terms(con, expressions)
+    snapshot = _snapshot(con, 0, compared)
+    assert len(snapshot) > 1000
+    assert _differences(snapshot, features, compared) == []
+    # a comparison that can fail: the features have buyers and visitors
+    orders = compared.index("orders_lifetime")
+    assert sum(1 for row in snapshot.values() if row[orders] > 1) > 100
+
+
+def test_a_snapshot_equals_the_features_built_that_many_days_earlier(history) -> None:
+    """Snapshot o of a build as of D equals int_customer__features of a build as of D - o on the
+    same data (the history builds are HISTORY_OFFSET days apart, one of the snapshot offsets)."""
+    compared, offsets, features_first, snapshot_second = (
+        history.compared,
+        history.offsets,
+        history.features_first,
+        history.snapshot_second,
+    )
+    assert HISTORY_OFFSET in offsets, offsets
+    assert len(snapshot_second) > 1000
+    assert _differences(snapshot_second, features_first, compared) == []
+    # the later build's own features differ: the snapshot really is the earlier date
+    assert history.features_second != features_first
+
+
 def test_as_of_features_equal_features_on_data_cut_at_that_date(full_build, cut_build) -> None:
     full, cut = full_build.connect(), cut_build.connect()
     # Identity is resolved on all the data there is (a later record can merge two people), so the
@@ -217,16 +356,23 @@ def test_crm_only_builds_order_features_and_empty_web_segments(crm_only_build) -
     latest_order = con.execute("select max(ordered_at) from staging.stg_crm__orders").fetchone()[0]
     assert as_of_date >= latest_order.date()
 
-    # Order features recomputed independently, in pandas, from the staged orders.
+    # Order features recomputed independently, in pandas, from the staged orders. Orders count
+    # order days (var order_frequency_unit, default order_days): a profile's completed rows of
+    # one day are one order; revenue sums every row.
     orders = con.execute(
         "select m.profile_id, o.status, o.amount_reporting, o.ordered_at "
         "from staging.stg_crm__orders o join identity.int_identity__profile_map m "
         "on m.record_source = 'crm_customers' and m.record_key = o.customer_id"
     ).df()
-    completed = orders[orders.status == "completed"]
+    completed = orders[orders.status == "completed"].assign(day=lambda o: o.ordered_at.dt.date)
     expected = completed.groupby("profile_id").agg(
-        orders=("status", "size"), revenue=("amount_reporting", "sum"), last=("ordered_at", "max")
+        orders=("day", "nunique"),
+        rows=("day", "size"),
+        revenue=("amount_reporting", "sum"),
+        last=("ordered_at", "max"),
     )
+    # the data has same-day rows, so counting rows would fail this test
+    assert (expected.rows > expected.orders).sum() > 0
     features = con.execute(
         "select profile_id, orders_lifetime, revenue_lifetime, days_since_last_order, "
         "sessions_lifetime, emails_sent from features.int_customer__features"
@@ -261,20 +407,67 @@ def test_crm_only_builds_order_features_and_empty_web_segments(crm_only_build) -
     assert clusters[0] >= 3 and clusters[1] == len(features)
 
 
-def test_membership_history_across_as_of_dates(
-    generated: Path, tmp_path_factory: pytest.TempPathFactory
-) -> None:
+# Two as-of dates of the history builds, HISTORY_OFFSET days apart: a snapshot offset of the
+# propensity snapshots with the default horizons (30 and 90 days, two pooled snapshots).
+HISTORY_FIRST, HISTORY_SECOND, HISTORY_OFFSET = "2026-06-30", "2026-09-28", 90
+SEGMENTS_ONLY = ["build", "--select", "tag:features", "tag:ml", "tag:segments", *TABLES_ONLY]
+
+
+@dataclass
+class History:
+    folder: Path
+    run: object  # the second build
+    members_first: set
+    compared: list[str]
+    features_first: dict[str, tuple]
+    features_second: dict[str, tuple]
+    snapshot_second: dict[str, tuple]
+    offsets: list[int]
+
+
+@pytest.fixture(scope="module")
+def history(generated: Path, tmp_path_factory: pytest.TempPathFactory) -> History:
+    """A build as of HISTORY_FIRST, then the features, ML and segments again on the same warehouse
+    as of HISTORY_SECOND; what the first build left is read before the second replaces it."""
+    folder = tmp_path_factory.mktemp("history")
+    _build(folder, generated, as_of=HISTORY_FIRST, tests=False)
+    with duckdb.connect(str(folder / "warehouse.duckdb"), read_only=True) as con:
+        members_first = set(con.execute(MEMBERS).fetchall())
+        compared, expressions = _snapshot_comparison(con)
+        features_first = _features_in_snapshot_terms(con, expressions)
+    run = run_dbt(
+        folder, SEGMENTS_ONLY, _pattern(generated), extra_vars={"as_of_date": HISTORY_SECOND}
+    )
+    assert run.returncode == 0, run.output[-4000:]
+    with run.connect() as con:
+        offsets = [
+            o
+            for (o,) in con.execute(
+                "select distinct snapshot_offset_days from ml.int_ml__propensity_snapshots "
+                "order by 1"
+            ).fetchall()
+        ]
+        features_second = _features_in_snapshot_terms(con, expressions)
+        snapshot_second = _snapshot(con, HISTORY_OFFSET, compared)
+    return History(
+        folder,
+        run,
+        members_first,
+        compared,
+        features_first,
+        features_second,
+        snapshot_second,
+        offsets,
+    )
+
+
+def test_membership_history_across_as_of_dates(generated: Path, history: History) -> None:
     """Build as of D1, then D2 on the same warehouse: the history answers "members on D" for both
     dates and lists who entered and left on D2; drift is measured against D1; going back to D1
     is refused."""
-    folder = tmp_path_factory.mktemp("history")
-    first, second = "2026-06-30", "2026-09-30"
-    _build(folder, generated, as_of=first, tests=False)
-    with duckdb.connect(str(folder / "warehouse.duckdb"), read_only=True) as con:
-        members_first = set(con.execute(MEMBERS).fetchall())
-    segments_only = ["build", "--select", "tag:features", "tag:ml", "tag:segments", *TABLES_ONLY]
-    run = run_dbt(folder, segments_only, _pattern(generated), extra_vars={"as_of_date": second})
-    assert run.returncode == 0, run.output[-4000:]
+    folder, run, members_first = history.folder, history.run, history.members_first
+    first, second = HISTORY_FIRST, HISTORY_SECOND
+    segments_only = SEGMENTS_ONLY
     con = run.connect()
     members_second = set(con.execute(MEMBERS).fetchall())
     assert members_first and members_second and members_first != members_second
