@@ -168,7 +168,8 @@ def lift_and_calibration(deciles: pd.DataFrame) -> Figure:
     return Figure(
         "Propensity lift and calibration",
         "On the time-based holdout: how much more often each score decile bought (or churned) "
-        "than average, and predicted against observed rates (ml_propensity_deciles).",
+        "than average, and predicted against observed rates (ml_propensity_deciles). A target "
+        "whose model is not served shows the candidate the gates turned down.",
         _svg(fig),
     )
 
