@@ -119,3 +119,13 @@ def test_scaler_standardises_on_the_log_scale_it_chose() -> None:
     assert np.allclose(scaler.transform(values), expected)
     assert np.allclose(scaler.mean, [np.log1p(skewed).mean(), symmetric.mean(), 7.0])
     assert np.allclose(scaler.scale, [np.log1p(skewed).std(), symmetric.std(), 1.0])
+
+
+def test_an_empty_sample_transforms_to_an_empty_matrix() -> None:
+    """An empty shop: nothing to fit on, nothing to transform, and no error."""
+    empty = np.zeros((0, 3))
+    scaler = FeatureScaler.fit(["a", "b", "c"], empty)
+    assert scaler.transform(empty).shape == (0, 3)
+    assert [
+        d.k for d in clustering.select_k(scaler.transform(empty), clustering.ClusteringConfig())
+    ] == [1]

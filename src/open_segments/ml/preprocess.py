@@ -105,7 +105,10 @@ class FeatureScaler:
 
     def transform(self, values: np.ndarray) -> np.ndarray:
         values = _as_matrix(values, len(self.columns))
-        return self.pipeline.transform(values) if self.pipeline is not None else values
+        # scikit-learn refuses an empty array; an empty shop or batch has nothing to transform
+        if self.pipeline is None or len(values) == 0:
+            return values
+        return self.pipeline.transform(values)
 
     def inverse_transform(self, scaled: np.ndarray) -> np.ndarray:
         """Back to original units (centroids are reported in them)."""
