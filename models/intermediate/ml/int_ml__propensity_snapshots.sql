@@ -22,7 +22,7 @@
 -- order windows of var feature_order_windows_days, sessions and carts over
 -- var web_activity_window_days, email opens over var email_window_days.
 -- Offset 0 equals int_customer__features, and offset `o` equals it built
--- with as_of_date `o` days earlier (tests/python/test_feature_definitions.py).
+-- with as_of_date `o` days earlier (tests/python/test_features.py).
 -- Sessions also count over 90 days: a longer web window only the models
 -- read, with no counterpart in int_customer__features to drift from.
 -- Grain: one row per (snapshot_offset_days, profile_id), for the profiles
