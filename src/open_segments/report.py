@@ -287,7 +287,10 @@ def render_segments(con: duckdb.DuckDBPyConnection) -> str:
                 registry.segment_kind,
                 count(membership.profile_id) as members,
                 count(case when membership.is_primary then 1 end) as primary_members,
-                count(distinct membership.segment_variant) as variants
+                count(distinct membership.segment_variant) as variants,
+                -- the sources this build lacks for it (dim_segments.missing_sources)
+                max(case when not registry.is_computable then registry.missing_sources end)
+                    as missing
             from marts.dim_segments as registry
             left join marts.fct_segment_membership as membership
                 on registry.segment_id = membership.segment_id
@@ -305,7 +308,8 @@ def render_segments(con: duckdb.DuckDBPyConnection) -> str:
     ]
     lines += [
         f"{segment:<22}{kind:<8}{members:>10,}{primary:>10,}{variants or '':>10}"
-        for segment, kind, members, primary, variants in sizes
+        + (f"  cannot be computed: no {missing}" if missing else "")
+        for segment, kind, members, primary, variants, missing in sizes
     ]
     return "\n".join(lines)
 

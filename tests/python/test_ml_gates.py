@@ -230,3 +230,18 @@ def test_cluster_labels_describe_only_the_features_used_and_agree_with_medians(s
     assert not any("new" in row[1].split() for row in profiles)
     results = {r["unique_id"].split(".")[2]: r["status"] for r in run.results()}
     assert results["assert_cluster_labels_agree_with_medians"] == "pass"
+
+
+def test_the_summary_says_what_the_sources_cannot_compute_and_why_churn_is_not_served(
+    shop, capsys: pytest.CaptureFixture[str]
+) -> None:
+    run, _ = shop
+    assert report.main(["--warehouse", str(run.warehouse)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    recent = next(line for line in lines if line.startswith("recent_visitors"))
+    assert recent.endswith("cannot be computed: no web.events"), recent
+    lapsed = next(line for line in lines if line.startswith("lapsed "))
+    assert "cannot be computed" not in lapsed
+    # on this log recency alone ranks churn better than either model (as measured on real logs)
+    churn = next(line for line in lines if line.startswith("churn model:"))
+    assert "not served" in churn and "recency alone" in churn, churn
