@@ -19,7 +19,7 @@ import pytest
 
 from dbt_harness import DbtRun, run_dbt
 from open_segments import publish, report
-from open_segments.ml import clustering
+from open_segments.ml import clustering, peer_comparison
 from transactions_log import HISTORY_DAYS, transactions_log
 
 CUSTOMERS = 3_000
@@ -245,3 +245,15 @@ def test_the_summary_says_what_the_sources_cannot_compute_and_why_churn_is_not_s
     # on this log recency alone ranks churn better than either model (as measured on real logs)
     churn = next(line for line in lines if line.startswith("churn model:"))
     assert "not served" in churn and "recency alone" in churn, churn
+
+
+def test_purchase_propensity_beside_bg_nbd_on_the_backtest_rows(shop) -> None:
+    """The peer comparison reads the same rows as the backtest: recency recomputed there equals
+    the backtest's recency ROC AUC; BG/NBD (the process this log is drawn from) ranks them too."""
+    pytest.importorskip("lifetimes")
+    run, _ = shop
+    aucs = dict(peer_comparison.compare(run.warehouse))
+    assert aucs["recency_only, recomputed on these rows"] == pytest.approx(
+        aucs["recency_only"], abs=1e-12
+    )
+    assert 0.6 < aucs["BG/NBD (lifetimes)"] < 1.0
