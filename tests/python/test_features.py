@@ -506,8 +506,8 @@ def test_membership_history_across_as_of_dates(generated: Path, history: History
     for kind, variable, reference, psi, ks in drift:
         assert reference == first and psi is not None and psi >= 0, variable
         assert kind == "cluster" or 0 <= ks <= 1, variable
-    tenure = [psi for _, variable, _, psi, _ in drift if variable == "tenure_days"]
-    assert tenure[0] > 0.01  # three months older: a visible shift
+    recency = [psi for _, variable, _, psi, _ in drift if variable == "order_recency_days"]
+    assert recency[0] > 0.01  # three months later most last orders are older: a visible shift
 
     # The daily summary holds both builds; the second counts entries and exits against the first.
     summary = {

@@ -122,6 +122,7 @@ def test_columns_match_case_insensitively_and_csv_is_read(tmp_path: Path) -> Non
             "int_features__as_of+",
             "stg_quarantine_summary",
             "stg_quarantine_reasons",
+            "int_sources__presence+",
         ],
         str(raw / "{source}_{table}.parquet"),
         {"raw_locations": {"crm.customers": str(raw / "customers_export.csv")}},

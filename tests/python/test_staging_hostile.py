@@ -258,14 +258,19 @@ def hostile_locations(raw: Path) -> tuple[str, dict]:
         # consent and erasure rows nobody can understand stop a real build
         # (test_privacy_inputs.py); here the build goes on, naming them in a warning
         "privacy_unreadable_rows": "warn",
+        # nine days of orders cannot label a 30-day horizon: a build without the models
+        "propensity_horizon_beyond_history": "unserved",
     }
 
 
 def test_hostile_build_succeeds_with_every_dbt_test(hostile_build) -> None:
     _raw, run = hostile_build
     assert run.returncode == 0, run.output[-4000:]
-    statuses = {r["status"] for r in run.results()}
+    # the models cannot be trained on a handful of orders: the one warning says they are not served
+    gate = "test.open_segments.warn_unserved_ml_models"
+    statuses = {r["status"] for r in run.results() if r["unique_id"] != gate}
     assert statuses <= {"success", "pass"}, statuses
+    assert {r["status"] for r in run.results() if r["unique_id"] == gate} == {"warn"}
     conservation = [r for r in run.results() if "assert_row_conservation" in r["unique_id"]]
     assert len(conservation) == 8
     assert all(r["status"] == "pass" for r in conservation)

@@ -42,15 +42,17 @@ used_features as (
 ),
 
 -- Fixed-point values, so that sums are exact and the same in every build
--- (sums of doubles depend on the order rows are added in).
+-- (sums of doubles depend on the order rows are added in). 22 integer digits:
+-- one purchase day can hold many orders of the largest plausible amount, so
+-- an average order value can pass 1e12 (their sums widen to 38 digits).
 joined as (
     select
         clusters.cluster_number,
         {%- for feature in features %}
-        cast(cluster_input.{{ feature }} as decimal(18, 6)) as {{ feature }},
+        cast(cluster_input.{{ feature }} as decimal(28, 6)) as {{ feature }},
         {%- endfor %}
         -- buyers or visitors, whether or not orders_per_year is clustered on
-        cast(cluster_input.orders_per_year as decimal(18, 6)) as label_orders_per_year
+        cast(cluster_input.orders_per_year as decimal(28, 6)) as label_orders_per_year
     from clusters
     inner join cluster_input on clusters.profile_id = cluster_input.profile_id
 ),

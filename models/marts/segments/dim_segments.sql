@@ -69,9 +69,9 @@ registry as (
     {%- for segment_id, segment in built_segment_registry().items() %}
     select
         '{{ segment_id }}' as segment_id,
-        '{{ segment.name | replace("'", "''") }}' as segment_name,
-        '{{ segment.description | replace("'", "''") }}' as segment_description,
-        '{{ segment.owner | replace("'", "''") }}' as segment_owner,
+        {{ text_literal(segment.name) }} as segment_name,
+        {{ text_literal(segment.description) }} as segment_description,
+        {{ text_literal(segment.owner) }} as segment_owner,
         '{{ segment.kind }}' as segment_kind,
         {{ segment.priority | int }} as segment_priority,
         'seg_{{ segment_id }}' as model_name,
