@@ -200,9 +200,9 @@
 
 {#- Whether the work tables are temporary tables of the session. On DuckDB they
     are: they live in memory and are never compressed and written to the
-    warehouse file (at 1M customers the model took 7.6-7.8 s instead of
-    8.3-8.7 s). Elsewhere a temporary table may be a view (Spark), which every
-    round would recompute, so they are ordinary tables. -#}
+    warehouse file, a write every round would otherwise pay. Elsewhere a
+    temporary table may be a view (Spark), which every round would recompute,
+    so they are ordinary tables. -#}
 {% macro connected_components_work_is_temporary() -%}
     {{ return(adapter.dispatch('connected_components_work_is_temporary', 'open_segments')()) }}
 {%- endmacro %}

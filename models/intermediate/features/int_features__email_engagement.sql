@@ -8,7 +8,8 @@ with
 
 -- The staged events are imported once per pass below, not once for both:
 -- DuckDB materializes a CTE that two passes read, whole, before either
--- filters it (13.8M events at 1M customers).
+-- filters it (every email event of the build, the largest source after web
+-- events).
 campaign_events as (
     select * from {{ ref('stg_esp__email_events') }}
 ),

@@ -3,9 +3,9 @@
 -- resolution. Features, segments, ML and marts read this, never
 -- int_identity__profile_map, so an erased person leaves all of them on the
 -- next build while identity resolution keeps its stable ids.
--- A view: each reader's anti-join against the few erased profiles costs it a
--- fraction of a second, where a table put a write of every record (2.1 s at
--- 1M customers) between the identity map and the unified profile.
+-- A view: each reader's anti-join against the few erased profiles is cheap,
+-- where a table would put a write of every record between the identity map
+-- and the unified profile.
 -- Grain: one row per record.
 {{ config(materialized='view') }}
 with

@@ -12,13 +12,13 @@
 -- the winning record (a street never meets another record's postcode). All
 -- groups are chosen in one pass over the records that are a candidate of
 -- some group: each group's winner is the record with the smallest ordering
--- key (`min_by`) among the group's candidates (the aggregate's `filter`;
--- filtering there, rather than nulling the key of the other records, took
--- the model from 7.0 to 6.6 s at 1M customers). The winner carries its
--- record_id, split into source and key for the lineage columns only after
--- the aggregation (one string in each group's state instead of two; the
--- query alone went from 5.0 to 4.7 s at 1M). Counts and first and last seen
--- are taken over every record.
+-- key (`min_by`) among the group's candidates (the aggregate's `filter`:
+-- the other records never enter the group's state, where nulling their key
+-- would still carry them through it). The winner carries its record_id,
+-- split into source and key for the lineage columns only after the
+-- aggregation (one string in each group's state instead of two: the
+-- aggregate states are the cost of this model). Counts and first and last
+-- seen are taken over every record.
 -- Grain: one row per profile_id.
 {%- set groups = var('profile_survivorship') %}
 {%- set sources = ['crm_customers', 'web_cookies', 'esp_recipients', 'third_party_demographics'] %}
@@ -91,8 +91,8 @@ agreement as (
 {%- do candidate.update({group: "record_source in ('" ~ (rule.sources | join("', '")) ~ "') and (" ~ (filled | join(' or ')) ~ ")"}) %}
 {%- endfor %}
 -- Each group's winner, from the records that are a candidate of some group
--- (at 1M customers, 2.5M of 4.3M: most web cookies carry nothing a group
--- takes).
+-- (most web cookies carry nothing a group takes, so this drops a large share
+-- of the records before the aggregate).
 choices as (
     select
         profile_id,

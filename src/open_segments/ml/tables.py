@@ -77,8 +77,8 @@ def library_threads(dbt_threads: int | str | None) -> int:
     """Threads for scikit-learn's native code in one of ``dbt_threads`` concurrent models.
 
     dbt runs Python models on threads of one process; each model's OpenMP and BLAS pools
-    would otherwise take every core, and two models oversubscribe them (measured on 2 cores:
-    the ML stage of the 50k demo took 34 s that way, 24 s with one thread each).
+    would otherwise take every core, and two models oversubscribe them (threads then wait
+    for each other's cores, which costs more than the parallelism gains).
     """
     cores = os.cpu_count() or 1
     return max(1, cores // max(1, int(dbt_threads or 1)))

@@ -166,9 +166,10 @@ parsed as (
 -- The collector may deliver an event more than once: the first delivery is
 -- kept, ties broken by the row fingerprint; deliveries whose receipt time
 -- cannot be placed on a day rank after all others. Only the rows of event
--- ids that arrive more than once (about 1%) are ranked, found from three
--- narrow columns: a window over every wide event row costs minutes at 25M
--- events. An incremental run counts the earlier days' deliveries in.
+-- ids that arrive more than once (a small share) are ranked, found from
+-- three narrow columns: a window sorts whatever it reads, and every wide
+-- event row is the largest thing the build could sort. An incremental run
+-- counts the earlier days' deliveries in.
 event_keys as (
     select
         raw_row_id,
