@@ -1,8 +1,8 @@
 """Splink 5 beside this project's identity resolution, on the same CRM customer records.
 
-A peer check of the probabilistic matching in ``models/intermediate/identity``: the same
-generated CRM customers are resolved twice, by this project's dbt models and by Splink 5 (its
-DuckDB backend), and both are scored against the generator's truth.
+A peer check of the probabilistic matching in ``models/intermediate/identity/3_probabilistic``:
+the same generated CRM customers are resolved twice, by this project's dbt models and by Splink 5
+(its DuckDB backend), and both are scored against the generator's truth.
 
 The data. ``python -m open_segments.datagen`` writes raw files and the true person of every
 record (``--noise`` passes a duplicate profile through, e.g. ``hard``). The web, email,
