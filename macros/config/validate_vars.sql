@@ -25,7 +25,6 @@
     {%- set non_negative_int = {'type': 'integer', 'min': 0} -%}
     {%- set non_negative = {'type': 'number', 'min': 0} -%}
     {%- set share = {'type': 'number', 'min': 0, 'max': 1} -%}
-    {%- set decile = {'type': 'integer', 'min': 1, 'max': 10} -%}
     {%- set identifiers = {'type': 'list', 'of': {'type': 'identifier'}} -%}
     {{ return({
         'raw_location': {'type': 'text', 'nullable': true},
@@ -76,20 +75,7 @@
         'engagement_half_life_days': {'type': 'number', 'min': 0.001},
         'engagement_weights': {
             'type': 'mapping', 'of': non_negative, 'keys': ['session', 'order', 'email_open', 'email_click']},
-        'frequent_buyers_min_orders_30d': non_negative,
-        'frequent_buyers_min_pages_per_session': non_negative,
-        'casual_browsers_max_pages_per_session': non_negative,
-        'casual_browsers_min_days_without_order': non_negative_int,
-        'high_value_top_share': share,
-        'recent_visitors_max_days': non_negative_int,
-        'cart_abandoners_min_abandoned_carts': non_negative_int,
-        'category_interest_min_views': non_negative,
-        'category_interest_purchase_lookback_days': non_negative_int,
-        'new_customers_max_days': non_negative_int,
-        'at_risk_gap_multiple': non_negative,
-        'lapsed_min_days': non_negative_int,
-        'email_engaged_min_sends': non_negative_int,
-        'email_engaged_min_open_rate': share,
+        'segment_thresholds': {'type': 'structure'},
         'ml_seed': non_negative_int,
         'cluster_method': {'type': 'enum', 'values': ['kmeans', 'hierarchical', 'dbscan']},
         'cluster_k_values': {'type': 'list', 'of': {'type': 'integer', 'min': 2}},
@@ -117,11 +103,7 @@
         'rule_suggestion_min_lift': non_negative,
         'lookalike_seed_segment': {'type': 'identifier'},
         'lookalike_training_sample': positive_int,
-        'lookalike_min_percentile': {'type': 'number', 'min': 0, 'max': 100},
         'drift_sample': positive_int,
-        'likely_buyers_min_decile': decile,
-        'churn_risk_min_decile': decile,
-        'segment_registry': {'type': 'structure'},
         'consent_default_granted': {
             'type': 'mapping', 'of': {'type': 'boolean'}, 'keys': ['email', 'ads', 'analytics']},
         'privacy_unreadable_rows': {'type': 'enum', 'values': ['error', 'warn']},
@@ -137,13 +119,51 @@
 {% endmacro %}
 
 
+{#- Vars of earlier versions that are gone, with where their setting lives
+    now: passing one stops the run with that message rather than having it
+    silently ignored. -#}
+{% macro retired_vars() %}
+    {%- set moved = {
+        'frequent_buyers_min_orders_30d': ['frequent_buyers', 'orders_30d_above'],
+        'frequent_buyers_min_pages_per_session': ['frequent_buyers', 'pages_per_session_above'],
+        'casual_browsers_max_pages_per_session': ['casual_browsers', 'pages_per_session_below'],
+        'casual_browsers_min_days_without_order': ['casual_browsers', 'days_since_last_order_at_least'],
+        'high_value_top_share': ['high_value', 'spend_rank_share_below'],
+        'recent_visitors_max_days': ['recent_visitors', 'days_since_last_visit_below'],
+        'cart_abandoners_min_abandoned_carts': ['cart_abandoners', 'abandoned_carts_at_least'],
+        'category_interest_min_views': ['category_interest', 'views_above'],
+        'category_interest_purchase_lookback_days': ['category_interest', 'days_since_last_order_at_least'],
+        'new_customers_max_days': ['new_customers', 'first_order_age_days_below'],
+        'at_risk_gap_multiple': ['at_risk', 'gap_multiple_above'],
+        'lapsed_min_days': ['lapsed', 'days_since_last_order_at_least'],
+        'email_engaged_min_sends': ['email_engaged', 'sends_at_least'],
+        'email_engaged_min_open_rate': ['email_engaged', 'open_rate_at_least'],
+        'likely_buyers_min_decile': ['likely_buyers', 'decile_at_least'],
+        'churn_risk_min_decile': ['churn_risk', 'decile_at_least'],
+        'lookalike_min_percentile': ['lookalikes', 'percentile_at_least'],
+    } -%}
+    {%- set retired = {} -%}
+    {%- for name, place in moved.items() -%}
+        {%- do retired.update({name: "is replaced by var segment_thresholds: {" ~ place[0] ~ ": {" ~ place[1]
+            ~ ": <value>}} (docs/segments.md)"}) -%}
+    {%- endfor -%}
+    {%- do retired.update({'segment_registry': "is gone: each segment is declared in its model's YAML entry, "
+        ~ "config.meta.segment (docs/segments.md); thresholds are overridden with var segment_thresholds"}) -%}
+    {{ return(retired) }}
+{% endmacro %}
+
+
 {#- on-run-start: stops the run at the first var whose value is not of its
-    declared type. Vars that are not set anywhere are skipped (their model
-    supplies the default). -#}
+    declared type, or that is retired. Vars that are not set anywhere are
+    skipped (their model supplies the default). Then checks the segments'
+    declarations and var segment_thresholds (macros/segments/registry.sql). -#}
 {% macro validate_vars() %}
     {%- if not execute -%}
         {{ return('') }}
     {%- endif -%}
+    {%- for name, problem in retired_vars().items() if var.has_var(name) -%}
+        {{ exceptions.raise_compiler_error("var " ~ name ~ " " ~ problem) }}
+    {%- endfor -%}
     {%- for name, spec in var_types().items() -%}
         {%- if var.has_var(name) -%}
             {%- set problem = var_type_problem(var(name), spec) -%}
@@ -154,6 +174,7 @@
             {%- endif -%}
         {%- endif -%}
     {%- endfor -%}
+    {%- do segment_registry() -%}
     {{ return('') }}
 {% endmacro %}
 

@@ -42,20 +42,6 @@
 {% endmacro %}
 
 
-{#- The registry entries (var segment_registry) whose segment builds on this
-    target: every rule segment; cluster and model segments where Python
-    models run. -#}
-{% macro built_segment_registry() %}
-    {%- set built = {} -%}
-    {%- for segment_id, segment in var('segment_registry').items() -%}
-        {%- if segment.kind == 'rule' or python_models_enabled() -%}
-            {%- do built.update({segment_id: segment}) -%}
-        {%- endif -%}
-    {%- endfor -%}
-    {{ return(built) }}
-{% endmacro %}
-
-
 {#- The propensity scores (fct_propensity_scores: profile_id, target,
     probability, decile), or no rows of the same columns where Python models
     do not run. -#}

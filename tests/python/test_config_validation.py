@@ -26,9 +26,9 @@ CUSTOMERS = {
 
 # [var, value, the words the problem must contain ('' when the value is fine)]
 CASES = [
-    ["frequent_buyers_min_orders_30d", "-1 or true", "must be a number"],
-    ["frequent_buyers_min_orders_30d", 4, ""],
-    ["frequent_buyers_min_orders_30d", -1, "at least 0"],
+    ["identity_term_frequency_max_bonus", "-1 or true", "must be a number"],
+    ["identity_term_frequency_max_bonus", 4, ""],
+    ["identity_term_frequency_max_bonus", -1, "at least 0"],
     ["consent_default_granted", {"email": "false"}, "key 'email' must be true or false"],
     ["consent_default_granted", {"email": False, "ads": True}, ""],
     ["consent_default_granted", {"emial": False}, "unknown key 'emial'"],
@@ -45,9 +45,9 @@ CASES = [
     ["activation_experiment", "x'|y", "letters, digits"],
     ["activation_stratify_by", "segment", "one of primary_segment, cluster"],
     ["cluster_k_values", [3, 1], "item 1 must be at least 2"],
-    ["likely_buyers_min_decile", 11, "at most 10"],
+    ["lookalike_min_auc", 2, "at most 1"],
     ["propensity_horizon_days", 30.5, "whole number"],
-    ["high_value_top_share", True, "must be a number"],
+    ["activation_holdout_share", True, "must be a number"],
     ["min_plausible_timestamp", "1990-01-01", ""],
     ["raw_contract_schema", "raw contract", "lowercase letters"],
     ["quarantine_share_error", 1.5, "at most 1"],

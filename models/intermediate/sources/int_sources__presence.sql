@@ -5,8 +5,8 @@
 -- gives nothing downstream to read, and `raw_rows` tells the last case
 -- apart. Presence is about the build, not the as-of date: rows that all lie
 -- after it still make the source present.
--- Segments declare the sources they need (var segment_registry, `requires`
--- and `uses_if_present`); dim_segments says which segments these cannot
+-- Segments declare the sources they need (`requires` and `uses_if_present`
+-- in their YAML entry's config.meta.segment); dim_segments says which segments these cannot
 -- compute, and a rule with a documented fallback (seg_frequent_buyers on
 -- orders alone without web events) reads it.
 -- Grain: one row per source table ('crm.orders', 'web.events', ...).

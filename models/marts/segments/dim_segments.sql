@@ -1,6 +1,8 @@
--- The segment registry (var segment_registry): every segment, whatever
--- builds it, with its owner, kind and priority. BI tools join membership to
--- it for names and descriptions. Cluster and model segments are listed where
+-- The segment registry: every segment, whatever builds it, with its owner,
+-- kind and priority, read from the project graph (each segment model's YAML
+-- entry, config.meta.segment: macros/segments/registry.sql). The description
+-- is rendered from the thresholds in force. BI tools join membership to it
+-- for names and descriptions. Cluster and model segments are listed where
 -- dbt Python models run (built_segment_registry).
 -- Each segment names the raw sources it needs (`requires`) and those it
 -- reads when present (`uses_if_present`); this build's sources
@@ -9,31 +11,8 @@
 -- required source feeds every condition of its rule. One missing only a
 -- source it does without is computed on what is there (its SQL says how).
 -- Grain: one row per segment_id.
-{%- set registry = var('segment_registry') %}
-{%- set kinds = ['rule', 'cluster', 'model'] %}
+{%- set registry = built_segment_registry() %}
 {%- set known_sources = quarantined_source_tables() | map(attribute=0) | list %}
-{%- for segment_id, segment in registry.items() %}
-{%- for field in ['name', 'description', 'owner', 'kind', 'priority', 'requires'] %}
-{%- if segment[field] is not defined %}
-    {{ exceptions.raise_compiler_error("segment_registry." ~ segment_id ~ " needs a " ~ field) }}
-{%- endif %}
-{%- endfor %}
-{%- if segment.kind not in kinds %}
-    {{ exceptions.raise_compiler_error("segment_registry." ~ segment_id ~ ".kind must be one of " ~ kinds | join(', ') ~ ", not '" ~ segment.kind ~ "'") }}
-{%- endif %}
-{%- for field in ['requires', 'uses_if_present'] %}
-{%- set listed = segment.get(field, []) %}
-{%- if listed is string or listed is mapping or listed is not iterable %}
-    {{ exceptions.raise_compiler_error("segment_registry." ~ segment_id ~ "." ~ field ~ " must be a list of source tables (" ~ known_sources | join(', ') ~ "), not '" ~ listed ~ "'") }}
-{%- endif %}
-{%- for source_table in listed if source_table not in known_sources %}
-    {{ exceptions.raise_compiler_error("segment_registry." ~ segment_id ~ "." ~ field ~ " names an unknown source '" ~ source_table ~ "': sources are " ~ known_sources | join(', ')) }}
-{%- endfor %}
-{%- endfor %}
-{%- for source_table in segment.get('uses_if_present', []) if source_table in segment.requires %}
-    {{ exceptions.raise_compiler_error("segment_registry." ~ segment_id ~ " lists '" ~ source_table ~ "' both in requires and in uses_if_present") }}
-{%- endfor %}
-{%- endfor %}
 {#- presence columns, and the listed sources this build lacks as 'a, b' in
     the registry's order (null when it has them all); concat_ws skips nulls. -#}
 {%- set presence_columns = [] %}
@@ -66,7 +45,7 @@ presence as (
 ),
 
 registry as (
-    {%- for segment_id, segment in built_segment_registry().items() %}
+    {%- for segment_id, segment in registry.items() %}
     select
         '{{ segment_id }}' as segment_id,
         {{ text_literal(segment.name) }} as segment_name,

@@ -1,16 +1,36 @@
 -- Who is in which segment as of the as-of date, and why: one row per profile
 -- per segment (and variant: the category of category_interest, the grid cell
--- of rfm), with the values that put the profile there. Every entry of var
--- segment_registry has its model seg_<segment_id>: rules in
--- models/marts/segments/rules/, cluster and model segments in
--- models/marts/segments/ml/. Each profile's primary segment is its
--- member segment of smallest priority (ties: segment_id, then variant).
+-- of rfm), with the values that put the profile there. Every segment model
+-- in the project graph (a seg_<segment_id> model whose YAML entry declares
+-- config.meta.segment; cluster and model segments where dbt Python models
+-- run) emits the segment contract (macros/segments/contract.sql): profile_id,
+-- segment_variant, qualifying_values; this model unions those columns. Each
+-- profile's primary segment is its member segment of smallest priority
+-- (ties: segment_id, then variant).
 -- Grain: one row per (profile_id, segment_id, segment_variant).
-{%- set registry = built_segment_registry() %}
-{%- set segment_models = [] %}
-{%- for segment_id, segment in registry.items() %}
-{%- do segment_models.append((segment_id, segment, ref('seg_' ~ segment_id))) %}
-{%- endfor %}
+--
+-- dbt draws its DAG when it parses, before the graph exists, so the segment
+-- models this one reads are named once more below for the DAG alone. A
+-- segment model missing there stops the build with a message saying the
+-- line to add.
+-- depends_on: {{ ref('seg_frequent_buyers') }}
+-- depends_on: {{ ref('seg_high_value') }}
+-- depends_on: {{ ref('seg_new_customers') }}
+-- depends_on: {{ ref('seg_cart_abandoners') }}
+-- depends_on: {{ ref('seg_at_risk') }}
+-- depends_on: {{ ref('seg_lapsed') }}
+-- depends_on: {{ ref('seg_category_interest') }}
+-- depends_on: {{ ref('seg_email_engaged') }}
+-- depends_on: {{ ref('seg_recent_visitors') }}
+-- depends_on: {{ ref('seg_casual_browsers') }}
+-- depends_on: {{ ref('seg_rfm') }}
+{%- if python_models_enabled() %}
+-- depends_on: {{ ref('seg_likely_buyers') }}
+-- depends_on: {{ ref('seg_churn_risk') }}
+-- depends_on: {{ ref('seg_lookalikes') }}
+-- depends_on: {{ ref('seg_behaviour_clusters') }}
+{%- endif %}
+{%- set segments = built_segment_registry() %}
 with
 
 as_of as (
@@ -18,31 +38,14 @@ as_of as (
 ),
 
 members as (
-    {%- for segment_id, segment, relation in segment_models %}
-    {#- the rule's own columns, as 'name=value; ...' -#}
-    {%- set parts = [] %}
-    {%- set found = namespace(variant=false) %}
-    {%- if execute %}
-    {%- for column in adapter.get_columns_in_relation(relation) %}
-    {%- set name = column.name | lower %}
-    {%- if name == 'segment_variant' %}
-    {%- set found.variant = true %}
-    {%- elif name != 'profile_id' %}
-    {#- numbers with 4 decimals, written alike by every engine -#}
-    {%- set value = 'cast(round(' ~ name ~ ', 4) as decimal(38, 4))' if column.is_float() or column.is_numeric() else name %}
-    {%- if parts %}{% do parts.append("'; '") %}{% endif %}
-    {%- do parts.append("'" ~ name ~ "='") %}
-    {%- do parts.append("coalesce(" ~ dbt.cast(value, dbt.type_string()) ~ ", 'null')") %}
-    {%- endif %}
-    {%- endfor %}
-    {%- endif %}
+    {%- for segment_id, segment in segments.items() %}
     select
         profile_id,
         '{{ segment_id }}' as segment_id,
-        {{ 'segment_variant' if found.variant else 'cast(null as ' ~ dbt.type_string() ~ ')' }} as segment_variant,
-        {{ segment.priority | int }} as segment_priority,
-        {{ dbt.concat(parts) if parts else "''" }} as qualifying_values
-    from {{ relation }}
+        segment_variant,
+        {{ segment.priority }} as segment_priority,
+        qualifying_values
+    from {{ segment_relation(segment_id) }}
     {%- if not loop.last %}
     union all
     {%- endif %}

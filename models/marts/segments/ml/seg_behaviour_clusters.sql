@@ -24,4 +24,4 @@ final as (
     inner join cluster_labels on clusters.cluster_number = cluster_labels.cluster_number
 )
 
-select * from final
+{{ segment_contract('final', variant='segment_variant', values={'distance_to_centroid': 'float'}) }}

@@ -1,5 +1,5 @@
 -- Churn risk: active customers (an order in the last churn_active_days) in
--- the top deciles (var churn_risk_min_decile and above) of churn propensity:
+-- the top deciles (threshold decile_at_least and above) of churn propensity:
 -- the likeliest to place no order in the next churn_horizon_days.
 -- Empty when the churn model is not served (ml_model_gates): its deciles
 -- are null.
@@ -17,7 +17,7 @@ final as (
     from scores
     where
         target = 'churn'
-        and decile >= {{ var('churn_risk_min_decile') }}
+        and decile >= {{ segment_threshold('churn_risk', 'decile_at_least') }}
 )
 
-select * from final
+{{ segment_contract('final', values={'churn_probability': 'float', 'churn_decile': 'integer'}) }}

@@ -1,4 +1,4 @@
--- Likely buyers: profiles in the top deciles (var likely_buyers_min_decile
+-- Likely buyers: profiles in the top deciles (threshold decile_at_least
 -- and above) of purchase propensity for the next propensity_horizon_days.
 -- Empty when the purchase model is not served (ml_model_gates): its
 -- deciles are null.
@@ -16,7 +16,7 @@ final as (
     from scores
     where
         target = 'purchase'
-        and decile >= {{ var('likely_buyers_min_decile') }}
+        and decile >= {{ segment_threshold('likely_buyers', 'decile_at_least') }}
 )
 
-select * from final
+{{ segment_contract('final', values={'purchase_probability': 'float', 'purchase_decile': 'integer'}) }}

@@ -1,5 +1,5 @@
 -- Lookalikes: profiles outside the seed segment (var lookalike_seed_segment)
--- that most resemble its members: percentile var lookalike_min_percentile
+-- that most resemble its members: percentile threshold percentile_at_least
 -- and above of fct_lookalike_scores. Empty when the lookalike model is not
 -- served (ml_model_gates): its percentiles are null.
 with
@@ -14,7 +14,7 @@ final as (
         similarity,
         percentile as similarity_percentile
     from scores
-    where percentile >= {{ var('lookalike_min_percentile') }}
+    where percentile >= {{ segment_threshold('lookalikes', 'percentile_at_least') }}
 )
 
-select * from final
+{{ segment_contract('final', values={'similarity': 'float', 'similarity_percentile': 'integer'}) }}

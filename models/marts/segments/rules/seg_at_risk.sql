@@ -1,5 +1,6 @@
 -- At risk: repeat buyers whose time since their last order is more than
--- twice their usual gap between orders, and who have not lapsed yet.
+-- gap_multiple_above times their usual gap between orders, and who have not
+-- lapsed yet (the lapsed segment's threshold).
 with
 
 features as (
@@ -15,8 +16,9 @@ final as (
     from features
     where
         orders_lifetime >= 2
-        and days_since_last_order > {{ var('at_risk_gap_multiple') }} * mean_days_between_orders
-        and days_since_last_order < {{ var('lapsed_min_days') }}
+        and days_since_last_order > {{ segment_threshold('at_risk', 'gap_multiple_above') }} * mean_days_between_orders
+        and days_since_last_order < {{ segment_threshold('lapsed', 'days_since_last_order_at_least') }}
 )
 
-select * from final
+{{ segment_contract('final', values={
+    'days_since_last_order': 'integer', 'mean_days_between_orders': 'float', 'orders_lifetime': 'integer'}) }}

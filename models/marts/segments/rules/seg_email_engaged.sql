@@ -1,5 +1,6 @@
--- Email engaged: sent at least 3 emails in the last 90 days, opened at least
--- a quarter of those delivered, and never unsubscribed.
+-- Email engaged: sent at least sends_at_least emails in the email window,
+-- opened at least open_rate_at_least of those delivered, and never
+-- unsubscribed.
 with
 
 features as (
@@ -13,9 +14,9 @@ final as (
         email_open_rate
     from features
     where
-        emails_sent >= {{ var('email_engaged_min_sends') }}
-        and email_open_rate >= {{ var('email_engaged_min_open_rate') }}
+        emails_sent >= {{ segment_threshold('email_engaged', 'sends_at_least') }}
+        and email_open_rate >= {{ segment_threshold('email_engaged', 'open_rate_at_least') }}
         and not has_unsubscribed
 )
 
-select * from final
+{{ segment_contract('final', values={'emails_sent': 'integer', 'email_open_rate': 'float'}) }}

@@ -1,9 +1,10 @@
--- Frequent buyers: more than 4 purchases in the last 30 days and more than
--- 15 pages per session over the last 30 days. When this build has no web
--- events (int_sources__presence: no staged row of web.events), pages per
--- session cannot be known for anyone, and frequent buyers are judged on
--- orders alone: more than 4 purchases in the last 30 days. With web events,
--- a buyer without a recent session is not in (no pages to judge).
+-- Frequent buyers: more than orders_30d_above purchases in the last 30 days
+-- and more than pages_per_session_above pages per session over the web
+-- window (thresholds: its YAML entry, docs/segments.md). When this build has
+-- no web events (int_sources__presence: no staged row of web.events), pages
+-- per session cannot be known for anyone, and frequent buyers are judged on
+-- orders alone. With web events, a buyer without a recent session is not in
+-- (no pages to judge).
 with
 
 features as (
@@ -28,11 +29,11 @@ final as (
     from features
     cross join web
     where
-        features.orders_30d > {{ var('frequent_buyers_min_orders_30d') }}
+        features.orders_30d > {{ segment_threshold('frequent_buyers', 'orders_30d_above') }}
         and (
-            features.pages_per_session_recent > {{ var('frequent_buyers_min_pages_per_session') }}
+            features.pages_per_session_recent > {{ segment_threshold('frequent_buyers', 'pages_per_session_above') }}
             or not web.has_web_events
         )
 )
 
-select * from final
+{{ segment_contract('final', values={'orders_30d': 'integer', 'pages_per_session_recent': 'float'}) }}

@@ -1,5 +1,5 @@
--- High value: the top 10% of buyers by spend in the last 365 days (ties at
--- the boundary are all in or all out).
+-- High value: the top spend_rank_share_below of buyers by spend in the last
+-- 365 days (ties at the boundary are all in or all out).
 with
 
 features as (
@@ -22,7 +22,7 @@ final as (
         revenue_365d,
         spend_rank_share
     from ranked
-    where spend_rank_share < {{ var('high_value_top_share') }}
+    where spend_rank_share < {{ segment_threshold('high_value', 'spend_rank_share_below') }}
 )
 
-select * from final
+{{ segment_contract('final', values={'revenue_365d': 'decimal', 'spend_rank_share': 'float'}) }}

@@ -1,4 +1,5 @@
--- Lapsed: bought before, but the last order is 180 days old or older.
+-- Lapsed: bought before, but the last order is
+-- days_since_last_order_at_least days old or older.
 with
 
 features as (
@@ -11,7 +12,7 @@ final as (
         days_since_last_order,
         orders_lifetime
     from features
-    where days_since_last_order >= {{ var('lapsed_min_days') }}
+    where days_since_last_order >= {{ segment_threshold('lapsed', 'days_since_last_order_at_least') }}
 )
 
-select * from final
+{{ segment_contract('final', values={'days_since_last_order': 'integer', 'orders_lifetime': 'integer'}) }}

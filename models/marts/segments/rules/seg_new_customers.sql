@@ -1,4 +1,5 @@
--- New customers: placed their first order within the last 30 days.
+-- New customers: placed their first order within the last
+-- first_order_age_days_below days.
 with
 
 features as (
@@ -18,7 +19,7 @@ final as (
     cross join as_of
     where
         {{ age_days('features.first_order_at') }}
-        < {{ var('new_customers_max_days') }}
+        < {{ segment_threshold('new_customers', 'first_order_age_days_below') }}
 )
 
-select * from final
+{{ segment_contract('final', values={'first_order_at': 'timestamp', 'orders_lifetime': 'integer'}) }}

@@ -1,5 +1,6 @@
--- Recent visitors: visited the website or app within the last 7 days (the
--- as-of date and the 6 days before it).
+-- Recent visitors: visited the website or app within the last
+-- days_since_last_visit_below days (7: the as-of date and the 6 days before
+-- it).
 with
 
 features as (
@@ -12,7 +13,7 @@ final as (
         last_visit_at,
         days_since_last_visit
     from features
-    where days_since_last_visit < {{ var('recent_visitors_max_days') }}
+    where days_since_last_visit < {{ segment_threshold('recent_visitors', 'days_since_last_visit_below') }}
 )
 
-select * from final
+{{ segment_contract('final', values={'last_visit_at': 'timestamp', 'days_since_last_visit': 'integer'}) }}

@@ -171,4 +171,7 @@ final as (
             and scored.frequency_score = grid.frequency_score
 )
 
-select * from final
+{{ segment_contract('final', variant='segment_variant', values={
+    'recency_score': 'integer', 'frequency_score': 'integer', 'monetary_score': 'integer',
+    'days_since_last_order': 'integer', 'orders_lifetime': 'integer', 'revenue_lifetime': 'decimal',
+}, carry=['recency_score', 'frequency_score', 'monetary_score']) }}
