@@ -14,13 +14,20 @@ SEED ?= 42
 export DBT_PROFILES_DIR := $(CURDIR)
 export SEGMENTS_RAW_LOCATION ?= $(CURDIR)/data/raw/{source}_{table}.parquet
 
-.PHONY: demo test install browser lint pytest data build benchmark clean
+.PHONY: demo test test-fast install browser lint pytest data build benchmark clean
 
 demo: install data build
 	@$(BIN)/python -m open_segments.report
 	@$(BIN)/python -m open_segments.segment_report
 
 test: install browser lint pytest
+
+# Before every commit (a few minutes on 2 cores): ruff, and the pytest tests that need no long
+# dbt build (those marked slow, in tests/python/conftest.py, are left out). `make test` runs all.
+test-fast: install
+	$(BIN)/ruff check src python_models tests/python
+	$(BIN)/ruff format --check src python_models tests/python
+	$(BIN)/pytest -m "not slow"
 
 install: $(VENV)/.installed
 

@@ -31,11 +31,34 @@ LONG_MODULES = (
 )
 
 
+# Modules that build the whole project, or resolve identity on thousands of generated customers:
+# the `slow` marker, which `make test-fast` leaves out (`-m "not slow"`). `make test` and .ci/run
+# select no marker, so they run every test.
+SLOW_MODULES = {
+    *LONG_MODULES,
+    "test_ml_gates.py",
+    "test_bring_your_own_data.py",
+    "test_raw_contract.py",
+    "test_staging_hostile.py",
+    "test_thin_data.py",
+    "test_time_sanity.py",
+    "test_identity.py",
+    "test_identity_source_mix.py",
+    "test_identity_peer.py",
+    "test_datagen_hard.py",
+}
+
+
+# First, so that `-m "not slow"` (deselection by marker, a hook of pytest's own) sees the marker.
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     def rank(item: pytest.Item) -> int:
         name = item.path.name
         return LONG_MODULES.index(name) if name in LONG_MODULES else len(LONG_MODULES)
 
+    for item in items:
+        if item.path.name in SLOW_MODULES:
+            item.add_marker(pytest.mark.slow)
     items.sort(key=rank)  # stable: tests keep their order within a module
 
 
