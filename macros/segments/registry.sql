@@ -21,11 +21,11 @@
     `thresholds` holding the values in force and `description` rendered from
     them. Stops the run at the first problem, naming the segment and field. -#}
 {% macro segment_registry() %}
-    {%- if not execute -%}
+    {%- if not execute or not graph.get('nodes') -%}
         {{ return({}) }}
     {%- endif -%}
     {%- set registry = {} -%}
-    {%- for node in (graph.get('nodes') or {}).values()
+    {%- for node in graph.nodes.values()
         if node.resource_type == 'model' and (node.config.meta or {}).get('segment') is not none -%}
         {%- set segment_id = segment_id_of(node) -%}
         {%- do registry.update({segment_id: resolved_segment(segment_id, node.config.meta.segment)}) -%}
@@ -208,18 +208,23 @@
             ~ shown_value(overrides)) }}
     {%- endif -%}
     {%- for segment_id, values in overrides.items() -%}
-        {%- if segment_id not in registry -%}
+        {%- if segment_id not in registry and not python_models_enabled() -%}
+            {#- cluster and model segments are disabled with the Python models:
+                the same settings must still run here, so this only warns -#}
+            {%- do exceptions.warn("var segment_thresholds names segment '" ~ segment_id ~ "', which is not built on "
+                ~ "this target (dbt Python models are off) or does not exist: ignored") -%}
+        {%- elif segment_id not in registry -%}
             {{ exceptions.raise_compiler_error("var segment_thresholds names an unknown segment '" ~ segment_id
                 ~ "' (segments: " ~ (registry.keys() | sort | join(', ')) ~ ")") }}
-        {%- endif -%}
-        {%- if values is not mapping -%}
+        {%- elif values is not mapping -%}
             {{ exceptions.raise_compiler_error("var segment_thresholds: " ~ segment_id
                 ~ " must be a mapping {threshold: value}, got " ~ shown_value(values)) }}
+        {%- else -%}
+            {%- for name in values if name not in registry[segment_id].thresholds -%}
+                {{ exceptions.raise_compiler_error("var segment_thresholds: segment " ~ segment_id ~ " has no threshold '" ~ name
+                    ~ "' (it has: " ~ ((registry[segment_id].thresholds.keys() | join(', ')) or 'none') ~ ")") }}
+            {%- endfor -%}
         {%- endif -%}
-        {%- for name in values if name not in registry[segment_id].thresholds -%}
-            {{ exceptions.raise_compiler_error("var segment_thresholds: segment " ~ segment_id ~ " has no threshold '" ~ name
-                ~ "' (it has: " ~ ((registry[segment_id].thresholds.keys() | join(', ')) or 'none') ~ ")") }}
-        {%- endfor -%}
     {%- endfor -%}
     {{ return('') }}
 {% endmacro %}
