@@ -17,10 +17,11 @@ given the smallest of their person ids.
 Pairwise precision and recall. Every evaluated pair of records is either in the same profile
 (predicted) or not, and either the same person (true) or not. Precision is correct pairs over
 predicted pairs (how clean the merges are), recall correct pairs over true pairs (how much of
-each person was brought together), F1 their harmonic mean. The counts come from cluster sizes:
-``sum n(n-1)/2`` over profiles, over persons and over (profile, person) cells, so no pair is ever
-materialized. Pairwise measures weigh a large person more than a small one (its pairs grow with
-the square of its records); the cluster figures below complement them.
+each person was brought together), F1 their harmonic mean. The counts are scikit-learn's
+``pair_confusion_matrix`` of the person and profile labels, which counts them from the
+contingency table of (person, profile) cells, so no pair is ever materialized. Pairwise
+measures weigh a large person more than a small one (its pairs grow with the square of its
+records); the cluster figures below complement them.
 
 Two recalls, reported honestly.
 
@@ -56,6 +57,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import duckdb
+from sklearn.metrics.cluster import pair_confusion_matrix
 
 from open_segments.benchmark import (
     IDENTITY_SCHEMA,
@@ -305,7 +307,16 @@ def evaluate_resolution(
 def _scope_accuracy(
     connection: duckdb.DuckDBPyConnection, scope: str, *, linkable_only: bool
 ) -> ScopeAccuracy:
-    """Pair and cluster counts of one scope, all from the (profile, person) cell sizes."""
+    """Pair counts (``pair_counts``) and cluster counts of one scope; the cluster counts come
+    from the (profile, person) cell sizes."""
+    labels = connection.execute(
+        f"""
+        select person_id, profile_id
+        from {_EVALUATED_TABLE}
+        where is_linkable or not $linkable_only
+        """,
+        {"linkable_only": linkable_only},
+    ).fetchnumpy()
     row = connection.execute(
         f"""
         with
@@ -329,9 +340,6 @@ def _scope_accuracy(
         )
         select
             (select count(*) from scoped),
-            (select coalesce(sum(n * (n - 1) // 2), 0) from profiles),
-            (select coalesce(sum(n * (n - 1) // 2), 0) from persons),
-            (select coalesce(sum(n * (n - 1) // 2), 0) from cells),
             (select count(*) from persons),
             (select count(*) from profiles),
             (
@@ -348,13 +356,28 @@ def _scope_accuracy(
         {"linkable_only": linkable_only},
     ).fetchone()
     assert row is not None
-    records, predicted, true, correct, persons, profiles, exact, split, mixed, largest = (
-        int(value) for value in row
-    )
+    records, persons, profiles, exact, split, mixed, largest = (int(value) for value in row)
     return ScopeAccuracy(
         scope=scope,
-        pairs=PairMetrics(predicted, true, correct),
+        pairs=pair_counts(labels["person_id"], labels["profile_id"]),
         clusters=ClusterMetrics(records, persons, profiles, exact, split, mixed, largest),
+    )
+
+
+def pair_counts(persons: Sequence, profiles: Sequence) -> PairMetrics:
+    """Predicted, true and correct pairs of records labelled by person (truth) and profile.
+
+    scikit-learn's pair confusion matrix counts ordered pairs, so each of its cells holds every
+    unordered pair twice: row 1 is the pairs of the same person, column 1 those of the same
+    profile.
+    """
+    if len(persons) < 2:
+        return PairMetrics(0, 0, 0)
+    (_, same_profile_only), (same_person_only, both) = pair_confusion_matrix(persons, profiles)
+    return PairMetrics(
+        predicted_pairs=int(same_profile_only + both) // 2,
+        true_pairs=int(same_person_only + both) // 2,
+        correct_pairs=int(both) // 2,
     )
 
 
