@@ -51,11 +51,11 @@ def holdout(features: np.ndarray, labels: np.ndarray, columns: list[str], seed: 
     x_train, x_test, y_train, y_test = train_test_split(
         features, labels, test_size=HOLDOUT_SHARE, stratify=labels, random_state=seed
     )
-    fitted = propensity.LogisticBaseline(columns, seed).fit(x_train, y_train)
+    fitted = propensity.logistic_baseline(columns, seed).fit(x_train, y_train)
     auc = float(roc_auc_score(y_test, fitted.predict_proba(x_test)[:, 1]))
     return Holdout(gates.Counts.of(y_train), gates.Counts.of(y_test), auc)
 
 
 def fit(features: np.ndarray, labels: np.ndarray, columns: list[str], seed: int):
     """The served model: the logistic regression on every sampled row."""
-    return propensity.LogisticBaseline(columns, seed).fit(features, labels)
+    return propensity.logistic_baseline(columns, seed).fit(features, labels)

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from scipy.stats import skew
+from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.impute import SimpleImputer
 from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.preprocessing import FunctionTransformer, StandardScaler
@@ -116,6 +117,21 @@ class FeatureScaler:
         if self.pipeline is None:
             return scaled
         return self.pipeline[1].inverse_transform(self.pipeline[2].inverse_transform(scaled))
+
+
+class ScaledFeatures(TransformerMixin, BaseEstimator):
+    """``FeatureScaler`` as a step of a scikit-learn pipeline: which columns are logged is
+    learnt from the rows the pipeline is fitted on, like the median and the scale."""
+
+    def __init__(self, columns: tuple[str, ...] | list[str] = ()) -> None:
+        self.columns = columns
+
+    def fit(self, values: np.ndarray, labels: np.ndarray | None = None) -> ScaledFeatures:
+        self.scaler_ = FeatureScaler.fit(self.columns, values)
+        return self
+
+    def transform(self, values: np.ndarray) -> np.ndarray:
+        return self.scaler_.transform(values)
 
 
 def _as_matrix(values: np.ndarray, width: int) -> np.ndarray:

@@ -26,16 +26,16 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.inspection import permutation_importance
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import average_precision_score, brier_score_loss, roc_auc_score
+from sklearn.pipeline import Pipeline, make_pipeline
 
 from open_segments.ml import gates, tables
 from open_segments.ml.gates import CALIBRATION_FOLDS
-from open_segments.ml.preprocess import FeatureScaler
+from open_segments.ml.preprocess import ScaledFeatures
 
 
 @dataclass(frozen=True)
@@ -70,23 +70,12 @@ class PropensityConfig:
         }
 
 
-class LogisticBaseline(ClassifierMixin, BaseEstimator):
-    """Logistic regression on log-scaled, standardised features (a scikit-learn classifier,
-    so permutation importance can score it like the gradient boosting)."""
-
-    def __init__(self, columns: list[str], seed: int) -> None:
-        self.columns = columns
-        self.seed = seed
-
-    def fit(self, features: np.ndarray, labels: np.ndarray) -> LogisticBaseline:
-        self.scaler = FeatureScaler.fit(self.columns, features)
-        self.model = LogisticRegression(max_iter=1000, random_state=self.seed)
-        self.model.fit(self.scaler.transform(features), labels)
-        self.classes_ = self.model.classes_
-        return self
-
-    def predict_proba(self, features: np.ndarray) -> np.ndarray:
-        return self.model.predict_proba(self.scaler.transform(features))
+def logistic_baseline(columns: list[str], seed: int) -> Pipeline:
+    """Logistic regression on log-scaled, standardised features, unfitted: a scikit-learn
+    pipeline, so permutation importance can score it like the gradient boosting."""
+    return make_pipeline(
+        ScaledFeatures(columns), LogisticRegression(max_iter=1000, random_state=seed)
+    )
 
 
 def trainable(labels: np.ndarray) -> bool:
@@ -117,7 +106,7 @@ def fit_gbm(features: np.ndarray, labels: np.ndarray, config: PropensityConfig):
 def fit_logistic(features: np.ndarray, labels: np.ndarray, columns: list[str], config):
     """The logistic baseline (ValueError when the labels cannot be fitted)."""
     _require_trainable(labels)
-    return LogisticBaseline(columns, config.seed).fit(features, labels)
+    return logistic_baseline(columns, config.seed).fit(features, labels)
 
 
 SERVABLE = ("gradient_boosting", "logistic_regression")
