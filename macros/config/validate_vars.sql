@@ -57,6 +57,7 @@
         'identity_address_noise_words': {'type': 'text'},
         'identity_blocking_rules': {'type': 'structure'},
         'identity_max_block_size': positive_int,
+        'identity_block_orderings': positive_int,
         'identity_comparisons': {'type': 'structure'},
         'identity_term_frequency_max_bonus': non_negative,
         'identity_u_pairs_per_record': positive_int,

@@ -59,6 +59,32 @@
 {% endmacro %}
 
 
+{#- The orders a blocking rule's blocks are walked in: up to `orderings` lists
+    of columns, each led by another compared column the rule does not block on
+    (a rule blocks on a comparison when it names its column or one of its
+    derived_keys), followed by every compared column in declared order. A
+    duplicate whose typo falls in one field sits next to its twin in the order
+    another field leads. A rule that blocks on every comparison gets one order. -#}
+{% macro identity_block_orders(rule, orderings) %}
+    {%- set columns = [] -%}
+    {%- set leads = [] -%}
+    {%- for name, spec in identity_comparisons().items() -%}
+        {%- if spec.column not in columns -%}
+            {%- do columns.append(spec.column) -%}
+            {%- set keys = [spec.column] + (spec.derived_keys | default([])) -%}
+            {%- if (keys | select('in', rule) | list | length) == 0 and (leads | length) < orderings -%}
+                {%- do leads.append(spec.column) -%}
+            {%- endif -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {%- set orders = [] -%}
+    {%- for lead in (leads if leads else [columns[0]]) -%}
+        {%- do orders.append([lead] + (columns | reject('equalto', lead) | list)) -%}
+    {%- endfor -%}
+    {{ return(orders) }}
+{% endmacro %}
+
+
 {#- The configured blocking rules, checked: a list of non-empty lists of column names. -#}
 {% macro identity_blocking_rules() %}
     {%- set rules = var('identity_blocking_rules') -%}

@@ -1,17 +1,25 @@
 -- Pairs of records worth comparing, and how they compare. A pair is a
 -- candidate when the two records agree on every key of at least one blocking
--- rule (var identity_blocking_rules). Within a block the records are ordered
--- by their other match keys, and each is paired with the next
--- var identity_max_block_size records in that order: a block up to that
--- size gives all its pairs, a larger one (a common name in a common
--- postcode) is split by the finer key instead of dropped, and the pairs per
--- record stay bounded however large the data grows. Only records with a name
--- take part: cookies and email recipients link through identifiers alone.
+-- rule (var identity_blocking_rules). Within a block the records are put in
+-- order, and each is paired with the next var identity_max_block_size
+-- records in that order: a block up to that size gives all its pairs, a
+-- larger one (a common name in a common postcode) is split instead of
+-- dropped, and the pairs per record stay bounded however large the data
+-- grows. One order misses the duplicate whose typo falls in the field the
+-- order leads with, so each block is ordered var identity_block_orderings
+-- ways, each led by another compared field the rule does not block on (a
+-- name block by date of birth, then by address, then by postcode). Only
+-- records with a name take part: cookies and email recipients link through
+-- identifiers alone.
 -- Grain: one row per (record_id_a, record_id_b), record_id_a < record_id_b.
 {%- set rules = identity_blocking_rules() %}
 {%- set window = var('identity_max_block_size') %}
 {%- if window is not number or window < 2 or window != window | int %}
     {{ exceptions.raise_compiler_error("identity_max_block_size must be a whole number of records, 2 or more, not '" ~ window ~ "'") }}
+{%- endif %}
+{%- set orderings = var('identity_block_orderings') %}
+{%- if orderings is not number or orderings < 1 or orderings != orderings | int %}
+    {{ exceptions.raise_compiler_error("identity_block_orderings must be a whole number of orders, 1 or more, not '" ~ orderings ~ "'") }}
 {%- endif %}
 {%- set frequencies = identity_term_frequency_comparisons() %}
 with
@@ -36,16 +44,16 @@ records as (
 
 {% for rule in rules %}
 {%- set rule_index = loop.index %}
-rule_{{ rule_index }}_members as (
+{%- for order in identity_block_orders(rule, orderings) %}
+{%- set pass_name = 'rule_' ~ rule_index ~ '_order_' ~ loop.index %}
+{{ pass_name }}_members as (
     select
         record_id,
         {{ rule | join(', ') }},
         row_number() over (
             partition by {{ rule | join(', ') }}
             -- nulls placed explicitly: engines differ in where they put them by default
-            order by
-                match_last_name nulls last, match_first_name nulls last, date_of_birth nulls last,
-                postcode nulls last, match_address nulls last, record_id
+            order by {% for column in order %}{{ column }} nulls last, {% endfor %}record_id
         ) as block_position
     from records
     where {% for column in rule %}{{ column }} is not null{% if not loop.last %} and {% endif %}{% endfor %}
@@ -53,21 +61,21 @@ rule_{{ rule_index }}_members as (
 
 -- Windows of {{ window }} positions: a record's next {{ window }} neighbours are
 -- in its own window or the next one.
-rule_{{ rule_index }}_windows as (
+{{ pass_name }}_windows as (
     select
         *,
         floor((block_position - 1) / {{ window }}) as block_window
-    from rule_{{ rule_index }}_members
+    from {{ pass_name }}_members
 ),
 
-rule_{{ rule_index }}_pairs as (
+{{ pass_name }}_pairs as (
     {%- for step in [0, 1] %}
     select
         left_record.record_id as left_id,
         right_record.record_id as right_id,
         {{ rule_index }} as blocking_rule
-    from rule_{{ rule_index }}_windows as left_record
-    inner join rule_{{ rule_index }}_windows as right_record
+    from {{ pass_name }}_windows as left_record
+    inner join {{ pass_name }}_windows as right_record
         on {% for column in rule %}left_record.{{ column }} = right_record.{{ column }}
             and {% endfor %}left_record.block_window + {{ step }} = right_record.block_window
             and left_record.block_position < right_record.block_position
@@ -79,16 +87,21 @@ rule_{{ rule_index }}_pairs as (
 ),
 
 {% endfor %}
+{% endfor %}
 blocked_pairs as (
     {%- for rule in rules %}
+    {%- set rule_index = loop.index %}
+    {%- set last_rule = loop.last %}
+    {%- for order in identity_block_orders(rule, orderings) %}
     select
         case when left_id < right_id then left_id else right_id end as record_id_a,
         case when left_id < right_id then right_id else left_id end as record_id_b,
         blocking_rule
-    from rule_{{ loop.index }}_pairs
-    {%- if not loop.last %}
+    from rule_{{ rule_index }}_order_{{ loop.index }}_pairs
+    {%- if not (last_rule and loop.last) %}
     union all
     {%- endif %}
+    {%- endfor %}
     {%- endfor %}
 ),
 
