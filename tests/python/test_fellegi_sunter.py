@@ -23,6 +23,7 @@ from open_segments.identity.fellegi_sunter import (
     OUTPUT_COLUMNS,
     PRIOR_COMPARISON,
     PRIOR_LABEL,
+    ImplausibleSessionWarning,
     UntrainedComparisonWarning,
     estimate_match_weights,
     estimate_match_weights_by_blocking_rule,
@@ -598,3 +599,62 @@ def test_a_field_the_matches_lack_is_not_estimated_from_look_alike_non_matches()
     source = weights.drop_duplicates("comparison").set_index("comparison")["m_source"]
     assert source["date_of_birth"] == M_FROM_START
     assert source["first_name"] == M_FROM_SESSIONS
+
+
+def test_a_session_whose_matches_disagree_more_than_strangers_trains_nothing(
+    complete: Simulation,
+) -> None:
+    """Rule 2 proposes mostly neighbours who share a first name and a postcode but no surname or
+    birth date (the street of a test file, a household): its EM takes them for the matches, so its
+    "matches" agree on the surname less often than random pairs do. That is another class, not
+    the same people: rule 2 is left out, with a warning naming it, and the weights are those of
+    rule 1 alone."""
+    neighbours = pd.DataFrame(
+        [
+            {
+                "first_name": 2,
+                "last_name": 0,
+                "date_of_birth": 0,
+                "postcode": 1,
+                "pair_count": 3000,
+            },
+            {
+                "first_name": 0,
+                "last_name": 0,
+                "date_of_birth": 0,
+                "postcode": 0,
+                "pair_count": 50000,
+            },
+            {"first_name": 0, "last_name": 2, "date_of_birth": 0, "postcode": 0, "pair_count": 500},
+        ]
+    )
+    good = complete.patterns.assign(session=1)
+    both = pd.concat([good, neighbours.assign(session=2)], ignore_index=True)
+    patterns = pd.concat([complete.patterns, neighbours], ignore_index=True)
+    settings = {"comparable_pairs": 10**9, "max_iterations": 200}
+    with pytest.warns(ImplausibleSessionWarning, match=r"2 \(last_name"):
+        weights = estimate_match_weights_by_blocking_rule(
+            both, {1: [], 2: []}, patterns, complete.random_levels, COMPARISONS, **settings
+        )
+    alone = estimate_match_weights_by_blocking_rule(
+        good, {1: []}, patterns, complete.random_levels, COMPARISONS, **settings
+    )
+    pd.testing.assert_frame_equal(weights, alone)
+    last_name = level_rows(weights, "last_name")["match_weight"].to_numpy()
+    assert last_name[-1] > 0 > last_name[0]
+
+
+def test_no_session_is_left_out_of_a_plausible_linkage(complete: Simulation, recwarn) -> None:
+    sessions = pd.concat(
+        [complete.patterns.assign(session=1), complete.patterns.assign(session=2)],
+        ignore_index=True,
+    )
+    estimate_match_weights_by_blocking_rule(
+        sessions,
+        {1: ["postcode"], 2: ["first_name"]},
+        complete.patterns,
+        complete.random_levels,
+        COMPARISONS,
+        comparable_pairs=10**9,
+    )
+    assert not [w for w in recwarn if issubclass(w.category, ImplausibleSessionWarning)]

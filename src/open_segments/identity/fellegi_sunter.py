@@ -452,6 +452,10 @@ class UntrainedComparisonWarning(UserWarning):
     """A comparison's m could not be trained by any blocking-rule session."""
 
 
+class ImplausibleSessionWarning(UserWarning):
+    """A blocking-rule session's EM converged on a class that is not the same people."""
+
+
 def estimate_match_weights_by_blocking_rule(
     session_patterns: pd.DataFrame,
     blocked_comparisons: Mapping[int, Sequence[str]],
@@ -501,6 +505,7 @@ def estimate_match_weights_by_blocking_rule(
     # expected matches of the sessions that leave each comparison free, observed on it or not
     free_matches = np.zeros(len(names))
     iterations, converged, max_change = 0, True, 0.0
+    implausible: dict[int, list[str]] = {}
     for session in sorted(session_patterns["session"].unique().tolist()):
         rows = session_patterns[session_patterns["session"] == session]
         blocked = set(blocked_comparisons.get(session, ()))
@@ -517,6 +522,19 @@ def estimate_match_weights_by_blocking_rule(
         iterations = max(iterations, fit.iterations)
         converged = converged and fit.converged
         max_change = max(max_change, fit.max_change)
+        contradicted = [
+            name
+            for index, name in enumerate(names)
+            if name not in blocked
+            and (levels[:, index] >= 0).any()
+            and fit.m[index][-1] <= u[index][-1]
+        ]
+        if contradicted:
+            # Exact agreement rarer among the "matches" than among random pairs: the session's
+            # EM found some other class (neighbours on one street sharing a first name), not
+            # the same people, and its estimates are left out.
+            implausible[session] = contradicted
+            continue
         posterior, _ = _e_step(levels, counts, _log_sum(levels, u), fit.m, fit.prior)
         expected_matches = counts * posterior
         for index, name in enumerate(names):
@@ -585,6 +603,16 @@ def estimate_match_weights_by_blocking_rule(
             "those rules: add a blocking rule that does not use them, give the matches the "
             "field, or freeze reviewed weights (identity_match_weights)",
             UntrainedComparisonWarning,
+            stacklevel=2,
+        )
+    if implausible:
+        warnings.warn(
+            "the pairs of blocking rule(s) "
+            + ", ".join(f"{session} ({', '.join(found)})" for session, found in implausible.items())
+            + " fitted a class whose members agree exactly on the named comparisons less often "
+            "than random pairs do: not the same people, so those rules train nothing. Their "
+            "comparisons are estimated from the other rules, or keep their starting values",
+            ImplausibleSessionWarning,
             stacklevel=2,
         )
     m = tuple(monotone_m(values, u[index]) for index, values in enumerate(m_list))
