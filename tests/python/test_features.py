@@ -18,6 +18,7 @@ import shutil
 import signal
 import subprocess
 from dataclasses import dataclass
+from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -296,13 +297,13 @@ def test_as_of_features_equal_features_on_data_cut_at_that_date(full_build, cut_
         assert as_of.fetchone()[0] == AS_OF
 
 
-def test_two_builds_give_identical_features_and_membership(
-    generated: Path, full_build, tmp_path_factory: pytest.TempPathFactory
-) -> None:
-    again = _build(tmp_path_factory.mktemp("again"), generated, tests=False)
+def test_two_builds_give_identical_features_and_membership(full_build, history: History) -> None:
+    """The history fixture's first build is a second build from scratch of the same data and
+    vars as full_build (without the dbt tests, which change no table): a copy of its warehouse
+    taken before the second as-of date is built on it."""
     con = duckdb.connect()
     con.execute(f"attach '{full_build.warehouse}' as first_build (read_only)")
-    con.execute(f"attach '{again.warehouse}' as second_build (read_only)")
+    con.execute(f"attach '{history.again}' as second_build (read_only)")
     for table in (
         "features.int_customer__features",
         "marts.fct_segment_membership",
@@ -408,14 +409,20 @@ def test_crm_only_builds_order_features_and_empty_web_segments(crm_only_build) -
 
 
 # Two as-of dates of the history builds, HISTORY_OFFSET days apart: a snapshot offset of the
-# propensity snapshots with the default horizons (30 and 90 days, two pooled snapshots).
-HISTORY_FIRST, HISTORY_SECOND, HISTORY_OFFSET = "2026-06-30", "2026-09-28", 90
+# propensity snapshots with the default horizons (30 and 90 days, two pooled snapshots). The first
+# is AS_OF, so the first history build is also the second from-scratch build that
+# test_two_builds_give_identical_features_and_membership compares with full_build; the second
+# falls two days before the generated data ends (2026-10-31).
+HISTORY_OFFSET = 90
+HISTORY_FIRST = AS_OF
+HISTORY_SECOND = str(date.fromisoformat(AS_OF) + timedelta(days=HISTORY_OFFSET))
 SEGMENTS_ONLY = ["build", "--select", "tag:features", "tag:ml", "tag:segments", *TABLES_ONLY]
 
 
 @dataclass
 class History:
     folder: Path
+    again: Path  # a copy of the warehouse as the first build (as of AS_OF) left it
     run: object  # the second build
     members_first: set
     compared: list[str]
@@ -428,9 +435,11 @@ class History:
 @pytest.fixture(scope="module")
 def history(generated: Path, tmp_path_factory: pytest.TempPathFactory) -> History:
     """A build as of HISTORY_FIRST, then the features, ML and segments again on the same warehouse
-    as of HISTORY_SECOND; what the first build left is read before the second replaces it."""
+    as of HISTORY_SECOND; what the first build left is read, and its warehouse copied, before the
+    second replaces it."""
     folder = tmp_path_factory.mktemp("history")
     _build(folder, generated, as_of=HISTORY_FIRST, tests=False)
+    again = Path(shutil.copy(folder / "warehouse.duckdb", folder / "first_build.duckdb"))
     with duckdb.connect(str(folder / "warehouse.duckdb"), read_only=True) as con:
         members_first = set(con.execute(MEMBERS).fetchall())
         compared, expressions = _snapshot_comparison(con)
@@ -451,6 +460,7 @@ def history(generated: Path, tmp_path_factory: pytest.TempPathFactory) -> Histor
         snapshot_second = _snapshot(con, HISTORY_OFFSET, compared)
     return History(
         folder,
+        again,
         run,
         members_first,
         compared,
@@ -489,7 +499,7 @@ def test_membership_history_across_as_of_dates(generated: Path, history: History
                 "select profile_id, segment_id, coalesce(segment_variant, '') "
                 "from marts.fct_segment_changes where change_type = ? "
                 "and changed_on between cast(? as date) and cast(? as date)",
-                [change_type, "2026-07-01", second],
+                [change_type, str(date.fromisoformat(first) + timedelta(days=1)), second],
             ).fetchall()
         )
 
