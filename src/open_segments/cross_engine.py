@@ -10,6 +10,9 @@ data and vars. Rows are compared as multisets (no table promises an order); doub
 are compared to 9 significant digits, since sums over the same rows in another order differ in
 their last bits. Relations only one engine has (Python-model outputs, work tables) are listed,
 not compared. Exit status 0 when dbt passed and every shared relation is equal.
+
+With --no-compare it only builds and exports (exit status 0 when dbt passed), so the DuckDB
+warehouse can be built at the same time; --compare-only then compares the export with it.
 """
 
 from __future__ import annotations
@@ -153,7 +156,9 @@ def compare_exports(duckdb_path: Path, out: Path, relations: list[str]) -> list[
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--raw-location", required=True, help="{source}/{table} file pattern")
-    parser.add_argument("--duckdb", type=Path, required=True, help="DuckDB warehouse to compare")
+    parser.add_argument(
+        "--duckdb", type=Path, help="DuckDB warehouse to compare (not with --no-compare)"
+    )
     parser.add_argument("--spark-dir", type=Path, required=True, help="Spark metastore/tables")
     parser.add_argument("--out", type=Path, required=True, help="folder for the Parquet export")
     parser.add_argument("--vars", default="{}", help="dbt vars (JSON), as for the DuckDB build")
@@ -162,12 +167,17 @@ def main(argv: list[str] | None = None) -> int:
         "--compare-only", action="store_true", help="no Spark build: compare an earlier export"
     )
     parser.add_argument(
+        "--no-compare", action="store_true", help="build and export only (then --compare-only)"
+    )
+    parser.add_argument(
         "--earlier-runs",
         default="[]",
         help="JSON list of [raw location, dbt arguments] run first, in order (earlier loads)",
     )
     parser.add_argument("dbt_args", nargs="*", default=["build"], help="dbt command (build)")
     args = parser.parse_args(argv)
+    if args.duckdb is None and not args.no_compare:
+        parser.error("--duckdb is required, unless --no-compare")
 
     os.environ["SEGMENTS_RAW_LOCATION"] = args.raw_location
     os.environ["SEGMENTS_SPARK_DIR"] = str(args.spark_dir)
@@ -180,6 +190,12 @@ def main(argv: list[str] | None = None) -> int:
             for location, arguments in json.loads(args.earlier_runs)
         ]
         succeeded, relations = build_and_export_on_spark(dbt_args, args.out, earlier)
+    if args.no_compare:
+        print(f"dbt on Spark {'passed' if succeeded else 'FAILED'}; {len(relations)} exported")
+        if args.report:
+            report = {"dbt_succeeded": succeeded, "exported": relations, "comparisons": []}
+            args.report.write_text(json.dumps(report, indent=2))
+        return 0 if succeeded and relations else 1
     comparisons = compare_exports(args.duckdb, args.out, relations)
     unequal = [c for c in comparisons if not c.equal]
     for c in comparisons:
