@@ -50,7 +50,7 @@ browser:
 	  fi; }
 
 data: install
-	$(BIN)/python -m open_segments.datagen --customers $(DEMO_CUSTOMERS) --seed $(SEED) --out data/raw
+	$(BIN)/python -m open_segments_lab.datagen --customers $(DEMO_CUSTOMERS) --seed $(SEED) --out data/raw
 
 # The demo regenerates its raw data every time, which rewrites history rather than appending to
 # it: build from scratch (--full-refresh), not incrementally on the previous demo's tables.
@@ -62,13 +62,13 @@ lint: install
 	$(BIN)/ruff check src python_models tests/python
 	$(BIN)/ruff format --check src python_models tests/python
 	$(BIN)/sqlfluff lint models tests/staging tests/identity tests/privacy --processes 2
-	$(BIN)/python -m open_segments.portability
+	$(BIN)/python -m open_segments_lab.portability
 
 pytest: install
 	$(BIN)/pytest
 
 benchmark: install
-	$(BIN)/python -m open_segments.benchmark --customers $(DEMO_CUSTOMERS)
+	$(BIN)/python -m open_segments_lab.benchmark --customers $(DEMO_CUSTOMERS)
 
 clean:
 	rm -rf target logs warehouse data .pytest_cache

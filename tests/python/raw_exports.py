@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-from open_segments.datagen import schema
+from open_segments_lab.datagen import schema
 
 
 def write_raw(folder: Path, rows: dict[str, list[dict[str, str]]]) -> str:

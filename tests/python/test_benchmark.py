@@ -9,7 +9,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from open_segments.benchmark import (
+from open_segments_lab.benchmark import (
     DAILY_RUN,
     DBT_STAGES,
     FULL_BUILD,
@@ -30,7 +30,7 @@ from open_segments.benchmark import (
     seconds_by_resource_type,
     stage_folder,
 )
-from open_segments.datagen.schema import RAW_FILES, SOURCE_OF_RAW_FILE
+from open_segments_lab.datagen.schema import RAW_FILES, SOURCE_OF_RAW_FILE
 
 FEATURES = Target("features and rule segments", ("features", "rule_segments"), 30.0)
 IDENTITY = Target("identity resolution", ("identity",), 40.0, 8192.0)

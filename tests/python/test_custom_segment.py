@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from dbt_harness import PROJECT_DIR, DbtRun, dbt_invocation, run_dbt
-from open_segments.datagen.__main__ import main as generate
+from open_segments_lab.datagen.__main__ import main as generate
 
 pytestmark = pytest.mark.slow
 

@@ -14,10 +14,10 @@ import pyarrow.parquet as pq
 import pytest
 import yaml
 
-from open_segments.datagen import GeneratorConfig, generate
-from open_segments.datagen.__main__ import main
-from open_segments.datagen.schema import FILES, MANIFEST, RAW_FILES
-from open_segments.datagen.timefmt import format_seconds
+from open_segments_lab.datagen import GeneratorConfig, generate
+from open_segments_lab.datagen.__main__ import main
+from open_segments_lab.datagen.schema import FILES, MANIFEST, RAW_FILES
+from open_segments_lab.datagen.timefmt import format_seconds
 
 CUSTOMERS = 2_000
 SEED = 7

@@ -19,12 +19,12 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from open_segments.datagen import GeneratorConfig, corrupt, generate
-from open_segments.datagen import vocab as v
-from open_segments.datagen.__main__ import main
-from open_segments.datagen.rng import Stream
-from open_segments.datagen.schema import FILES, MANIFEST, RAW_FILES
-from open_segments.datagen.timefmt import civil_from_days
+from open_segments_lab.datagen import GeneratorConfig, corrupt, generate
+from open_segments_lab.datagen import vocab as v
+from open_segments_lab.datagen.__main__ import main
+from open_segments_lab.datagen.rng import Stream
+from open_segments_lab.datagen.schema import FILES, MANIFEST, RAW_FILES
+from open_segments_lab.datagen.timefmt import civil_from_days
 from test_datagen import CONTRACT
 
 CUSTOMERS = 3_000
@@ -195,7 +195,7 @@ def test_default_profile_never_reaches_the_hard_noise_code(
     def forbidden(*args: object, **kwargs: object) -> None:
         raise AssertionError("the default profile used hard-noise code")
 
-    import open_segments.datagen.pipeline as pipeline
+    import open_segments_lab.datagen.pipeline as pipeline
 
     real_stream_rng = pipeline.stream_rng
 

@@ -12,11 +12,11 @@ import pytest
 
 from browser import render
 from dbt_harness import mf_query, run_dbt
-from open_segments.datagen.__main__ import main as generate
-from open_segments.identity.accuracy import evaluate_resolution
 from open_segments.publish import UnfinishedBuild, check_build, check_run_results, publish
 from open_segments.report import account_for_sources
 from open_segments.segment_report import main as write_segment_report
+from open_segments_lab.datagen.__main__ import main as generate
+from open_segments_lab.identity.accuracy import evaluate_resolution
 
 CUSTOMERS = 3_000
 

@@ -27,8 +27,8 @@ import pytest
 import yaml
 
 from dbt_harness import PROJECT_DIR, dbt_invocation, mf_query, run_dbt
-from open_segments.datagen.__main__ import main as generate
 from open_segments.segment_report import build_report
+from open_segments_lab.datagen.__main__ import main as generate
 
 CUSTOMERS = 1_500
 AS_OF = "2026-07-31"

@@ -20,8 +20,8 @@ import pyarrow.parquet as pq
 import pytest
 
 from dbt_harness import DbtRun, run_dbt
-from open_segments.datagen import schema
-from open_segments.datagen.__main__ import main as generate
+from open_segments_lab.datagen import schema
+from open_segments_lab.datagen.__main__ import main as generate
 
 IDENTITY = [
     "build",

@@ -15,8 +15,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from open_segments.benchmark import identity_model_timings
-from open_segments.identity.accuracy import (
+from open_segments_lab.benchmark import identity_model_timings
+from open_segments_lab.identity.accuracy import (
     TRUTH_FILE,
     GraphFigures,
     IdentityReport,

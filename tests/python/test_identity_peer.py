@@ -10,8 +10,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from open_segments.identity.accuracy import evaluate_resolution
-from open_segments.identity.peer_comparison import (
+from open_segments_lab.identity.accuracy import evaluate_resolution
+from open_segments_lab.identity.peer_comparison import (
     RESULT_FILE,
     blocking_recall,
     candidate_pair_recall,

@@ -27,7 +27,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from dbt_harness import DbtRun, run_dbt
-from open_segments.datagen import schema, vocab
+from open_segments_lab.datagen import schema, vocab
 
 IDENTITY = [
     "build",

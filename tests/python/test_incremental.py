@@ -18,8 +18,8 @@ import duckdb
 import pytest
 
 from dbt_harness import run_dbt
-from open_segments.datagen.__main__ import main as generate
 from open_segments.match_weights import export_match_weights
+from open_segments_lab.datagen.__main__ import main as generate
 from web_loads import cutoffs, deliver_messily, location, web_event_loads
 
 CUSTOMERS = 800

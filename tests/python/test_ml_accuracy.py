@@ -11,10 +11,10 @@ record:
 * clusters recover the planted archetypes (adjusted Rand index at least 0.85) at the k the
   silhouette and Davies-Bouldin choose, that k is stable under bootstrap resampling (adjusted
   Rand index at least 0.9), and no clustering beats a supervised classifier on the same
-  features (the ceiling `open_segments.ml.accuracy` reports).
+  features (the ceiling `open_segments_lab.ml.accuracy` reports).
 
 The generator plants archetypes that differ on features measured with little noise and people
-who vary little around them (see `open_segments.datagen.behaviour`): real customers overlap
+who vary little around them (see `open_segments_lab.datagen.behaviour`): real customers overlap
 far more, and these figures are what the models recover when the structure is there.
 """
 
@@ -24,8 +24,8 @@ import numpy as np
 import pytest
 
 from dbt_harness import run_dbt
-from open_segments.datagen.__main__ import main as generate
-from open_segments.ml.accuracy import (
+from open_segments_lab.datagen.__main__ import main as generate
+from open_segments_lab.ml.accuracy import (
     cluster_accuracy,
     cluster_inputs,
     propensity_accuracy,

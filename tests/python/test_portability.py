@@ -7,7 +7,7 @@ from pathlib import Path
 
 import duckdb
 
-from open_segments.portability import find_in_project, find_in_sql
+from open_segments_lab.portability import find_in_project, find_in_sql
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 

@@ -22,7 +22,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from dbt_harness import run_dbt
-from open_segments.datagen.__main__ import main as generate
+from open_segments_lab.datagen.__main__ import main as generate
 from privacy_cases import ERASURES, ESP_UNSUBSCRIBE, REVOCATIONS, add_hostile_rows, append_rows
 
 CUSTOMERS = 2_500

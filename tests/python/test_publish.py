@@ -24,7 +24,7 @@ import pytest
 
 from dbt_harness import PROJECT_DIR, dbt_invocation, run_dbt
 from open_segments import publish as publishing
-from open_segments.datagen.__main__ import main as generate
+from open_segments_lab.datagen.__main__ import main as generate
 
 CUSTOMERS = 400
 

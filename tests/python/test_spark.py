@@ -8,7 +8,7 @@ incremental models converge to the same tables on Spark too.
 Both engines build with dbt Python models off (Spark's local session cannot run them), so the
 project is configured identically on both: the match weights are estimated once by DuckDB's Python
 model and frozen (var identity_match_weights), as the README tells Spark users to do. The Spark
-build with its earlier loads runs in one process (`python -m open_segments.cross_engine
+build with its earlier loads runs in one process (`python -m open_segments_lab.cross_engine
 --no-compare`), so the JVM starts once; DuckDB builds meanwhile, and the export is compared after
 (`--compare-only`).
 """
@@ -26,8 +26,8 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from dbt_harness import PROJECT_DIR, run_dbt
-from open_segments.datagen.__main__ import main as generate
 from open_segments.match_weights import export_match_weights
+from open_segments_lab.datagen.__main__ import main as generate
 from web_loads import deliver_messily, location, web_event_loads
 
 CUSTOMERS = 800
@@ -123,7 +123,7 @@ def engines(tmp_path_factory: pytest.TempPathFactory):
         (location(second), ["run", "--select", "base_web__events", "tag:events", *paths]),
     ]  # fmt: skip
     cross_engine = [
-        sys.executable, "-m", "open_segments.cross_engine",
+        sys.executable, "-m", "open_segments_lab.cross_engine",
         "--raw-location", raw_location, "--spark-dir", str(spark_dir), "--out", str(export),
         "--vars", json.dumps(shared_vars),
     ]  # fmt: skip

@@ -15,22 +15,22 @@ from dataclasses import dataclass
 import numpy as np
 import pyarrow as pa
 
-from open_segments.datagen import labels, mess
-from open_segments.datagen import vocab as v
-from open_segments.datagen.behaviour import (
+from open_segments_lab.datagen import labels, mess
+from open_segments_lab.datagen import vocab as v
+from open_segments_lab.datagen.behaviour import (
     Archetype,
     Latent,
     local_time_of_day,
     sample_arrivals,
     seasonality,
 )
-from open_segments.datagen.config import DAY, ChunkSpec, TimeWindow
-from open_segments.datagen.customers import CustomerRecords
-from open_segments.datagen.ids import block_ids
-from open_segments.datagen.persons import Persons
-from open_segments.datagen.rng import weighted
-from open_segments.datagen.textops import choose, concat, digits, null_where, take
-from open_segments.datagen.timefmt import format_local, format_seconds, utc_offset_minutes
+from open_segments_lab.datagen.config import DAY, ChunkSpec, TimeWindow
+from open_segments_lab.datagen.customers import CustomerRecords
+from open_segments_lab.datagen.ids import block_ids
+from open_segments_lab.datagen.persons import Persons
+from open_segments_lab.datagen.rng import weighted
+from open_segments_lab.datagen.textops import choose, concat, digits, null_where, take
+from open_segments_lab.datagen.timefmt import format_local, format_seconds, utc_offset_minutes
 
 ORDER_BLOCK = 10**7  # order numbers owned by one chunk
 SIGNUP_ORDER_SHARE = 0.55

@@ -8,7 +8,7 @@ and logistic regression on the snapshot features) and recency alone are read fro
 (``marts.ml_propensity_metrics``); recency is recomputed here on the same rows as a check that both
 sides see the same customers.
 
-Run ``python -m open_segments.ml.peer_comparison --warehouse <built warehouse>`` (needs the
+Run ``python -m open_segments_lab.ml.peer_comparison --warehouse <built warehouse>`` (needs the
 benchmark extra: ``pip install -e '.[benchmark]'``). Profiles without an order before the snapshot
 have nothing for BG/NBD to fit; they rank last, as they do for recency.
 """

@@ -25,11 +25,11 @@ from functools import lru_cache
 
 import numpy as np
 
-from open_segments.datagen import vocab as v
-from open_segments.datagen.config import DAY, LABEL_DAYS, TimeWindow
-from open_segments.datagen.persons import Persons
-from open_segments.datagen.rng import weighted
-from open_segments.datagen.timefmt import civil_from_days
+from open_segments_lab.datagen import vocab as v
+from open_segments_lab.datagen.config import DAY, LABEL_DAYS, TimeWindow
+from open_segments_lab.datagen.persons import Persons
+from open_segments_lab.datagen.rng import weighted
+from open_segments_lab.datagen.timefmt import civil_from_days
 
 
 class Archetype(IntEnum):

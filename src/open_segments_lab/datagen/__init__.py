@@ -7,12 +7,12 @@ tables linking every record to its person and a 30-day purchase label.
 
 Usage::
 
-    python -m open_segments.datagen --customers 50000 --seed 42 --out data/raw
-    python -m open_segments.datagen --customers 50000 --seed 42 --out data/hard --noise hard
+    python -m open_segments_lab.datagen --customers 50000 --seed 42 --out data/raw
+    python -m open_segments_lab.datagen --customers 50000 --seed 42 --out data/hard --noise hard
 
 or from Python::
 
-    from open_segments.datagen import GeneratorConfig, generate
+    from open_segments_lab.datagen import GeneratorConfig, generate
     generate(GeneratorConfig(customers=50_000, seed=42, out=Path("data/raw")))
 
 Modules:
@@ -37,7 +37,7 @@ of ``(config, chunk index)``, so output is byte-identical for a given seed and
 memory does not grow with the number of customers.
 """
 
-from open_segments.datagen.config import GeneratorConfig
-from open_segments.datagen.pipeline import RunSummary, generate, generate_chunk
+from open_segments_lab.datagen.config import GeneratorConfig
+from open_segments_lab.datagen.pipeline import RunSummary, generate, generate_chunk
 
 __all__ = ["GeneratorConfig", "RunSummary", "generate", "generate_chunk"]

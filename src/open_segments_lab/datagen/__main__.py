@@ -1,4 +1,4 @@
-"""Command line: ``python -m open_segments.datagen --customers 50000 --seed 42 --out data/raw``.
+"""Command line: ``python -m open_segments_lab.datagen --customers 50000 --seed 42 --out data/raw``.
 
 ``--noise hard`` switches to the hard noise profile: record-linkage-benchmark-like duplicates
 (about 25% of CRM persons with 2-5 records, each duplicate with 1-5 corruptions and no email,
@@ -15,19 +15,19 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from open_segments.datagen.config import (
+from open_segments_lab.datagen.config import (
     CHUNK_SIZE,
     DEFAULT_END_DATE,
     DEFAULT_HISTORY_DAYS,
     NOISE_PROFILES,
     GeneratorConfig,
 )
-from open_segments.datagen.pipeline import RunSummary, generate
+from open_segments_lab.datagen.pipeline import RunSummary, generate
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="python -m open_segments.datagen",
+        prog="python -m open_segments_lab.datagen",
         description="Generate messy synthetic raw data (with ground truth) as Parquet.",
     )
     parser.add_argument(

@@ -15,14 +15,14 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from open_segments.datagen import labels, mess
-from open_segments.datagen.behaviour import Archetype, Latent
-from open_segments.datagen.config import DAY, ChunkSpec, TimeWindow
-from open_segments.datagen.customers import CustomerRecords
-from open_segments.datagen.ids import block_ids
-from open_segments.datagen.rng import bands
-from open_segments.datagen.textops import choose, concat, digits, uuid4, where
-from open_segments.datagen.timefmt import format_seconds
+from open_segments_lab.datagen import labels, mess
+from open_segments_lab.datagen.behaviour import Archetype, Latent
+from open_segments_lab.datagen.config import DAY, ChunkSpec, TimeWindow
+from open_segments_lab.datagen.customers import CustomerRecords
+from open_segments_lab.datagen.ids import block_ids
+from open_segments_lab.datagen.rng import bands
+from open_segments_lab.datagen.textops import choose, concat, digits, uuid4, where
+from open_segments_lab.datagen.timefmt import format_seconds
 
 PURPOSES = labels.CONSENT_PURPOSE.canonical  # ("email", "ads", "analytics")
 GRANT_SHARE = np.array([0.70, 0.45, 0.75])

@@ -19,14 +19,14 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from open_segments.datagen import labels
-from open_segments.datagen.behaviour import Latent, profile_array
-from open_segments.datagen.config import DAY, TimeWindow
-from open_segments.datagen.customers import CustomerRecords
-from open_segments.datagen.privacy import Consent
-from open_segments.datagen.textops import random_hex, where
-from open_segments.datagen.textops import vocab as to_vocab
-from open_segments.datagen.timefmt import format_seconds
+from open_segments_lab.datagen import labels
+from open_segments_lab.datagen.behaviour import Latent, profile_array
+from open_segments_lab.datagen.config import DAY, TimeWindow
+from open_segments_lab.datagen.customers import CustomerRecords
+from open_segments_lab.datagen.privacy import Consent
+from open_segments_lab.datagen.textops import random_hex, where
+from open_segments_lab.datagen.textops import vocab as to_vocab
+from open_segments_lab.datagen.timefmt import format_seconds
 
 SEND_SHARE = 0.20  # chance a recipient is in a given campaign's audience
 HARD_BOUNCE_SHARE = 0.02  # recipients whose address no longer exists

@@ -17,8 +17,8 @@ from functools import lru_cache
 import numpy as np
 import pyarrow as pa
 
-from open_segments.datagen.config import DAY
-from open_segments.datagen.textops import concat, from_fixed_width, repeat, take, vocab, where
+from open_segments_lab.datagen.config import DAY
+from open_segments_lab.datagen.textops import concat, from_fixed_width, repeat, take, vocab, where
 
 _TENS = (ord("0") + np.arange(100) // 10).astype(np.uint8)
 _ONES = (ord("0") + np.arange(100) % 10).astype(np.uint8)

@@ -23,10 +23,10 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from open_segments.datagen import mess
-from open_segments.datagen import vocab as v
-from open_segments.datagen.rng import weighted
-from open_segments.datagen.textops import (
+from open_segments_lab.datagen import mess
+from open_segments_lab.datagen import vocab as v
+from open_segments_lab.datagen.rng import weighted
+from open_segments_lab.datagen.textops import (
     choose,
     concat,
     lower_where,
@@ -37,8 +37,8 @@ from open_segments.datagen.textops import (
     upper_where,
     where,
 )
-from open_segments.datagen.textops import vocab as to_vocab
-from open_segments.datagen.timefmt import civil_from_days, days_from_civil
+from open_segments_lab.datagen.textops import vocab as to_vocab
+from open_segments_lab.datagen.timefmt import civil_from_days, days_from_civil
 
 
 def _byte_set(chars: bytes) -> np.ndarray:

@@ -1,6 +1,6 @@
 """Build the project on Apache Spark and prove its tables equal DuckDB's.
 
-    python -m open_segments.cross_engine --raw-location 'data/raw/{source}_{table}.parquet' \\
+    python -m open_segments_lab.cross_engine --raw-location 'data/raw/{source}_{table}.parquet' \\
         --duckdb warehouse/segments.duckdb --spark-dir warehouse/spark --out warehouse/spark_export
 
 runs `dbt build` on the `spark` target (dbt-spark's local session: one Python process, so the JVM

@@ -42,7 +42,7 @@ Cluster figures, per scope: persons, profiles, the share of persons whose record
 one profile holding nothing else (exact clusters), persons split over several profiles, profiles
 mixing several persons and the largest profile.
 
-Run ``python -m open_segments.identity.accuracy --customers 20000`` to generate data, build the
+Run ``python -m open_segments_lab.identity.accuracy --customers 20000`` to generate data, build the
 identity models with their upstream (timed, with peak memory) and print the report. Every file
 (data, warehouse, dbt target and logs) goes under ``--workdir``.
 """
@@ -59,7 +59,7 @@ from pathlib import Path
 import duckdb
 from sklearn.metrics.cluster import pair_confusion_matrix
 
-from open_segments.benchmark import (
+from open_segments_lab.benchmark import (
     IDENTITY_SCHEMA,
     PROJECT_DIR,
     StageResult,

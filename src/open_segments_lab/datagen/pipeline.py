@@ -21,18 +21,18 @@ import numpy as np
 import pyarrow as pa
 from tqdm import tqdm
 
-from open_segments.datagen import schema, truth
-from open_segments.datagen.behaviour import draw_latent, draw_outlook
-from open_segments.datagen.config import GeneratorConfig
-from open_segments.datagen.customers import build_customers
-from open_segments.datagen.esp import build_esp
-from open_segments.datagen.orders import build_orders
-from open_segments.datagen.persons import build_persons
-from open_segments.datagen.privacy import build_consent, build_erasure
-from open_segments.datagen.rng import Stream, stream_rng
-from open_segments.datagen.third_party import build_third_party
-from open_segments.datagen.web import build_web
-from open_segments.datagen.writer import ParquetSink, sha256_of, write_manifest
+from open_segments_lab.datagen import schema, truth
+from open_segments_lab.datagen.behaviour import draw_latent, draw_outlook
+from open_segments_lab.datagen.config import GeneratorConfig
+from open_segments_lab.datagen.customers import build_customers
+from open_segments_lab.datagen.esp import build_esp
+from open_segments_lab.datagen.orders import build_orders
+from open_segments_lab.datagen.persons import build_persons
+from open_segments_lab.datagen.privacy import build_consent, build_erasure
+from open_segments_lab.datagen.rng import Stream, stream_rng
+from open_segments_lab.datagen.third_party import build_third_party
+from open_segments_lab.datagen.web import build_web
+from open_segments_lab.datagen.writer import ParquetSink, sha256_of, write_manifest
 
 GENERATOR_VERSION = "1"
 
@@ -198,7 +198,7 @@ def generate(config: GeneratorConfig) -> RunSummary:
     write_manifest(
         config.out / schema.MANIFEST,
         {
-            "generator": "open_segments.datagen",
+            "generator": "open_segments_lab.datagen",
             "generator_version": GENERATOR_VERSION,
             "seed": config.seed,
             "customers": config.customers,

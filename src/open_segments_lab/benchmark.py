@@ -50,12 +50,12 @@ and data tests), the models it reused because their inputs had not changed, and 
 show where it goes.
 
 Usage:
-    python -m open_segments.benchmark --customers 1000000
-    python -m open_segments.benchmark --customers 1000000 --skip-generate --web-increment 0.01
-    python -m open_segments.benchmark --customers 1000000 --skip-generate --daily-run 0.01
-    python -m open_segments.benchmark --customers 1000000 --skip-generate   # reuse the data
-    python -m open_segments.benchmark --customers 1000000 --without-sources esp,third_party
-    python -m open_segments.benchmark --customers 100000 --target spark
+    python -m open_segments_lab.benchmark --customers 1000000
+    python -m open_segments_lab.benchmark --customers 1000000 --skip-generate --web-increment 0.01
+    python -m open_segments_lab.benchmark --customers 1000000 --skip-generate --daily-run 0.01
+    python -m open_segments_lab.benchmark --customers 1000000 --skip-generate   # reuse the data
+    python -m open_segments_lab.benchmark --customers 1000000 --without-sources esp,third_party
+    python -m open_segments_lab.benchmark --customers 100000 --target spark
 """
 
 from __future__ import annotations
@@ -74,8 +74,8 @@ from pathlib import Path
 import duckdb
 import pyarrow.parquet as pq
 
-from open_segments.datagen.schema import SOURCE_OF_RAW_FILE
 from open_segments.match_weights import export_match_weights
+from open_segments_lab.datagen.schema import SOURCE_OF_RAW_FILE
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 # Models whose names start with these make up the identity stage (int_customer__unified_profiles
@@ -289,7 +289,7 @@ def generate_data(
 ) -> StageResult:
     """Run the demo-data generator as a measured stage; print its log's tail when it fails."""
     command = [
-        sys.executable, "-m", "open_segments.datagen",
+        sys.executable, "-m", "open_segments_lab.datagen",
         "--customers", str(customers), "--seed", str(seed),
         "--out", str(raw_dir), "--no-progress",
     ]  # fmt: skip

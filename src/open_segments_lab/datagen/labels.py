@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 import numpy as np
 import pyarrow as pa
 
-from open_segments.datagen import vocab as v
-from open_segments.datagen.textops import take
-from open_segments.datagen.textops import vocab as to_vocab
+from open_segments_lab.datagen import vocab as v
+from open_segments_lab.datagen.textops import take
+from open_segments_lab.datagen.textops import vocab as to_vocab
 
 Spelling = tuple[str | None, float]
 

@@ -15,7 +15,7 @@ with that truth, on the profiles that hold a person's CRM record:
   archetypes much better than a model that was shown them. Each archetype's mean and standard
   deviation per scaled feature show where they overlap.
 
-Run ``python -m open_segments.ml.accuracy --customers 5000`` to generate data, build the models
+Run ``python -m open_segments_lab.ml.accuracy --customers 5000`` to generate data, build the models
 the measures read (no tests) and print the report. Every file (data, warehouse, dbt target and
 logs) goes under ``--workdir``.
 """
@@ -34,13 +34,13 @@ from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.metrics import adjusted_rand_score, roc_auc_score
 from sklearn.model_selection import StratifiedKFold, cross_val_predict
 
-from open_segments.benchmark import (
+from open_segments.ml.preprocess import FeatureScaler
+from open_segments_lab.benchmark import (
     PROJECT_DIR,
     evaluation_parser,
     prepare_evaluation,
     run_measured,
 )
-from open_segments.ml.preprocess import FeatureScaler
 
 BUILD_SELECTOR = ["+fct_propensity_scores", "+ml_clusters"]
 TRUTH_PERSONS = "truth_persons.parquet"

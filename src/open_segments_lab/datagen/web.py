@@ -23,22 +23,22 @@ from functools import lru_cache
 import numpy as np
 import pyarrow as pa
 
-from open_segments.datagen import labels, mess
-from open_segments.datagen import vocab as v
-from open_segments.datagen.behaviour import (
+from open_segments_lab.datagen import labels, mess
+from open_segments_lab.datagen import vocab as v
+from open_segments_lab.datagen.behaviour import (
     Latent,
     local_time_of_day,
     profile_array,
     sample_arrivals,
     seasonality,
 )
-from open_segments.datagen.config import DAY, ChunkSpec, TimeWindow
-from open_segments.datagen.customers import CustomerRecords
-from open_segments.datagen.ids import block_ids, scramble
-from open_segments.datagen.orders import CHANNEL_APP, CHANNEL_WEB, Orders
-from open_segments.datagen.persons import Emails, Persons
-from open_segments.datagen.rng import categorical, weighted
-from open_segments.datagen.textops import (
+from open_segments_lab.datagen.config import DAY, ChunkSpec, TimeWindow
+from open_segments_lab.datagen.customers import CustomerRecords
+from open_segments_lab.datagen.ids import block_ids, scramble
+from open_segments_lab.datagen.orders import CHANNEL_APP, CHANNEL_WEB, Orders
+from open_segments_lab.datagen.persons import Emails, Persons
+from open_segments_lab.datagen.rng import categorical, weighted
+from open_segments_lab.datagen.textops import (
     choose,
     concat,
     digits,
@@ -49,8 +49,8 @@ from open_segments.datagen.textops import (
     take,
     uuid4,
 )
-from open_segments.datagen.textops import vocab as to_vocab
-from open_segments.datagen.timefmt import format_local, format_seconds, utc_offset_minutes
+from open_segments_lab.datagen.textops import vocab as to_vocab
+from open_segments_lab.datagen.timefmt import format_local, format_seconds, utc_offset_minutes
 
 PAGE_VIEW, PRODUCT_VIEW, ADD_TO_CART, CHECKOUT, PURCHASE, FORM_SUBMIT = range(6)
 LEGACY_TRACKER_SHARE = 0.08

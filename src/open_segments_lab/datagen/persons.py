@@ -16,11 +16,11 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from open_segments.datagen import vocab as v
-from open_segments.datagen.config import DAY, ChunkSpec, TimeWindow
-from open_segments.datagen.mess import NameVariant, first_names, last_names
-from open_segments.datagen.rng import categorical, weighted
-from open_segments.datagen.textops import (
+from open_segments_lab.datagen import vocab as v
+from open_segments_lab.datagen.config import DAY, ChunkSpec, TimeWindow
+from open_segments_lab.datagen.mess import NameVariant, first_names, last_names
+from open_segments_lab.datagen.rng import categorical, weighted
+from open_segments_lab.datagen.textops import (
     choose,
     concat,
     digits,
@@ -28,7 +28,7 @@ from open_segments.datagen.textops import (
     repeat,
     take,
 )
-from open_segments.datagen.textops import vocab as to_vocab
+from open_segments_lab.datagen.textops import vocab as to_vocab
 
 _LETTERS = np.frombuffer(b"abcdefghijklmnopqrstuvwxyz", dtype=np.uint8)
 _GB_INWARD_LETTERS = np.frombuffer(b"ABDEFGHJLNPQRSTUWXYZ", dtype=np.uint8)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from open_segments.datagen.timefmt import DstRule
+from open_segments_lab.datagen.timefmt import DstRule
 
 
 def _unique(values: tuple[str, ...]) -> tuple[str, ...]:

@@ -16,13 +16,13 @@ from __future__ import annotations
 import numpy as np
 import pyarrow as pa
 
-from open_segments.datagen import schema
-from open_segments.datagen import vocab as v
-from open_segments.datagen.behaviour import Archetype, Latent, Outlook
-from open_segments.datagen.customers import CustomerRecords
-from open_segments.datagen.persons import Persons
-from open_segments.datagen.textops import repeat, take
-from open_segments.datagen.textops import vocab as to_vocab
+from open_segments_lab.datagen import schema
+from open_segments_lab.datagen import vocab as v
+from open_segments_lab.datagen.behaviour import Archetype, Latent, Outlook
+from open_segments_lab.datagen.customers import CustomerRecords
+from open_segments_lab.datagen.persons import Persons
+from open_segments_lab.datagen.textops import repeat, take
+from open_segments_lab.datagen.textops import vocab as to_vocab
 
 _ARCHETYPES = to_vocab([a.label for a in Archetype])
 _COUNTRIES = to_vocab([c.code for c in v.COUNTRIES])

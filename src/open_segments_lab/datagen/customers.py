@@ -31,15 +31,15 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from open_segments.datagen import corrupt, labels, mess
-from open_segments.datagen import vocab as v
-from open_segments.datagen.behaviour import Archetype, Latent
-from open_segments.datagen.config import DAY, ChunkSpec, TimeWindow
-from open_segments.datagen.ids import block_ids, scramble
-from open_segments.datagen.mess import NameVariant
-from open_segments.datagen.persons import Emails, Persons, geography
-from open_segments.datagen.rng import bands, weighted
-from open_segments.datagen.textops import (
+from open_segments_lab.datagen import corrupt, labels, mess
+from open_segments_lab.datagen import vocab as v
+from open_segments_lab.datagen.behaviour import Archetype, Latent
+from open_segments_lab.datagen.config import DAY, ChunkSpec, TimeWindow
+from open_segments_lab.datagen.ids import block_ids, scramble
+from open_segments_lab.datagen.mess import NameVariant
+from open_segments_lab.datagen.persons import Emails, Persons, geography
+from open_segments_lab.datagen.rng import bands, weighted
+from open_segments_lab.datagen.textops import (
     choose,
     concat,
     digits,
@@ -51,8 +51,8 @@ from open_segments.datagen.textops import (
     upper_where,
     where,
 )
-from open_segments.datagen.textops import vocab as to_vocab
-from open_segments.datagen.timefmt import format_seconds
+from open_segments_lab.datagen.textops import vocab as to_vocab
+from open_segments_lab.datagen.timefmt import format_seconds
 
 MAX_RECORDS_PER_PERSON = 3
 DUPLICATE_PERSON_SHARE = 0.10  # persons with 2+ records

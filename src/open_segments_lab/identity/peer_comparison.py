@@ -4,13 +4,13 @@ A peer check of the probabilistic matching in ``models/intermediate/identity/3_p
 the same generated CRM customers are resolved twice, by this project's dbt models and by Splink 5
 (its DuckDB backend), and both are scored against the generator's truth.
 
-The data. ``python -m open_segments.datagen`` writes raw files and the true person of every
+The data. ``python -m open_segments_lab.datagen`` writes raw files and the true person of every
 record (``--noise`` passes a duplicate profile through, e.g. ``hard``). The web, email,
 third-party and privacy sources are emptied (``raw_without_sources``: same columns, no rows), so
 the build holds CRM customers (and their orders, which identity does not read) only.
 
 Our side. ``dbt build`` of everything the identity stage reads (no tests), then ``dbt run`` of
-the models tagged identity, timed as ``open_segments.benchmark`` times its identity stage: dbt's
+the models tagged identity, timed as ``open_segments_lab.benchmark`` times its identity stage: dbt's
 own elapsed seconds, start-up and parsing left out. The stage ends with the golden record and
 the privacy maps, which Splink has no counterpart for; the seconds of the resolution models
 alone (``int_identity__*``) go to the JSON beside it. Our side also links on shared identifiers
@@ -28,14 +28,14 @@ from creating the linker to the clusters (training, prediction and clustering); 
 records into its DuckDB is left out, as staging is on our side.
 
 The measures, per side, over the CRM records with a truth row. Pairwise precision, recall and F1
-as in ``open_segments.identity.accuracy`` (a record's person is its truth row's; pairs are
+as in ``open_segments_lab.identity.accuracy`` (a record's person is its truth row's; pairs are
 counted from cluster sizes, never materialized). Blocking recall: the share of true pairs the
 blocking proposes as candidates, for Splink by evaluating its own blocking-rule SQL on every
 true pair, for ours by finding the pair in ``int_identity__candidate_pairs`` (the probabilistic
 path only: pairs our deterministic edges link are not counted unless blocking also proposes
 them).
 
-Run ``python -m open_segments.identity.peer_comparison --customers 100000 [--noise hard]``;
+Run ``python -m open_segments_lab.identity.peer_comparison --customers 100000 [--noise hard]``;
 the table is printed and written to ``<workdir>/peer_comparison.json``. Needs Splink:
 ``pip install -e '.[benchmark]'``.
 """
@@ -58,7 +58,7 @@ import duckdb
 import pyarrow as pa
 from sklearn.metrics.cluster import pair_confusion_matrix
 
-from open_segments.benchmark import (
+from open_segments_lab.benchmark import (
     DBT_STAGES,
     IDENTITY_SCHEMA,
     IDENTITY_TAG,
@@ -72,7 +72,7 @@ from open_segments.benchmark import (
     run_measured,
     stage_folder,
 )
-from open_segments.identity.accuracy import TRUTH_FILE, PairMetrics, _format_rows, _fraction
+from open_segments_lab.identity.accuracy import TRUTH_FILE, PairMetrics, _format_rows, _fraction
 
 SPLINK_MISSING = "Splink is not installed: pip install -e '.[benchmark]'"
 RESULT_FILE = "peer_comparison.json"
@@ -428,7 +428,7 @@ def main(argv: list[str] | None = None) -> int:
         default = Path(tempfile.gettempdir()) / f"open_segments_{args.report_name}_{args.customers}"
         args.workdir = (args.workdir or default).resolve()
         if not args.skip_generate:
-            from open_segments.datagen.__main__ import main as generate
+            from open_segments_lab.datagen.__main__ import main as generate
 
             raw = str(args.workdir / "raw")
             options = ["--seed", str(args.seed), "--noise", args.noise, "--no-progress"]

@@ -1,6 +1,6 @@
 """Fail when SQL uses engine-specific syntax outside a dispatched macro.
 
-    python -m open_segments.portability [project_dir]
+    python -m open_segments_lab.portability [project_dir]
 
 Models, tests, analyses, snapshots, unit-test SQL fixtures and macros must run unchanged on DuckDB
 and Spark (and read as portable SQL to a reviewer). Engine differences live in dispatched macros:

@@ -24,8 +24,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from open_segments.datagen import vocab as v
-from open_segments.datagen.textops import (
+from open_segments_lab.datagen import vocab as v
+from open_segments_lab.datagen.textops import (
     choose,
     concat,
     digit_matrix,
@@ -34,7 +34,7 @@ from open_segments.datagen.textops import (
     repeat,
     take,
 )
-from open_segments.datagen.textops import vocab as to_vocab
+from open_segments_lab.datagen.textops import vocab as to_vocab
 
 _VOCAB_SEED = 20_260_101
 

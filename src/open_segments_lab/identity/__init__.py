@@ -1,0 +1,1 @@
+"""Identity-resolution measurements: accuracy against ground truth, Splink side by side."""

@@ -1,0 +1,1 @@
+"""Model measurements: accuracy against ground truth, BG/NBD side by side."""
