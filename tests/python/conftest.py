@@ -28,6 +28,7 @@ LONG_MODULES = (
     "test_privacy.py",
     "test_incremental.py",
     "test_publish.py",
+    "test_custom_segment.py",
 )
 
 
