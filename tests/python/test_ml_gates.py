@@ -19,7 +19,8 @@ import pytest
 
 from dbt_harness import DbtRun, run_dbt
 from open_segments import publish, report
-from open_segments.ml import clustering, peer_comparison
+from open_segments.ml import clustering
+from open_segments_lab.ml import peer_comparison
 from transactions_log import HISTORY_DAYS, transactions_log
 
 CUSTOMERS = 3_000
