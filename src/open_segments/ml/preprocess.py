@@ -9,20 +9,24 @@ training rows: neutral, where a 0 would place the row further from every
 buyer than any two buyers are from each other. The transform is fitted on a
 sample and applied to any number of rows.
 
-It is a scikit-learn pipeline (median imputer, ``log1p`` on the chosen
-columns, standard scaler); the class keeps the columns and exposes what was
-learnt (``fill``, ``logged``, ``mean``, ``scale``).
+It is a scikit-learn pipeline: a median ``SimpleImputer``, a ``ColumnTransformer``
+with one entry per column (``log1p`` through a ``FunctionTransformer`` on the
+skewed ones, passthrough on the others, so the columns keep their order), a
+``StandardScaler``; skewness is ``scipy.stats.skew``. The class keeps the
+columns and exposes what was learnt (``fill``, ``logged``, ``mean``, ``scale``).
 """
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
 from scipy.stats import skew
 from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.compose import ColumnTransformer
 from sklearn.impute import SimpleImputer
-from sklearn.pipeline import Pipeline, make_pipeline
+from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import FunctionTransformer, StandardScaler
 
 SKEW_THRESHOLD = 1.0
@@ -31,18 +35,29 @@ SKEW_THRESHOLD = 1.0
 
 def skewness(values: np.ndarray) -> np.ndarray:
     """Sample skewness per column (0 for a constant column)."""
-    if len(values) == 0:
-        return np.zeros(values.shape[1])
-    spread = np.ptp(values, axis=0) > 0
-    return np.where(spread, skew(np.where(spread, values, 0.0), axis=0), 0.0)
+    result = np.zeros(values.shape[1])
+    varies = np.ptp(values, axis=0) > 0 if len(values) else np.zeros(values.shape[1], bool)
+    varying = values[:, varies]
+    with warnings.catch_warnings():
+        # scipy answers nan, with a precision warning, for a column whose values are nearly
+        # identical: nothing heavy-tailed there, so it counts as not skewed (nan > threshold is
+        # False) and the warning would only alarm a build log
+        warnings.simplefilter("ignore", RuntimeWarning)
+        # skewness does not change with the unit; on the column divided by its largest
+        # magnitude the cubed deviations cannot overflow, so a huge outlier still reads skewed
+        result[varies] = skew(varying / np.abs(varying).max(axis=0), axis=0)
+    return result
 
 
-def _log_where(values: np.ndarray, logged: np.ndarray) -> np.ndarray:
-    return np.where(logged, np.log1p(np.where(logged, values, 0.0)), values)
-
-
-def _expm1_where(values: np.ndarray, logged: np.ndarray) -> np.ndarray:
-    return np.where(logged, np.expm1(np.where(logged, values, 0.0)), values)
+def _log_columns(columns: tuple[str, ...], logged: np.ndarray) -> ColumnTransformer:
+    """``log1p`` on the logged columns, the others unchanged, in the original column order."""
+    log1p = FunctionTransformer(np.log1p, inverse_func=np.expm1, check_inverse=False)
+    return ColumnTransformer(
+        [
+            (name, log1p if log else "passthrough", [j])
+            for j, (name, log) in enumerate(zip(columns, logged, strict=True))
+        ]
+    )
 
 
 @dataclass(frozen=True)
@@ -68,39 +83,34 @@ class FeatureScaler:
         else:
             scaler = StandardScaler()
         filled = imputer.fit_transform(values)
+        # which columns are logged depends on the filled training values, so the column
+        # transformer is built once the imputer has been fitted
         logged = (filled.min(axis=0) >= 0) & (skewness(filled) > SKEW_THRESHOLD)
-        log = FunctionTransformer(
-            _log_where,
-            inverse_func=_expm1_where,
-            kw_args={"logged": logged},
-            inv_kw_args={"logged": logged},
-            check_inverse=False,
-        )
-        pipeline = make_pipeline(imputer, log, scaler)
+        log = _log_columns(tuple(columns), logged)
         scaler.fit(log.fit_transform(filled))
-        return cls(tuple(columns), pipeline)
+        return cls(tuple(columns), Pipeline([("impute", imputer), ("log", log), ("scale", scaler)]))
 
     @property
     def fill(self) -> np.ndarray:
         """Per column: the training median that replaces a missing value."""
-        return self._learnt(0, "statistics_", 0.0)
+        return self._learnt("impute", "statistics_", 0.0)
 
     @property
     def logged(self) -> np.ndarray:
         """Per column: compared on ``log1p`` scale."""
         if self.pipeline is None:
             return np.zeros(0, bool)
-        return self.pipeline[1].kw_args["logged"]
+        return np.array([step != "passthrough" for _, step, _ in self.pipeline["log"].transformers])
 
     @property
     def mean(self) -> np.ndarray:
-        return self._learnt(2, "mean_", 0.0)
+        return self._learnt("scale", "mean_", 0.0)
 
     @property
     def scale(self) -> np.ndarray:
-        return self._learnt(2, "scale_", 1.0)
+        return self._learnt("scale", "scale_", 1.0)
 
-    def _learnt(self, step: int, name: str, default: float) -> np.ndarray:
+    def _learnt(self, step: str, name: str, default: float) -> np.ndarray:
         value = getattr(self.pipeline[step], name) if self.pipeline is not None else None
         return np.full(len(self.columns), default) if value is None else value
 
@@ -113,10 +123,17 @@ class FeatureScaler:
 
     def inverse_transform(self, scaled: np.ndarray) -> np.ndarray:
         """Back to original units (centroids are reported in them)."""
-        scaled = np.asarray(scaled, dtype=np.float64)
-        if self.pipeline is None:
+        scaled = _as_matrix(scaled, len(self.columns))
+        if self.pipeline is None or len(scaled) == 0:
             return scaled
-        return self.pipeline[1].inverse_transform(self.pipeline[2].inverse_transform(scaled))
+        shaped = self.pipeline["scale"].inverse_transform(scaled)
+        # a ColumnTransformer has no inverse: undo each column's own step
+        return np.column_stack(
+            [
+                shaped[:, j] if step == "passthrough" else step.inverse_transform(shaped[:, j])
+                for _, step, j in self.pipeline["log"].transformers_
+            ]
+        )
 
 
 class ScaledFeatures(TransformerMixin, BaseEstimator):
