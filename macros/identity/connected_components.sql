@@ -1,72 +1,88 @@
 {#-
     Connected components of an undirected graph, in SQL, iterated until
-    nothing changes.
+    nothing changes: the work of the `connected_components` materialization
+    (macros/materializations/connected_components.sql), which calls these
+    macros while it builds a model and never while dbt compiles one.
 
-    Nodes with an edge are numbered once (`<this>__numbers`) so that the rounds
-    join and compare integers; nodes without an edge are singletons and never
-    enter the rounds. Every node starts with its own number as its label. Each
-    round is semi-naive: only the nodes whose label changed in the previous
-    round (`<this>__frontier`; every node in the first round) offer their label
-    to their neighbours, a neighbour takes the smallest label offered when it
-    is smaller than its own, and then jumps to the label of its new label
-    (pointer jumping, which shortens long chains). The rounds end when no
-    label changes. Labels only ever fall, and every node whose label fell has
-    offered it to all its neighbours, so at that point every edge joins two
-    nodes of the same label: the result holds whatever the chain length (the
-    singular test assert_identity_edges_within_one_component checks it
-    independently). Work tables are named after the model (temporary tables of
-    the session where the engine keeps them as tables: see
-    connected_components_work_is_temporary); drop them with
-    drop_connected_components_work() in a post-hook.
+    The graph is the model's query: every row names a node (`node_column`);
+    a row whose `neighbour_column` is null declares the node, one whose
+    neighbour is set is an edge between the two. The result has one row per
+    declared node.
 
-    Arguments: `nodes` (relation) with the string column `node_column`;
-    `edges` (relation) with columns `left_column` and `right_column` naming
-    nodes. Returns a query with `node_column`, `component_id` (the smallest
-    node id of the component, so the result does not depend on the numbering)
-    and `component_size` (nodes in the component).
+    Nodes with an edge are numbered once (`<model>__numbers`) so that the
+    rounds join and compare integers; nodes without an edge are singletons and
+    never enter the rounds. Every node starts with its own number as its
+    label. Each round is semi-naive: only the nodes whose label changed in the
+    previous round (`<model>__frontier`; every node in the first round) offer
+    their label to their neighbours, a neighbour takes the smallest label
+    offered when it is smaller than its own, and then jumps to the label of
+    its new label (pointer jumping, which shortens long chains). The rounds end
+    when no label changes. Labels only ever fall, and every node whose label
+    fell has offered it to all its neighbours, so at that point every edge
+    joins two nodes of the same label: the result holds whatever the chain
+    length (the singular test assert_identity_edges_within_one_component
+    checks it independently).
 -#}
-{% macro connected_components(nodes, node_column, edges, left_column, right_column) %}
-    {%- set work = connected_components_work_relations() -%}
-    {#- Only a run iterates: parsing, `dbt compile`, docs and linters get the
-        final query without touching the warehouse. -#}
-    {%- if not execute or flags.WHICH not in ('run', 'build', 'retry') -%}
-        {{ return(connected_components_result(nodes, node_column, work)) }}
-    {%- endif -%}
-    {%- set max_rounds = var('identity_max_component_rounds') -%}
+
+{#- The graph query's edges: one row per row of the graph with a neighbour,
+    as (node, neighbour). A row declaring a node (no neighbour) is no edge;
+    the engines prune the branch of the graph query that only declares
+    nodes, so this reads the edges alone. -#}
+{% macro connected_components_edges(graph_sql, node_column, neighbour_column) %}
+    select
+        graph.{{ node_column }} as node,
+        graph.{{ neighbour_column }} as neighbour
+    from (
+        {{ graph_sql }}
+    ) as graph
+    where graph.{{ neighbour_column }} is not null
+{% endmacro %}
+
+
+{#- Runs the rounds over the graph query `graph_sql`, leaving every linked
+    node's final label in the work tables `work` (connected_components_work_relations);
+    stops the run when labels still change after `max_rounds` rounds. -#}
+{% macro connected_components_rounds(graph_sql, node_column, neighbour_column, work, max_rounds) %}
     {%- set work_temporary = connected_components_work_is_temporary() -%}
-    {%- for relation in work.values() -%}
-        {%- do adapter.drop_relation(relation) -%}
-    {%- endfor -%}
+    {%- do drop_connected_components_work(work) -%}
 
     {#- Any numbering will do: labels are turned back into the smallest node id. -#}
     {%- set numbered_nodes -%}
+        with edges as (
+            {{ connected_components_edges(graph_sql, node_column, neighbour_column) }}
+        )
+
         select
             node,
             {{ unordered_row_number("node") }} as node_number
         from (
-            select {{ left_column }} as node from {{ edges }}
+            select node from edges
             union
-            select {{ right_column }} as node from {{ edges }}
+            select neighbour as node from edges
         ) as linked_nodes
     {%- endset -%}
     {%- do run_query(create_table_as(work_temporary, work.numbers, numbered_nodes)) -%}
 
     {#- Both directions of every edge, written once and read every round. -#}
     {%- set directed_edges -%}
-        with numbered_edges as (
+        with edges as (
+            {{ connected_components_edges(graph_sql, node_column, neighbour_column) }}
+        ),
+
+        numbered_edges as (
             select
-                left_numbers.node_number as left_number,
-                right_numbers.node_number as right_number
-            from {{ edges }} as edges
-            inner join {{ work.numbers }} as left_numbers
-                on edges.{{ left_column }} = left_numbers.node
-            inner join {{ work.numbers }} as right_numbers
-                on edges.{{ right_column }} = right_numbers.node
+                node_numbers.node_number as node,
+                neighbour_numbers.node_number as neighbour
+            from edges
+            inner join {{ work.numbers }} as node_numbers
+                on edges.node = node_numbers.node
+            inner join {{ work.numbers }} as neighbour_numbers
+                on edges.neighbour = neighbour_numbers.node
         )
 
-        select left_number as node, right_number as neighbour from numbered_edges
+        select node, neighbour from numbered_edges
         union all
-        select right_number as node, left_number as neighbour from numbered_edges
+        select neighbour as node, node as neighbour from numbered_edges
     {%- endset -%}
     {%- do run_query(create_table_as(work_temporary, work.edges, directed_edges)) -%}
     {%- set initial_labels = 'select node_number as node, node_number as label from ' ~ work.numbers -%}
@@ -109,9 +125,9 @@
         {%- do adapter.drop_relation(work.frontier) -%}
         {%- do adapter.rename_relation(work.next_frontier, work.frontier) -%}
         {%- set changed = run_query('select count(*) from ' ~ work.frontier).columns[0].values()[0] -%}
-        {{ log('connected_components: round ' ~ round ~ ', ' ~ changed ~ ' labels changed') }}
+        {{ log('connected_components: ' ~ this.identifier ~ ' round ' ~ round ~ ', ' ~ changed ~ ' labels changed') }}
         {%- if changed == 0 -%}
-            {{ return(connected_components_result(nodes, node_column, work)) }}
+            {{ return(round) }}
         {%- endif -%}
         {%- set updated_labels -%}
             select
@@ -126,16 +142,37 @@
         {%- do adapter.rename_relation(work.next_labels, work.labels) -%}
     {%- endfor -%}
     {{ exceptions.raise_compiler_error(
-        'connected_components: labels still changing after ' ~ max_rounds
-        ~ ' rounds (var identity_max_component_rounds); raise it for graphs with very long chains') }}
+        'connected_components: labels of ' ~ this.identifier ~ ' still changing after ' ~ max_rounds
+        ~ ' rounds (config max_rounds); raise it for graphs with very long chains') }}
 {% endmacro %}
 
 
-{#- The result of connected_components(): every node with the smallest node id
-    of its component and the component's size, read from the work tables
-    after the last round. -#}
-{% macro connected_components_result(nodes, node_column, work) %}
-    with linked as (
+{#- The table the materialization writes: every node the graph query
+    declares, with the smallest node id of its component and the component's
+    size, read from the work tables after the last round. With no work tables
+    (`work` none: a `--empty` build, where the graph is empty) every node is
+    its own component, in the same columns and types. -#}
+{% macro connected_components_result(graph_sql, node_column, neighbour_column, work) %}
+    with nodes as (
+        select graph.{{ node_column }} as node
+        from (
+            {{ graph_sql }}
+        ) as graph
+        where graph.{{ neighbour_column }} is null
+    ),
+
+    {%- if work is none %}
+
+    linked_components as (
+        select
+            cast(null as {{ dbt.type_string() }}) as node,
+            cast(null as {{ dbt.type_string() }}) as component_id,
+            cast(null as {{ dbt.type_bigint() }}) as component_size
+        where 1 = 0
+    ),
+    {%- else %}
+
+    linked as (
         select
             numbers.node,
             labels.label
@@ -161,40 +198,45 @@
         from linked
         inner join components
             on linked.label = components.label
+    ),
+    {%- endif %}
+
+    final as (
+        select
+            nodes.node as {{ node_column }},
+            coalesce(linked_components.component_id, nodes.node) as component_id,
+            coalesce(linked_components.component_size, 1) as component_size
+        from nodes
+        left join linked_components
+            on nodes.node = linked_components.node
     )
 
-    select
-        nodes.{{ node_column }},
-        coalesce(linked_components.component_id, nodes.{{ node_column }}) as component_id,
-        coalesce(linked_components.component_size, 1) as component_size
-    from {{ nodes }} as nodes
-    left join linked_components
-        on nodes.{{ node_column }} = linked_components.node
+    select * from final
 {% endmacro %}
 
 
-{#- The work tables of connected_components(), named after the model. -#}
-{% macro connected_components_work_relations() -%}
+{#- The work tables of the rounds, named after the model (`relation`):
+    `<model>__numbers`, `__edges`, `__labels`, `__frontier` and the next
+    round's labels and frontier. -#}
+{% macro connected_components_work_relations(relation) -%}
     {%- set work = {} -%}
     {%- for name in ['numbers', 'edges', 'labels', 'next_labels', 'frontier', 'next_frontier'] -%}
-        {%- set relation = this.incorporate(path={'identifier': this.identifier ~ '__' ~ name}, type='table') -%}
+        {%- set work_relation = relation.incorporate(path={'identifier': relation.identifier ~ '__' ~ name}, type='table') -%}
         {%- if connected_components_work_is_temporary() -%}
-            {%- set relation = relation.include(database=false, schema=false) -%}
+            {%- set work_relation = work_relation.include(database=false, schema=false) -%}
         {%- endif -%}
-        {%- do work.update({name: relation}) -%}
+        {%- do work.update({name: work_relation}) -%}
     {%- endfor -%}
     {{ return(work) }}
 {%- endmacro %}
 
 
-{#- Post-hook: drop the work tables of connected_components() (one statement
-    each, as engines such as Spark take no batches; the hook itself is empty). -#}
-{% macro drop_connected_components_work() -%}
-    {%- if execute -%}
-        {%- for relation in connected_components_work_relations().values() -%}
-            {%- do adapter.drop_relation(relation) -%}
-        {%- endfor -%}
-    {%- endif -%}
+{#- Drops the work tables, one statement each (engines such as Spark take no
+    batches). -#}
+{% macro drop_connected_components_work(work) -%}
+    {%- for work_relation in work.values() -%}
+        {%- do adapter.drop_relation(work_relation) -%}
+    {%- endfor -%}
 {%- endmacro %}
 
 
