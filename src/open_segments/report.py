@@ -324,14 +324,14 @@ def render_ml(con: duckdb.DuckDBPyConnection) -> str:
         clusters = con.sql(
             """
             select distinct cluster_number, cluster_label, cluster_profiles
-            from marts.ml_cluster_profiles
+            from ml_reports.ml_cluster_profiles
             order by cluster_number
             """
         ).fetchall()
         metrics = con.sql(
             """
             select target, model_name, roc_auc, top_decile_lift, is_served
-            from marts.ml_propensity_metrics
+            from ml_reports.ml_propensity_metrics
             order by target desc, model_name
             """
         ).fetchall()
@@ -368,7 +368,7 @@ def render_gates(con: duckdb.DuckDBPyConnection) -> list[str]:
             """
             select model_name, is_served, reason, candidate_model, model_roc_auc,
                 recency_roc_auc, roc_auc_gain, notes
-            from marts.ml_model_gates
+            from ml_reports.ml_model_gates
             order by case model_name when 'purchase' then 1 when 'churn' then 2 else 3 end
             """
         ).fetchall()

@@ -1,5 +1,5 @@
-"""The segment report: one static HTML page drawn from the marts, for people who do not open a BI
-tool.
+"""The segment report: one static HTML page drawn from the marts and the ML reports, for people
+who do not open a BI tool.
 
 It charts segment sizes over the recorded build dates, who entered and left at the latest build,
 the behavioural clusters' centroids, propensity lift and calibration on the time-based holdout,
@@ -34,6 +34,9 @@ matplotlib.rcParams["svg.hashsalt"] = "open-segments"
 matplotlib.rcParams["font.size"] = 9
 
 MARTS = "marts"
+# How well the models did (cluster profiles, backtest metrics and deciles, serving gates): not
+# for BI, so not in the marts schema.
+ML_REPORTS = "ml_reports"
 
 
 class MartsMissing(RuntimeError):
@@ -248,7 +251,7 @@ def build_report(con: duckdb.DuckDBPyConnection) -> tuple[str, list[Figure]]:
         select target, model_name, is_served, round(roc_auc, 3) as roc_auc,
             round(top_decile_lift, 2) as top_decile_lift, round(brier, 4) as brier,
             round(base_rate, 4) as base_rate, test_snapshot_date
-        from {MARTS}.ml_propensity_metrics order by target, roc_auc desc
+        from {ML_REPORTS}.ml_propensity_metrics order by target, roc_auc desc
         """,
     )
     gates = _read(
@@ -257,13 +260,13 @@ def build_report(con: duckdb.DuckDBPyConnection) -> tuple[str, list[Figure]]:
         select model_name as model, is_served, reason, notes, candidate_model,
             round(model_roc_auc, 3) as roc_auc, round(recency_roc_auc, 3) as recency_roc_auc,
             round(roc_auc_gain, 3) as gain, train_rows, test_rows
-        from {MARTS}.ml_model_gates order by model_name desc
+        from {ML_REPORTS}.ml_model_gates order by model_name desc
         """,
     )
     figures = [sizes_over_time(summary), flows(summary)]
     # what a chart would need and the data lacks, said on the page
     missing = []
-    cluster_profiles = _read(con, f"select * from {MARTS}.ml_cluster_profiles")
+    cluster_profiles = _read(con, f"select * from {ML_REPORTS}.ml_cluster_profiles")
     if cluster_profiles.empty:
         missing.append("Behavioural cluster centroids: no clusters (too few profiles).")
     elif not cluster_profiles["standardized_difference"].notna().any():
@@ -271,7 +274,7 @@ def build_report(con: duckdb.DuckDBPyConnection) -> tuple[str, list[Figure]]:
         missing.append("Behavioural cluster centroids: a single cluster, the population itself.")
     else:
         figures.append(cluster_heat_map(cluster_profiles))
-    deciles = judged_deciles(_read(con, f"select * from {MARTS}.ml_propensity_deciles"))
+    deciles = judged_deciles(_read(con, f"select * from {ML_REPORTS}.ml_propensity_deciles"))
     if deciles.empty:
         missing.append(
             "Propensity lift and calibration: the time-based holdout has no profiles or nobody "

@@ -102,7 +102,7 @@ def test_the_example_is_registered_and_gathered(built) -> None:
             "select count(*), min(qualifying_values) from marts.fct_segment_membership"
             " where segment_id = 'big_baskets'"
         ).fetchone()
-        direct = con.execute("select count(*) from marts.seg_big_baskets").fetchone()[0]
+        direct = con.execute("select count(*) from segment_rules.seg_big_baskets").fetchone()[0]
     assert description == "At least 2 orders, averaging 150 or more (AUD)."
     assert (kind, priority) == ("rule", 45)
     assert members[0] == direct > 0
@@ -116,9 +116,9 @@ def test_a_threshold_var_changes_members_and_description(built) -> None:
     workdir = folder / "dbt"
     overrides = {"segment_thresholds": {"big_baskets": {"orders_at_least": 3}}}
     with run.connect() as con:
-        at_two = con.execute("select count(*) from marts.seg_big_baskets").fetchone()[0]
+        at_two = con.execute("select count(*) from segment_rules.seg_big_baskets").fetchone()[0]
         three_or_more = con.execute(
-            "select count(*) from marts.seg_big_baskets"
+            "select count(*) from segment_rules.seg_big_baskets"
             " where cast(regexp_extract(qualifying_values, 'orders_lifetime=([0-9]+)', 1) as int)"
             " >= 3"
         ).fetchone()[0]
@@ -140,7 +140,7 @@ def test_a_threshold_var_changes_members_and_description(built) -> None:
         description = con.execute(
             "select segment_description from marts.dim_segments where segment_id = 'big_baskets'"
         ).fetchone()[0]
-        members = con.execute("select count(*) from marts.seg_big_baskets").fetchone()[0]
+        members = con.execute("select count(*) from segment_rules.seg_big_baskets").fetchone()[0]
     assert description == "At least 3 orders, averaging 150 or more (AUD)."
     assert members == three_or_more < at_two
 

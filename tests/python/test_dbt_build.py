@@ -268,8 +268,37 @@ def test_publish_only_finished_builds_and_swap_atomically(demo_build, tmp_path: 
     assert {f"export_email_audience__{a}.csv" for (a,) in audiences} <= uploads
 
 
+def test_marts_schema_holds_only_what_bi_reads(demo_build) -> None:
+    """Schema `marts` holds exactly the models the exposures tagged `bi` depend on
+    (models/marts/_exposures.yml): a model that lands there by accident fails, and so does a BI
+    model built elsewhere. Dashboards read nothing outside that list."""
+    _raw, run, con = demo_build
+    manifest = json.loads((run.target_dir / "manifest.json").read_text())
+    exposures = manifest["exposures"].values()
+    bi_reads = {
+        manifest["nodes"][node]["name"]
+        for exposure in exposures
+        if "bi" in exposure["tags"]
+        for node in exposure["depends_on"]["nodes"]
+    }
+    in_marts = {
+        name
+        for (name,) in con.execute(
+            "select table_name from information_schema.tables "
+            "where table_catalog = current_database() and table_schema = 'marts'"
+        ).fetchall()
+    }
+    assert "dim_customers" in bi_reads and "fct_propensity_scores" in bi_reads
+    assert in_marts == bi_reads
+    for exposure in exposures:
+        if exposure["type"] == "dashboard":
+            read = {manifest["nodes"][node]["name"] for node in exposure["depends_on"]["nodes"]}
+            assert read <= bi_reads, exposure["name"]
+
+
 def test_every_mart_column_is_documented(demo_build) -> None:
-    """Every column of every table of the marts and activation schemas has a description."""
+    """Every column of every table of the marts, ML report, semantic and activation schemas has
+    a description."""
     _raw, run, con = demo_build
     manifest = json.loads((run.target_dir / "manifest.json").read_text())
     models = {n["name"]: n for n in manifest["nodes"].values() if n["resource_type"] == "model"}
@@ -279,10 +308,11 @@ def test_every_mart_column_is_documented(demo_build) -> None:
         from information_schema.columns as c
         inner join information_schema.tables as t
             on c.table_schema = t.table_schema and c.table_name = t.table_name
-        where c.table_schema in ('marts', 'activation') and t.table_type = 'BASE TABLE'
+        where c.table_schema in ('marts', 'ml_reports', 'semantic', 'activation')
+            and t.table_type = 'BASE TABLE'
         """
     ).fetchall()
-    assert len({table for table, _ in columns}) >= 15
+    assert len({table for table, _ in columns}) >= 18
     undocumented = [
         f"{table}.{column}"
         for table, column in columns

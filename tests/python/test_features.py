@@ -312,7 +312,7 @@ def test_two_builds_give_identical_features_and_membership(full_build, history: 
         "ml.ml_clusters",
         "ml.ml_propensity_backtest",
         "marts.fct_propensity_scores",
-        "marts.ml_cluster_profiles",
+        "ml_reports.ml_cluster_profiles",
     ):
         for left, right in (("first_build", "second_build"), ("second_build", "first_build")):
             only_left = con.execute(
@@ -398,7 +398,7 @@ def test_crm_only_builds_order_features_and_empty_web_segments(crm_only_build) -
     for target, rows, lowest, highest in scores:
         assert rows > 0 and 0 <= lowest < highest <= 1, target
     statuses = con.execute(
-        "select distinct model_status from marts.ml_propensity_metrics "
+        "select distinct model_status from ml_reports.ml_propensity_metrics "
         "where model_name = 'gradient_boosting'"
     ).fetchall()
     assert statuses == [("fitted",)]
@@ -573,7 +573,8 @@ def _checksums(warehouse: Path) -> dict[str, tuple[int, str]]:
         tables = con.execute(
             "select table_schema || '.' || table_name from information_schema.tables "
             "where table_type in ('BASE TABLE', 'VIEW') "
-            "and table_schema in ('privacy', 'features', 'ml', 'marts', 'activation') "
+            "and table_schema in ('privacy', 'features', 'ml', 'marts', 'segment_rules', "
+            "'ml_reports', 'semantic', 'activation') "
             "and position('__dbt_' in table_name) = 0 order by 1"
         ).fetchall()
         sums = {}

@@ -61,7 +61,7 @@ def test_backtest_is_calibrated_and_beats_its_baselines(build) -> None:
     metrics = {
         (target, name): (auc, served)
         for target, name, auc, served in con.execute(
-            "select target, model_name, roc_auc, is_served from marts.ml_propensity_metrics"
+            "select target, model_name, roc_auc, is_served from ml_reports.ml_propensity_metrics"
         ).fetchall()
     }
     for target in ("purchase", "churn"):
@@ -77,7 +77,7 @@ def test_backtest_is_calibrated_and_beats_its_baselines(build) -> None:
         ).fetchall()
         assert scored == [(served[0],)], (target, scored)
     deciles = con.execute(
-        "select mean_probability, observed_rate, profiles from marts.ml_propensity_deciles "
+        "select mean_probability, observed_rate, profiles from ml_reports.ml_propensity_deciles "
         "where target = 'purchase' order by decile"
     ).fetchall()
     assert len(deciles) == 10
@@ -104,7 +104,7 @@ def test_clusters_follow_the_planted_archetypes(build) -> None:
     known = con.execute("select count(*) from ml.int_ml__cluster_input where is_known_customer")
     assert training_rows == known.fetchone()[0] < 1.05 * CUSTOMERS
     assert silhouette_rows == min(training_rows, 5_000)
-    labels = con.execute("select count(distinct cluster_label) from marts.ml_cluster_profiles")
+    labels = con.execute("select count(distinct cluster_label) from ml_reports.ml_cluster_profiles")
     assert labels.fetchone()[0] >= 2
 
 
@@ -141,7 +141,7 @@ def test_separability_tells_apart_distinct_and_identical_groups() -> None:
 def test_lookalikes_resemble_the_seed_segment(build) -> None:
     run, _ = build
     con = run.connect()
-    seed = con.execute("select count(*) from marts.seg_high_value").fetchone()[0]
+    seed = con.execute("select count(*) from segment_rules.seg_high_value").fetchone()[0]
     scored = con.execute("select count(*) from marts.fct_lookalike_scores").fetchone()[0]
     profiles = con.execute("select count(*) from ml.int_ml__lookalike_input").fetchone()[0]
     assert seed > 0 and scored == profiles - seed

@@ -81,7 +81,7 @@ def test_no_constant_score_is_served(shop) -> None:
     gates = {
         model: (served, reason)
         for model, served, reason in _rows(
-            run, "select model_name, is_served, reason from marts.ml_model_gates"
+            run, "select model_name, is_served, reason from ml_reports.ml_model_gates"
         )
     }
     assert {"purchase", "churn", "lookalikes"} <= set(gates), gates
@@ -120,11 +120,13 @@ def test_metadata_names_snapshots_inside_the_history(shop) -> None:
 def test_every_rfm_score_is_reached_under_heavy_ties(shop) -> None:
     run, _ = shop
     recency, frequency = (
-        {score for (score,) in _rows(run, f"select distinct {column} from marts.seg_rfm")}
+        {score for (score,) in _rows(run, f"select distinct {column} from segment_rules.seg_rfm")}
         for column in ("recency_score", "frequency_score")
     )
     assert recency == frequency == {1, 2, 3, 4, 5}
-    cells = dict(_rows(run, "select segment_variant, count(*) from marts.seg_rfm group by 1"))
+    cells = dict(
+        _rows(run, "select segment_variant, count(*) from segment_rules.seg_rfm group by 1")
+    )
     # lapsed one-order buyers are the commonest kind of customer here: most of the lowest
     # recency score (a fifth of the buyers) is lost
     assert cells.get("lost", 0) > 0.1 * CUSTOMERS, cells
@@ -149,7 +151,9 @@ def test_the_forty_customer_shop_publishes_no_model_segment(
     forty, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     run, _ = forty
-    unserved = _rows(run, "select model_name, reason from marts.ml_model_gates where not is_served")
+    unserved = _rows(
+        run, "select model_name, reason from ml_reports.ml_model_gates where not is_served"
+    )
     assert {"purchase", "churn", "lookalikes"} <= {model for model, _ in unserved}, unserved
     assert all(reason for _, reason in unserved)
     # the build log warns, naming the reason
@@ -212,7 +216,7 @@ def test_cluster_labels_describe_only_the_features_used_and_agree_with_medians(s
         """
         select cluster_number, cluster_label, feature_name, standardized_difference,
             cluster_median, population_median, label_side
-        from marts.ml_cluster_profiles
+        from ml_reports.ml_cluster_profiles
         """,
     )
     assert {row[2] for row in profiles} == {

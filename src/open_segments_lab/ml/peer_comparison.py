@@ -5,8 +5,8 @@ package's ``BetaGeoFitter``), fitted on each customer's order days before the ba
 snapshot (frequency = repeat purchase days, recency and age ``T`` in days) and ranking customers by
 the purchases it expects within the horizon. The project's models (calibrated gradient boosting
 and logistic regression on the snapshot features) and recency alone are read from the backtest
-(``marts.ml_propensity_metrics``); recency is recomputed here on the same rows as a check that both
-sides see the same customers.
+(``ml_reports.ml_propensity_metrics``); recency is recomputed here on the same rows as a check
+that both sides see the same customers.
 
 Run ``python -m open_segments_lab.ml.peer_comparison --warehouse <built warehouse>`` (needs the
 benchmark extra: ``pip install -e '.[benchmark]'``). Profiles without an order before the snapshot
@@ -79,7 +79,7 @@ def compare(warehouse: Path) -> list[tuple[str, float | None]]:
     with duckdb.connect(str(warehouse), read_only=True) as con:
         offset, horizon, frame = _test_rows(con)
         ours = con.execute(
-            "select model_name, roc_auc, is_served from marts.ml_propensity_metrics "
+            "select model_name, roc_auc, is_served from ml_reports.ml_propensity_metrics "
             "where target = 'purchase' order by model_name"
         ).fetchall()
     labels = frame["label"].astype(int).to_numpy()
