@@ -48,7 +48,7 @@
 
     {#- Any numbering will do: labels are turned back into the smallest node id. -#}
     {%- set numbered_nodes -%}
-        with edges as (
+        with graph_edges as (
             {{ connected_components_edges(graph_sql, node_column, neighbour_column) }}
         )
 
@@ -56,16 +56,16 @@
             node,
             {{ unordered_row_number("node") }} as node_number
         from (
-            select node from edges
+            select node from graph_edges
             union
-            select neighbour as node from edges
+            select neighbour as node from graph_edges
         ) as linked_nodes
     {%- endset -%}
     {%- do run_query(create_table_as(work_temporary, work.numbers, numbered_nodes)) -%}
 
     {#- Both directions of every edge, written once and read every round. -#}
     {%- set directed_edges -%}
-        with edges as (
+        with graph_edges as (
             {{ connected_components_edges(graph_sql, node_column, neighbour_column) }}
         ),
 
@@ -73,11 +73,11 @@
             select
                 node_numbers.node_number as node,
                 neighbour_numbers.node_number as neighbour
-            from edges
+            from graph_edges
             inner join {{ work.numbers }} as node_numbers
-                on edges.node = node_numbers.node
+                on graph_edges.node = node_numbers.node
             inner join {{ work.numbers }} as neighbour_numbers
-                on edges.neighbour = neighbour_numbers.node
+                on graph_edges.neighbour = neighbour_numbers.node
         )
 
         select node, neighbour from numbered_edges
@@ -153,7 +153,7 @@
     (`work` none: a `--empty` build, where the graph is empty) every node is
     its own component, in the same columns and types. -#}
 {% macro connected_components_result(graph_sql, node_column, neighbour_column, work) %}
-    with nodes as (
+    with graph_nodes as (
         select graph.{{ node_column }} as node
         from (
             {{ graph_sql }}
@@ -203,12 +203,12 @@
 
     final as (
         select
-            nodes.node as {{ node_column }},
-            coalesce(linked_components.component_id, nodes.node) as component_id,
+            graph_nodes.node as {{ node_column }},
+            coalesce(linked_components.component_id, graph_nodes.node) as component_id,
             coalesce(linked_components.component_size, 1) as component_size
-        from nodes
+        from graph_nodes
         left join linked_components
-            on nodes.node = linked_components.node
+            on graph_nodes.node = linked_components.node
     )
 
     select * from final
