@@ -13,10 +13,13 @@ keeps its folders to look into (test_harness.py checks both).
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Iterator
 
 import pytest
+
+from open_segments_lab.dbt_launcher import PARSE_CACHE_ENV
 
 # Slowest first (minutes in CI): the Spark build and cross-engine check, the point-in-time and
 # kill/rerun builds, the demo-sized build with the browser checks, the ML accuracy build.
@@ -61,6 +64,18 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         if item.path.name in SLOW_MODULES:
             item.add_marker(pytest.mark.slow)
     items.sort(key=rank)  # stable: tests keep their order within a module
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _one_saved_parse_per_set_of_vars(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    # Each dbt run parses the project (about 10 s) unless its target folder holds a parse saved
+    # under the same vars (open_segments_lab.dbt_launcher). The suite's runs share those parses:
+    # in the base folder of the whole run, which both xdist workers' folders are inside.
+    base = tmp_path_factory.getbasetemp()
+    root = base.parent if hasattr(request.config, "workerinput") else base
+    os.environ.setdefault(PARSE_CACHE_ENV, str(root / "dbt-parse-cache"))
 
 
 @pytest.fixture(scope="module", autouse=True)

@@ -1,7 +1,8 @@
 """Run the dbt project as a user would, in a subprocess, against data in a temporary folder.
 
 Each run gets its own warehouse file, target and log folders, so tests never share state with
-each other or with a developer's `make demo`.
+each other or with a developer's `make demo` (open_segments_lab.dbt_launcher, the one launcher of
+the lab and the tests).
 """
 
 from __future__ import annotations
@@ -11,14 +12,15 @@ import json
 import os
 import shutil
 import subprocess
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 
-PROJECT_DIR = Path(__file__).resolve().parents[2]
-DBT = Path(sys.executable).with_name("dbt")
+from open_segments_lab.dbt_launcher import DBT, PROJECT_DIR, DbtInvocation
+from open_segments_lab.dbt_launcher import dbt_invocation as launcher_invocation
+
+__all__ = ["DBT", "PROJECT_DIR", "DbtInvocation", "DbtRun", "dbt_invocation", "mf_query", "run_dbt"]
 
 
 @dataclass
@@ -41,38 +43,6 @@ class DbtRun:
         return duckdb.connect(str(self.warehouse), read_only=True)
 
 
-def dbt_invocation(
-    workdir: Path,
-    args: list[str],
-    raw_location: str,
-    extra_vars: dict | None = None,
-    extra_env: dict[str, str] | None = None,
-) -> tuple[list[str], dict[str, str]]:
-    """The command line and environment of `dbt <args>` on the warehouse in `workdir`."""
-    workdir.mkdir(parents=True, exist_ok=True)
-    env = {
-        **os.environ,
-        "DBT_PROFILES_DIR": str(PROJECT_DIR),
-        "SEGMENTS_DUCKDB_PATH": str(workdir / "warehouse.duckdb"),
-        "SEGMENTS_RAW_LOCATION": raw_location,
-        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
-        **(extra_env or {}),
-    }
-    command = [
-        str(DBT),
-        *args,
-        "--project-dir",
-        str(PROJECT_DIR),
-        "--target-path",
-        str(workdir / "target"),
-        "--log-path",
-        str(workdir / "logs"),
-    ]
-    if extra_vars:
-        command += ["--vars", json.dumps(extra_vars)]
-    return command, env
-
-
 def run_dbt(
     workdir: Path,
     args: list[str],
@@ -80,6 +50,7 @@ def run_dbt(
     extra_vars: dict | None = None,
     extra_env: dict[str, str] | None = None,
     unit_tests: bool = False,
+    project_dir: Path = PROJECT_DIR,
 ) -> DbtRun:
     """Run `dbt <args>` with raw data at `raw_location`, a {source}/{table} pattern.
 
@@ -89,16 +60,26 @@ def run_dbt(
     """
     if args[:1] == ["build"] and not unit_tests and "--exclude-resource-type" not in args:
         args = [*args, "--exclude-resource-type", "unit_test"]
-    command, env = dbt_invocation(workdir, args, raw_location, extra_vars, extra_env)
-    completed = subprocess.run(
-        command, cwd=PROJECT_DIR, env=env, capture_output=True, text=True, check=False
+    invocation = launcher_invocation(
+        workdir, args, raw_location, extra_vars, extra_env, project_dir
     )
+    completed = invocation.run()
     return DbtRun(
         completed.returncode,
         completed.stdout + completed.stderr,
-        workdir / "warehouse.duckdb",
-        workdir / "target",
+        invocation.warehouse,
+        invocation.target_dir,
     )
+
+
+def dbt_invocation(*args, **kwargs) -> tuple[list[str], dict[str, str]]:
+    """The command line and environment of `dbt <args>` (the arguments of `launcher_invocation`)
+    for a test that starts dbt itself, from any folder: the warehouse is named by its absolute
+    path, so dbt parses the project in full (a `DbtInvocation`'s own `popen` and `run` reuse a
+    saved parse)."""
+    invocation = launcher_invocation(*args, **kwargs)
+    invocation.prepare()
+    return invocation.command, {**invocation.env, "SEGMENTS_DUCKDB_PATH": str(invocation.warehouse)}
 
 
 def mf_query(run: DbtRun, workdir: Path, metrics: list[str], group_by: list[str]) -> list[dict]:

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import json
 import random
-import subprocess
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
@@ -23,7 +22,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from dbt_harness import PROJECT_DIR, dbt_invocation
+from open_segments_lab.dbt_launcher import dbt_invocation
 
 TEMPLATES = (
     "2024-03-15T12:34:56.789Z",
@@ -65,15 +64,13 @@ def compiled_parsers(workdir: Path, source_timezone: str) -> str:
         "{{ parse_utc_timestamp('x') }} as duckdb_parsed, "
         "{{ default__parse_utc_timestamp('x') }} as default_parsed from texts"
     )
-    command, env = dbt_invocation(
+    completed = dbt_invocation(
         workdir,
         ["compile", "--quiet", "--output", "json", "--inline", inline],
         raw_location=str(workdir / "unused" / "{source}_{table}.parquet"),
         extra_vars={"source_timezone": source_timezone},
-    )
-    completed = subprocess.run(
-        command, cwd=PROJECT_DIR, env=env, capture_output=True, text=True, check=True
-    )
+    ).run()
+    assert completed.returncode == 0, completed.stdout + completed.stderr
     return json.loads(completed.stdout)["compiled"]
 
 
