@@ -50,6 +50,7 @@ SLOW_MODULES = {
     "test_identity_source_mix.py",
     "test_identity_peer.py",
     "test_datagen_hard.py",
+    "test_connected_components.py",
 }
 
 
