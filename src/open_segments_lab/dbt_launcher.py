@@ -88,8 +88,15 @@ class DbtInvocation:
         """Make the work folder; seed its target folder with a saved parse, if there is one."""
         self.target_dir.mkdir(parents=True, exist_ok=True)
         cached = self._cached_parse()
-        if cached is not None and cached.exists():
+        if cached is None:
+            return
+        hit = cached.exists()
+        if hit:
             shutil.copyfile(cached, self.target_dir / PARSE_FILE)
+        # One line per run, so the suite can say how many runs a saved parse served.
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        with (cached.parent / "uses.log").open("a") as uses:
+            uses.write(f"{'hit' if hit else 'miss'} {cached.stem}\n")
 
     def remember(self) -> None:
         """Save this invocation's parse for the next one with the same vars (first one wins)."""
