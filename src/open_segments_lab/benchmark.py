@@ -76,8 +76,8 @@ import pyarrow.parquet as pq
 
 from open_segments.match_weights import export_match_weights
 from open_segments_lab.datagen.schema import SOURCE_OF_RAW_FILE
+from open_segments_lab.dbt_launcher import PROJECT_DIR, dbt_command, dbt_environment
 
-PROJECT_DIR = Path(__file__).resolve().parents[2]
 # Models whose names start with these make up the identity stage (int_customer__unified_profiles
 # is the end of it: survivorship over the resolved profiles).
 IDENTITY_MODEL_PREFIXES = ("int_identity__", "int_customer__unified_profiles")
@@ -275,13 +275,7 @@ def run_measured(stage: str, command: list[str], env: dict[str, str], log: Path)
 
 def project_env(raw_dir: Path, warehouse: Path) -> dict[str, str]:
     """Environment for dbt on generated data: this project's profile, the raw files, a warehouse."""
-    return {
-        **os.environ,
-        "DBT_PROFILES_DIR": str(PROJECT_DIR),
-        "SEGMENTS_RAW_LOCATION": str(raw_dir / "{source}_{table}.parquet"),
-        "SEGMENTS_DUCKDB_PATH": str(warehouse),
-        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
-    }
+    return dbt_environment(warehouse, str(raw_dir / "{source}_{table}.parquet"))
 
 
 def generate_data(
@@ -518,13 +512,15 @@ def identity_scale(warehouse: Path) -> tuple[int, int] | None:
         return None
 
 
-def estimate_match_weights(dbt: str, env: dict[str, str], workdir: Path) -> StageResult:
+def estimate_match_weights(env: dict[str, str], workdir: Path) -> StageResult:
     """Estimate the match weights on DuckDB (a dbt Python model) and freeze them to
     workdir/match_weights.parquet, for an engine that cannot run Python models."""
     target = workdir / "target" / "estimate_match_weights"
-    run = [dbt, "build", "--select", "+int_identity__match_weights",
-           "--resource-type", "seed", "--resource-type", "model",
-           "--target-path", str(target), "--log-path", str(workdir / "logs")]  # fmt: skip
+    run = dbt_command(
+        ["build", "--select", "+int_identity__match_weights",
+         "--resource-type", "seed", "--resource-type", "model"],
+        target_dir=target, log_dir=workdir / "logs",
+    )  # fmt: skip
     result = run_measured("match weights (DuckDB)", run, env, workdir / "estimate.log")
     if result.returncode != 0:
         print((workdir / "estimate.log").read_text()[-3000:], file=sys.stderr)
@@ -571,7 +567,7 @@ def hold_back_newest_web_events(raw_dir: Path, share: float, day_zero: Path) -> 
 
 
 def web_increment_stages(
-    dbt: str, raw_dir: Path, workdir: Path, share: float
+    raw_dir: Path, workdir: Path, share: float
 ) -> tuple[list[StageResult], dict[str, float], dict[str, int]]:
     """The daily-increment benchmark of the web path (see the module docstring)."""
     warehouse = workdir / "warehouse.duckdb"
@@ -587,8 +583,7 @@ def web_increment_stages(
     for stage, raw, command, selection in runs:
         slug = stage_folder(stage)
         target = workdir / "target" / slug
-        run = [dbt, command, "--target-path", str(target), "--log-path", str(workdir / "logs"),
-               *selection]  # fmt: skip
+        run = dbt_command([command, *selection], target_dir=target, log_dir=workdir / "logs")
         env = project_env(raw, warehouse)
         stages.append(run_measured(stage, run, env, workdir / f"{slug}.log"))
         if stages[-1].returncode != 0:
@@ -608,7 +603,7 @@ SCHEDULED_RUN_OPTIONS = ("--exclude-resource-type", "unit_test")
 
 
 def daily_run_stages(
-    dbt: str, raw_dir: Path, workdir: Path, share: float
+    raw_dir: Path, workdir: Path, share: float
 ) -> tuple[list[StageResult], dict[str, float], dict[str, int]]:
     """The whole-daily-run benchmark (see the module docstring): the stages, each stage's dbt
     elapsed seconds and the counts of the increment."""
@@ -622,8 +617,9 @@ def daily_run_stages(
     for stage, raw, options in runs:
         target = workdir / "target" / stage_folder(stage)
         log = workdir / f"{stage_folder(stage)}.log"
-        run = [dbt, "build", *SCHEDULED_RUN_OPTIONS, "--target-path", str(target),
-               "--log-path", str(workdir / "logs"), *options]  # fmt: skip
+        run = dbt_command(
+            ["build", *SCHEDULED_RUN_OPTIONS, *options], target_dir=target, log_dir=workdir / "logs"
+        )
         stages.append(run_measured(stage, run, project_env(raw, warehouse), log))
         if stages[-1].returncode != 0:
             print(log.read_text()[-3000:])
@@ -730,11 +726,8 @@ def main(argv: list[str] | None = None) -> int:
             parser.error(str(error))
         env = project_env(raw_dir, workdir / "warehouse.duckdb")
     Path(env["SEGMENTS_DUCKDB_PATH"]).unlink(missing_ok=True)
-    dbt = str(Path(sys.executable).with_name("dbt"))
     if args.web_increment:
-        web_stages, elapsed, counts = web_increment_stages(
-            dbt, raw_dir, workdir, args.web_increment
-        )
+        web_stages, elapsed, counts = web_increment_stages(raw_dir, workdir, args.web_increment)
         stages += web_stages
         title = f"Daily web increment at {args.customers:,} customers (seed {args.seed})"
         print(render_increment(title, counts, stages, elapsed, "model seconds"))
@@ -755,7 +748,7 @@ def main(argv: list[str] | None = None) -> int:
         )
         return max(s.returncode for s in stages)
     if args.daily_run:
-        daily_stages, elapsed, counts = daily_run_stages(dbt, raw_dir, workdir, args.daily_run)
+        daily_stages, elapsed, counts = daily_run_stages(raw_dir, workdir, args.daily_run)
         stages += daily_stages
         title = f"Daily run at {args.customers:,} customers (seed {args.seed})"
         print(render_increment(title, counts, stages, elapsed, "dbt elapsed"))
@@ -793,7 +786,7 @@ def main(argv: list[str] | None = None) -> int:
     else:
         stage_commands = list(DBT_STAGES)
     if args.target == "spark":
-        stages.append(estimate_match_weights(dbt, env, workdir))
+        stages.append(estimate_match_weights(env, workdir))
         if stages[-1].returncode != 0:
             return 1
         env = spark_env(env, workdir)
@@ -802,8 +795,7 @@ def main(argv: list[str] | None = None) -> int:
     for stage, command, selection in stage_commands:
         slug = stage_folder(stage)
         target = workdir / "target" / slug
-        run = [dbt, command, "--target-path", str(target), "--log-path", str(workdir / "logs"),
-               *selection]  # fmt: skip
+        run = dbt_command([command, *selection], target_dir=target, log_dir=workdir / "logs")
         stages.append(run_measured(stage, run, env, workdir / f"{slug}.log"))
         if stages[-1].returncode != 0:
             print((workdir / f"{slug}.log").read_text()[-3000:])

@@ -1,19 +1,20 @@
 """The one way the lab and the tests run dbt: in a work folder of its own, as a user would.
 
 Every invocation gets its own warehouse file, target and log folders, so runs never share state
-with each other or with a developer's `make demo`. The benchmark, the accuracy reports and the
-test harness run `dbt` as a child process (`DbtInvocation`); the cross-engine check runs it in its
-own process, since dbt-spark's local session lives there, but takes its arguments from
-`dbt_arguments`.
+with each other or with a developer's `make demo`. The test harness runs `dbt` as a child process
+(`DbtInvocation`); the benchmark and the accuracy reports measure child processes of their own,
+made of `dbt_command` and `dbt_environment`; the cross-engine check runs dbt in its own process,
+since dbt-spark's local session lives there, with `dbt_arguments`.
 
-Parsing the project takes dbt about 10 s; reading a saved parse takes about 1 s. dbt reuses a
-saved parse (target/partial_parse.msgpack) only when its vars and its profile, values included,
-are those it was saved with. So the warehouse is named by a path relative to the work folder,
-which is the process's working directory: the profile is then the same in every folder. When
-SEGMENTS_DBT_PARSE_CACHE names a folder (the test suite sets it), the first parse under each set
-of vars is saved there and copied into the target folder of every later invocation with those
-vars. dbt still checks every file's checksum and the state it was saved with, and parses again
-whatever changed: the copy only saves work, it cannot make dbt trust a stale parse.
+Parsing the project is most of a short dbt run; reading a saved parse takes a fraction of that
+(docs/measurements.md). dbt reuses a saved parse (target/partial_parse.msgpack) only when its vars
+and its profile, values included, are those it was saved with. So the warehouse is named by a path
+relative to the work folder, which is the process's working directory: the profile is then the same
+in every folder. When SEGMENTS_DBT_PARSE_CACHE names a folder (the test suite sets it), the first
+parse under each set of vars is saved there and copied into the target folder of every later
+invocation with those vars. dbt still checks every file's checksum and the state it was saved with,
+and parses again whatever changed: the copy only saves work, it cannot make dbt trust a stale
+parse.
 """
 
 from __future__ import annotations
@@ -54,6 +55,37 @@ def dbt_arguments(
     if extra_vars:
         arguments += ["--vars", json.dumps(extra_vars, sort_keys=True)]
     return arguments
+
+
+def dbt_command(
+    args: list[str],
+    *,
+    target_dir: Path,
+    log_dir: Path,
+    project_dir: Path = PROJECT_DIR,
+    extra_vars: dict | None = None,
+) -> list[str]:
+    """The command line of `dbt <args>`: this environment's dbt and `dbt_arguments`."""
+    arguments = dbt_arguments(
+        args, target_dir=target_dir, log_dir=log_dir, project_dir=project_dir, extra_vars=extra_vars
+    )
+    return [str(DBT), *arguments]
+
+
+def dbt_environment(
+    warehouse: Path | str, raw_location: str, extra_env: dict[str, str] | None = None
+) -> dict[str, str]:
+    """The environment of a dbt run: this repository's profile, the warehouse file (a path
+    relative to the run's working directory, or absolute), the raw data's {source}/{table}
+    pattern, no usage statistics; `extra_env` last."""
+    return {
+        **os.environ,
+        "DBT_PROFILES_DIR": str(PROJECT_DIR),
+        "SEGMENTS_DUCKDB_PATH": str(warehouse),
+        "SEGMENTS_RAW_LOCATION": raw_location,
+        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+        **(extra_env or {}),
+    }
 
 
 @dataclass(frozen=True)
@@ -142,22 +174,12 @@ def dbt_invocation(
     """`dbt <args>` on the warehouse in `workdir`, raw data at `raw_location` (a
     {source}/{table} pattern), this repository's profile."""
     workdir = workdir.resolve()
-    env = {
-        **os.environ,
-        "DBT_PROFILES_DIR": str(PROJECT_DIR),
-        "SEGMENTS_DUCKDB_PATH": WAREHOUSE_FILE,
-        "SEGMENTS_RAW_LOCATION": raw_location,
-        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
-        **(extra_env or {}),
-    }
-    command = [
-        str(DBT),
-        *dbt_arguments(
-            args,
-            target_dir=workdir / "target",
-            log_dir=workdir / "logs",
-            project_dir=project_dir,
-            extra_vars=extra_vars,
-        ),
-    ]
+    command = dbt_command(
+        args,
+        target_dir=workdir / "target",
+        log_dir=workdir / "logs",
+        project_dir=project_dir,
+        extra_vars=extra_vars,
+    )
+    env = dbt_environment(WAREHOUSE_FILE, raw_location, extra_env)
     return DbtInvocation(command, env, workdir, project_dir, dict(extra_vars or {}))

@@ -28,6 +28,7 @@ import pytest
 from dbt_harness import PROJECT_DIR, run_dbt
 from open_segments.match_weights import export_match_weights
 from open_segments_lab.datagen.__main__ import main as generate
+from open_segments_lab.dbt_launcher import dbt_arguments
 from web_loads import deliver_messily, location, web_event_loads
 
 CUSTOMERS = 800
@@ -109,10 +110,7 @@ def engines(tmp_path_factory: pytest.TempPathFactory):
     spark_dir = folder / "spark"
     export = folder / "export"
     report, build_report = folder / "report.json", folder / "build_report.json"
-    paths = [
-        "--project-dir", str(PROJECT_DIR),
-        "--target-path", str(spark_dir / "target"), "--log-path", str(spark_dir / "logs"),
-    ]  # fmt: skip
+    paths = dbt_arguments([], target_dir=spark_dir / "target", log_dir=spark_dir / "logs")
     # The first two loads of the web events, staged (the first in full, the second
     # incrementally) before the build of the last load. The other sources, staged with the first
     # load, do not change: the last build reuses their staging.

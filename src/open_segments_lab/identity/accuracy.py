@@ -61,7 +61,6 @@ from sklearn.metrics.cluster import pair_confusion_matrix
 
 from open_segments_lab.benchmark import (
     IDENTITY_SCHEMA,
-    PROJECT_DIR,
     StageResult,
     candidate_pair_scale,
     evaluation_parser,
@@ -69,6 +68,7 @@ from open_segments_lab.benchmark import (
     prepare_evaluation,
     run_measured,
 )
+from open_segments_lab.dbt_launcher import dbt_command
 
 IDENTITY_SOURCES = ("crm_customers", "web_cookies", "esp_recipients", "third_party_demographics")
 TRUTH_FILE = "truth_records.parquet"
@@ -666,15 +666,13 @@ def main(argv: list[str] | None = None) -> int:
     # Cautious indirect selection: a test runs only when every model it reads is built, so
     # tests that also read models outside the selection (the row-conservation tests read the
     # *_rejected staging models) are left out instead of failing on a missing table.
-    build = [
-        str(Path(sys.executable).with_name("dbt")), "build",
-        "--select", BUILD_SELECTOR, "--indirect-selection", "cautious",
-        "--project-dir", str(PROJECT_DIR),
-        "--target-path", str(target_dir),
-        "--log-path", str(workdir / "logs"),
-    ]  # fmt: skip
-    if args.threshold is not None:
-        build += ["--vars", json.dumps({"identity_match_threshold": args.threshold})]
+    threshold_var = None if args.threshold is None else {"identity_match_threshold": args.threshold}
+    build = dbt_command(
+        ["build", "--select", BUILD_SELECTOR, "--indirect-selection", "cautious"],
+        target_dir=target_dir,
+        log_dir=workdir / "logs",
+        extra_vars=threshold_var,
+    )
     stages.append(run_measured("dbt build", build, env, workdir / "dbt_build.log"))
 
     run_results = target_dir / "run_results.json"

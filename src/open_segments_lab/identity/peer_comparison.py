@@ -62,7 +62,6 @@ from open_segments_lab.benchmark import (
     DBT_STAGES,
     IDENTITY_SCHEMA,
     IDENTITY_TAG,
-    PROJECT_DIR,
     StageResult,
     evaluation_parser,
     identity_model_timings,
@@ -72,6 +71,7 @@ from open_segments_lab.benchmark import (
     run_measured,
     stage_folder,
 )
+from open_segments_lab.dbt_launcher import dbt_command
 from open_segments_lab.identity.accuracy import TRUTH_FILE, PairMetrics, _format_rows, _fraction
 
 SPLINK_MISSING = "Splink is not installed: pip install -e '.[benchmark]'"
@@ -389,13 +389,12 @@ def _share(connection: duckdb.DuckDBPyConnection, sql: str) -> float:
 def _build(env: dict[str, str], workdir: Path) -> tuple[list[StageResult], float | None]:
     """Build our side in two measured stages; the identity stage's dbt elapsed seconds, or None
     when a stage failed (its log's tail is printed)."""
-    dbt = str(Path(sys.executable).with_name("dbt"))
     stages = []
     for stage, command, selection in (INPUT_STAGE, IDENTITY_STAGE):
         slug = stage_folder(stage)
-        run = [dbt, command, "--project-dir", str(PROJECT_DIR),
-               "--target-path", str(workdir / "target" / slug),
-               "--log-path", str(workdir / "logs"), *selection]  # fmt: skip
+        run = dbt_command(
+            [command, *selection], target_dir=workdir / "target" / slug, log_dir=workdir / "logs"
+        )
         stages.append(run_measured(stage, run, env, workdir / f"{slug}.log"))
         if stages[-1].returncode != 0:
             print((workdir / f"{slug}.log").read_text()[-3000:], file=sys.stderr)

@@ -36,11 +36,11 @@ from sklearn.model_selection import StratifiedKFold, cross_val_predict
 
 from open_segments.ml.preprocess import FeatureScaler
 from open_segments_lab.benchmark import (
-    PROJECT_DIR,
     evaluation_parser,
     prepare_evaluation,
     run_measured,
 )
+from open_segments_lab.dbt_launcher import dbt_command
 
 BUILD_SELECTOR = ["+fct_propensity_scores", "+ml_clusters"]
 TRUTH_PERSONS = "truth_persons.parquet"
@@ -235,14 +235,11 @@ def main(argv: list[str] | None = None) -> int:
         return evaluation
     workdir, env, stages = evaluation.workdir, evaluation.env, evaluation.stages
     # The models only: their tests are the test suite's business, not this measurement's.
-    build = [
-        str(Path(sys.executable).with_name("dbt")), "build",
-        "--select", *BUILD_SELECTOR,
-        "--exclude", "resource_type:test", "resource_type:unit_test",
-        "--project-dir", str(PROJECT_DIR),
-        "--target-path", str(workdir / "target"),
-        "--log-path", str(workdir / "logs"),
-    ]  # fmt: skip
+    build = dbt_command(
+        ["build", "--select", *BUILD_SELECTOR,
+         "--exclude", "resource_type:test", "resource_type:unit_test"],
+        target_dir=workdir / "target", log_dir=workdir / "logs",
+    )  # fmt: skip
     stages.append(run_measured("dbt build", build, env, workdir / "dbt_build.log"))
     for stage in stages:
         print(f"{stage.stage}: {stage.seconds:.1f} s, exit {stage.returncode}")
