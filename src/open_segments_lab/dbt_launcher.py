@@ -57,19 +57,9 @@ def dbt_arguments(
     return arguments
 
 
-def dbt_command(
-    args: list[str],
-    *,
-    target_dir: Path,
-    log_dir: Path,
-    project_dir: Path = PROJECT_DIR,
-    extra_vars: dict | None = None,
-) -> list[str]:
-    """The command line of `dbt <args>`: this environment's dbt and `dbt_arguments`."""
-    arguments = dbt_arguments(
-        args, target_dir=target_dir, log_dir=log_dir, project_dir=project_dir, extra_vars=extra_vars
-    )
-    return [str(DBT), *arguments]
+def dbt_command(args: list[str], **folders_and_vars) -> list[str]:
+    """The command line of `dbt <args>`: this environment's dbt, then `dbt_arguments`."""
+    return [str(DBT), *dbt_arguments(args, **folders_and_vars)]
 
 
 def dbt_environment(
