@@ -16,7 +16,8 @@ finished successfully and no writing dbt command started since (a killed or fail
 its start without a successful end); `run_results.json` is that build's (same invocation id); and
 every enabled model, seed, snapshot and data test of its `manifest.json` ran in it and passed
 (unit tests may be left out, but must pass if run). A `--select`ed, `--empty` or test-excluding
-build is refused.
+build is refused. Only the tables the manifest's models write to the marts schema are published:
+a table an older version of the project left there (dbt never drops one) is named, not published.
 
 The link is replaced atomically (a new link renamed over the old), so a reader sees the previous
 complete build or the new complete build, never a mix. Older publications are kept (`--keep`)
@@ -309,7 +310,25 @@ def _record_rewrite(folder: Path, build: str, rows: int) -> None:
     info_path.write_text(json.dumps(info, indent=2) + "\n")
 
 
-def _write_publication(con: duckdb.DuckDBPyConnection, folder: Path) -> None:
+def mart_tables(manifest: Path) -> set[str]:
+    """The tables the project's enabled models write to the marts schema, by the build's
+    manifest: what a publication holds."""
+    nodes = _read_artifact(manifest)["nodes"].values()
+    return {
+        node["alias"]
+        for node in nodes
+        if node["resource_type"] == "model"
+        and node["config"].get("schema") == MARTS_SCHEMA
+        and node["config"].get("materialized") != "view"
+    }
+
+
+def _write_publication(
+    con: duckdb.DuckDBPyConnection,
+    folder: Path,
+    wanted: set[str] | None,
+    say: Callable[[str], None],
+) -> None:
     tables = [
         name
         for (name,) in con.execute(
@@ -318,6 +337,16 @@ def _write_publication(con: duckdb.DuckDBPyConnection, folder: Path) -> None:
             [MARTS_SCHEMA],
         ).fetchall()
     ]
+    if wanted is not None:
+        # Tables of an older version of the project stay in the schema until dropped (dbt never
+        # drops a relation): they are left out, and named, instead of published stale.
+        stale = [name for name in tables if name not in wanted]
+        if stale:
+            say(
+                f"Left out {len(stale)} tables of schema {MARTS_SCHEMA} that no model of this "
+                f"project writes (drop them): {_shown(stale)}"
+            )
+        tables = [name for name in tables if name in wanted]
     (folder / "activation").mkdir(parents=True)
     for table in tables:
         target = folder / f"{table}.parquet"
@@ -341,13 +370,17 @@ def publish(
     keep: int = 3,
     retention: str = "clean",
     say: Callable[[str], None] | None = None,
+    manifest: Path | None = None,
 ) -> Path:
     """Write the marts of the warehouse's last finished build (see `last_build`) to a new folder
     under `out` with its publication.json, point `out/current` at it, and apply the retention
     to the older publications: at most `keep` publications in all, and none holding a person
     erased since (deleted under 'clean' and 'latest', rewritten under 'rewrite'). Raise
-    ErasedDataFound (publishing nothing) if the new files hold an erased person. Returns the new
-    folder; `say` receives what was done to the older ones."""
+    ErasedDataFound (publishing nothing) if the new files hold an erased person. With the build's
+    `manifest`, only the mart tables its models write are published (see `mart_tables`). Returns
+    the new folder; `say` receives what was left out and what was done to the older ones."""
+    say = say or (lambda _message: None)
+    wanted = mart_tables(manifest) if manifest is not None else None
     if retention not in RETENTION:
         raise ValueError(f"retention must be one of {', '.join(RETENTION)}")
     con = _attach(warehouse)
@@ -362,17 +395,23 @@ def publish(
                 f"the warehouse has no {ERASED_KEYS}: run `dbt build` with this version of the "
                 "project"
             ) from None
-        folder = _new_publication(con, out, build)
+        folder = _new_publication(con, out, build, wanted, say)
         staged = out / f".current-{folder.name}"
         staged.symlink_to(folder.name)
         os.replace(staged, out / "current")  # atomic: readers see the old or the new publication
-        _apply_retention(con, out, folder, keep, retention, build, say or (lambda _message: None))
+        _apply_retention(con, out, folder, keep, retention, build, say)
     finally:
         con.close()
     return folder
 
 
-def _new_publication(con: duckdb.DuckDBPyConnection, out: Path, build: str) -> Path:
+def _new_publication(
+    con: duckdb.DuckDBPyConnection,
+    out: Path,
+    build: str,
+    wanted: set[str] | None,
+    say: Callable[[str], None],
+) -> Path:
     """Write the build's publication, checked free of erased people, and return its folder."""
     # without customers dim_customers has no row to date; the segment summary records every
     # build's as-of date
@@ -389,7 +428,7 @@ def _new_publication(con: duckdb.DuckDBPyConnection, out: Path, build: str) -> P
         shutil.rmtree(remains)
     staging = out / f".staging-{folder.name}"
     try:
-        _write_publication(con, staging)
+        _write_publication(con, staging, wanted, say)
         leaks = erased_rows(con, staging)
         if leaks:
             files = sorted(path.name for path in leaks)
@@ -489,7 +528,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         check_build(args.warehouse, args.run_results)
         notes = thin_data_notes(args.warehouse)
-        folder = publish(args.warehouse, args.out, args.keep, args.retention, say=print)
+        manifest = args.run_results.with_name("manifest.json")
+        folder = publish(
+            args.warehouse, args.out, args.keep, args.retention, say=print, manifest=manifest
+        )
     except NotPublished as problem:
         print(f"Not published: {problem}")
         return 1

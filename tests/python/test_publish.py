@@ -196,6 +196,7 @@ def story(tmp_path_factory: pytest.TempPathFactory) -> dict:
     told["latest"] = _cli(*where, *results, "--retention", "latest")
     told["after_latest"] = sorted(p.name for p in out.iterdir())
     told["current"] = (out / "current").resolve().name
+    told["warehouse"], told["manifest"] = warehouse, target / "manifest.json"
     return told
 
 
@@ -273,3 +274,19 @@ def test_messages_never_quote_a_value(story: dict) -> None:
     )
     assert "removed" in said  # the retention said what it did
     assert not [value for value in story["person"] if value in said]
+
+
+def test_a_mart_table_no_model_writes_is_named_not_published(story: dict, tmp_path: Path) -> None:
+    # dbt never drops a relation: a table an older version of the project wrote to the marts
+    # stays there, with its last rows, until someone drops it.
+    warehouse = shutil.copy(story["warehouse"], tmp_path / "warehouse.duckdb")
+    with duckdb.connect(str(warehouse)) as con:
+        con.execute("create table marts.ml_old_report as select * from marts.dim_customers")
+    said: list[str] = []
+    folder = publishing.publish(
+        warehouse, tmp_path / "published", say=said.append, manifest=story["manifest"]
+    )
+    published = {path.stem for path in folder.glob("*.parquet")}
+    assert "ml_old_report" not in published
+    assert published == publishing.mart_tables(story["manifest"])
+    assert any("ml_old_report" in message and "drop" in message for message in said), said
