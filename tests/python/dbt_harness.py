@@ -78,7 +78,8 @@ def dbt_invocation(*args, **kwargs) -> tuple[list[str], dict[str, str]]:
     path, so dbt parses the project in full (a `DbtInvocation`'s own `popen` and `run` reuse a
     saved parse)."""
     invocation = launcher_invocation(*args, **kwargs)
-    invocation.prepare()
+    # no saved parse: with the absolute path dbt would not use it
+    invocation.target_dir.mkdir(parents=True, exist_ok=True)
     return invocation.command, {**invocation.env, "SEGMENTS_DUCKDB_PATH": str(invocation.warehouse)}
 
 
