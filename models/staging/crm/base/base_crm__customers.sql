@@ -15,11 +15,11 @@
     'postcode', 'state', 'country', 'loyalty_id', 'created_at', 'updated_at',
 ] -%}
 
-with
+{#- The source is read by name where it is read (it is read several times,
+    and DuckDB holds a CTE read more than once whole in memory). -#}
+{%- set raw = source('crm', 'customers') -%}
 
-source as (
-    select * from {{ source('crm', 'customers') }}
-),
+with
 
 country_lookup as (
     select * from {{ ref('stg_reference__country_lookup') }}
@@ -30,7 +30,7 @@ countries as (
 ),
 
 distinct_rows as (
-    {{ collapse_exact_duplicates('source', raw_columns) }}
+    {{ collapse_exact_duplicates(raw, raw_columns) }}
 ),
 
 genders as (

@@ -15,11 +15,11 @@
     'status', 'channel', 'product_category',
 ] -%}
 
-with
+{#- The source is read by name where it is read (it is read several times,
+    and DuckDB holds a CTE read more than once whole in memory). -#}
+{%- set raw = source('crm', 'orders') -%}
 
-source as (
-    select * from {{ source('crm', 'orders') }}
-),
+with
 
 rates as (
     select * from {{ ref('stg_reference__currency_rates') }}
@@ -34,7 +34,7 @@ known_currencies as (
 ),
 
 distinct_rows as (
-    {{ collapse_exact_duplicates('source', raw_columns) }}
+    {{ collapse_exact_duplicates(raw, raw_columns) }}
 ),
 
 -- Categorical columns are normalized once per distinct value, not per order.

@@ -7,14 +7,14 @@
 -#}
 {%- set raw_columns = ['event_id', 'recipient_email', 'campaign_id', 'event_type', 'occurred_at'] -%}
 
+{#- The source is read by name where it is read (it is read several times,
+    and DuckDB holds a CTE read more than once whole in memory). -#}
+{%- set raw = source('esp', 'email_events') -%}
+
 with
 
-source as (
-    select * from {{ source('esp', 'email_events') }}
-),
-
 distinct_rows as (
-    {{ collapse_exact_duplicates('source', raw_columns) }}
+    {{ collapse_exact_duplicates(raw, raw_columns) }}
 ),
 
 event_types as (

@@ -27,11 +27,11 @@
     'subject_country',
 ] -%}
 
-with
+{#- The source is read by name where it is read (it is read several times,
+    and DuckDB holds a CTE read more than once whole in memory). -#}
+{%- set raw = source('privacy', 'consent_events') -%}
 
-source as (
-    select * from {{ source('privacy', 'consent_events') }}
-),
+with
 
 country_lookup as (
     select * from {{ ref('stg_reference__country_lookup') }}
@@ -42,7 +42,7 @@ countries as (
 ),
 
 distinct_rows as (
-    {{ collapse_exact_duplicates('source', raw_columns) }}
+    {{ collapse_exact_duplicates(raw, raw_columns) }}
 ),
 
 -- Categorical columns are normalized once per distinct value, not per row.

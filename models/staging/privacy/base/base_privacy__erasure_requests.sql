@@ -13,11 +13,11 @@
 -#}
 {%- set raw_columns = ['request_id', 'subject_type', 'subject_value', 'requested_at', 'subject_country'] -%}
 
-with
+{#- The source is read by name where it is read (it is read several times,
+    and DuckDB holds a CTE read more than once whole in memory). -#}
+{%- set raw = source('privacy', 'erasure_requests') -%}
 
-source as (
-    select * from {{ source('privacy', 'erasure_requests') }}
-),
+with
 
 country_lookup as (
     select * from {{ ref('stg_reference__country_lookup') }}
@@ -28,7 +28,7 @@ countries as (
 ),
 
 distinct_rows as (
-    {{ collapse_exact_duplicates('source', raw_columns) }}
+    {{ collapse_exact_duplicates(raw, raw_columns) }}
 ),
 
 subject_types as (

@@ -6,14 +6,14 @@
 -#}
 {%- set raw_columns = ['currency_code', 'rate_date', 'units_per_usd'] -%}
 
+{#- The source is read by name where it is read (it is read several times,
+    and DuckDB holds a CTE read more than once whole in memory). -#}
+{%- set raw = source('reference', 'currency_rates') -%}
+
 with
 
-source as (
-    select * from {{ source('reference', 'currency_rates') }}
-),
-
 distinct_rows as (
-    {{ collapse_exact_duplicates('source', raw_columns) }}
+    {{ collapse_exact_duplicates(raw, raw_columns) }}
 ),
 
 parsed as (

@@ -17,11 +17,11 @@
     'delivered_at',
 ] -%}
 
-with
+{#- The source is read by name where it is read (it is read several times,
+    and DuckDB holds a CTE read more than once whole in memory). -#}
+{%- set raw = source('third_party', 'demographics') -%}
 
-source as (
-    select * from {{ source('third_party', 'demographics') }}
-),
+with
 
 country_lookup as (
     select * from {{ ref('stg_reference__country_lookup') }}
@@ -32,7 +32,7 @@ countries as (
 ),
 
 distinct_rows as (
-    {{ collapse_exact_duplicates('source', raw_columns) }}
+    {{ collapse_exact_duplicates(raw, raw_columns) }}
 ),
 
 parsed as (

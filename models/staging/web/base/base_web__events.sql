@@ -25,11 +25,11 @@
     'utm_source', 'utm_medium', 'utm_campaign', 'event_at', 'received_at',
 ] -%}
 
-with
+{#- Read by name wherever it is read: DuckDB holds a CTE that is read more
+    than once whole in memory, and this is the largest table staging reads. -#}
+{%- set events = source('web', 'events') -%}
 
-source as (
-    select * from {{ source('web', 'events') }}
-),
+with
 
 {%- if is_incremental() %}
 
@@ -45,7 +45,7 @@ arrived as (
         select
             source.*,
             {{ receipt_day(parse_utc_timestamp('source.received_at')) }} as arrival_day
-        from source
+        from {{ events }} as source
     ) as dated
     cross join load_window
     where
@@ -72,10 +72,6 @@ earlier_deliveries as (
 ),
 {%- else %}
 
-arrived as (
-    select * from source
-),
-
 earlier_deliveries as (
     select
         cast(null as {{ dbt.type_string() }}) as event_id_clean,
@@ -84,23 +80,30 @@ earlier_deliveries as (
 ),
 {%- endif %}
 
+{#- What this run stages: a CTE when it restages a window (small, read a few
+    times), else the source itself. -#}
+{%- set arrived = 'arrived' if is_incremental() else events %}
+
+-- Read once, by `parsed`: every event row streams through to the table.
 distinct_rows as (
-    {{ collapse_exact_duplicates('arrived', raw_columns) }}
+    {{ collapse_exact_duplicates(arrived, raw_columns) }}
 ),
 
 -- Categorical columns (and user agents and campaign tags, a few thousand
 -- distinct values in millions of events) are normalized once per distinct
--- value, not per event.
+-- value, not per event. Their values are read from the raw rows, not from
+-- distinct_rows: read by them too, DuckDB would hold every distinct event
+-- row in memory at once (docs/measurements.md).
 event_types as (
-    {{ label_lookup('distinct_rows', 'event_type', 'event_type') }}
+    {{ label_lookup(arrived, 'event_type', 'event_type') }}
 ),
 
 product_categories as (
-    {{ label_lookup('distinct_rows', 'product_category', 'product_category') }}
+    {{ label_lookup(arrived, 'product_category', 'product_category') }}
 ),
 
 device_types as (
-    {{ label_lookup('distinct_rows', 'device_type', 'device_type') }}
+    {{ label_lookup(arrived, 'device_type', 'device_type') }}
 ),
 
 user_agents as (
@@ -108,7 +111,7 @@ user_agents as (
         user_agent,
         {{ clean_text('user_agent') }} as user_agent_clean,
         coalesce({{ regexp_contains('lower(user_agent)', var('bot_user_agent_pattern')) }}, false) as is_bot
-    from (select distinct user_agent from distinct_rows) as raw_values
+    from (select distinct user_agent from {{ arrived }}) as raw_values
 ),
 
 campaigns as (
@@ -124,7 +127,7 @@ campaigns as (
             utm_source,
             utm_medium,
             utm_campaign
-        from distinct_rows
+        from {{ arrived }}
     ) as raw_values
 ),
 
@@ -166,16 +169,16 @@ parsed as (
 -- The collector may deliver an event more than once: the first delivery is
 -- kept, ties broken by the row fingerprint; deliveries whose receipt time
 -- cannot be placed on a day rank after all others. Only the rows of event
--- ids that arrive more than once (a small share) are ranked, found from
--- three narrow columns: a window sorts whatever it reads, and every wide
+-- ids that arrive more than once (a small share) are ranked: they are found
+-- from the raw and cleaned ids alone, then read again with their receipt
+-- times and fingerprints. A window sorts whatever it reads, and every wide
 -- event row is the largest thing the build could sort. An incremental run
 -- counts the earlier days' deliveries in.
 event_keys as (
     select
-        raw_row_id,
-        {{ clean_text('event_id') }} as event_id_clean,
-        {{ parse_utc_timestamp('received_at') }} as received_at_utc
-    from distinct_rows
+        event_id,
+        {{ clean_text('event_id') }} as event_id_clean
+    from {{ arrived }}
 ),
 
 repeated_event_ids as (
@@ -186,19 +189,32 @@ repeated_event_ids as (
     having count(*) > 1
 ),
 
+-- Exact copies of a delivery are one delivery.
+repeated_deliveries as (
+    select distinct
+        {{ row_fingerprint(raw_columns) }} as raw_row_id,
+        {{ clean_text('event_id') }} as event_id_clean,
+        {{ parse_utc_timestamp('received_at') }} as received_at_utc
+    from {{ arrived }}
+    where event_id in (
+        select event_keys.event_id
+        from event_keys
+        inner join repeated_event_ids
+            on event_keys.event_id_clean = repeated_event_ids.event_id_clean
+    )
+),
+
 delivery_ranks as (
     select
-        event_keys.raw_row_id,
+        raw_row_id,
         row_number() over (
-            partition by event_keys.event_id_clean
+            partition by event_id_clean
             order by
-                case when {{ receipt_day('event_keys.received_at_utc') }} = {{ unplaced_receipt_day() }} then 1 else 0 end,
-                event_keys.received_at_utc,
-                event_keys.raw_row_id
+                case when {{ receipt_day('received_at_utc') }} = {{ unplaced_receipt_day() }} then 1 else 0 end,
+                received_at_utc,
+                raw_row_id
         ) as delivery_rank
-    from event_keys
-    inner join repeated_event_ids
-        on event_keys.event_id_clean = repeated_event_ids.event_id_clean
+    from repeated_deliveries
 ),
 
 versioned as (
