@@ -74,7 +74,9 @@
     (docs/measurements.md). `relation` is read three times: pass a table or
     source, not the name of a CTE, which DuckDB would hold whole in memory
     to read it again. For the same reason the hashed rows are spelled out in
-    both branches rather than shared as a CTE.
+    both branches rather than shared as a CTE. Raw columns are text (the raw
+    contract's views); the cast says so to a fixture whose column is all
+    nulls, which would otherwise have no type.
 -#}
 {% macro collapse_exact_duplicates(relation, columns) -%}
     with copied_row_hashes as (
@@ -91,7 +93,9 @@
     from (
         select
             {{ row_hash(columns) }} as row_hash,
-            {{ columns | join(',\n            ') }}
+            {%- for column in columns %}
+            cast({{ column }} as {{ dbt.type_string() }}) as {{ column }}{{ ',' if not loop.last }}
+            {%- endfor %}
         from {{ relation }}
     ) as hashed
     left join copied_row_hashes
@@ -107,7 +111,9 @@
     from (
         select
             {{ row_hash(columns) }} as row_hash,
-            {{ columns | join(',\n            ') }}
+            {%- for column in columns %}
+            cast({{ column }} as {{ dbt.type_string() }}) as {{ column }}{{ ',' if not loop.last }}
+            {%- endfor %}
         from {{ relation }}
     ) as hashed
     inner join copied_row_hashes
