@@ -43,9 +43,9 @@ arrived as (
     select dated.*
     from (
         select
-            source.*,
-            {{ receipt_day(parse_utc_timestamp('source.received_at')) }} as arrival_day
-        from {{ events }} as source
+            raw_events.*,
+            {{ receipt_day(parse_utc_timestamp('raw_events.received_at')) }} as arrival_day
+        from {{ events }} as raw_events
     ) as dated
     cross join load_window
     where
@@ -196,12 +196,13 @@ repeated_deliveries as (
         {{ clean_text('event_id') }} as event_id_clean,
         {{ parse_utc_timestamp('received_at') }} as received_at_utc
     from {{ arrived }}
-    where event_id in (
-        select event_keys.event_id
-        from event_keys
-        inner join repeated_event_ids
-            on event_keys.event_id_clean = repeated_event_ids.event_id_clean
-    )
+    where
+        event_id in (
+            select event_keys.event_id
+            from event_keys
+            inner join repeated_event_ids
+                on event_keys.event_id_clean = repeated_event_ids.event_id_clean
+        )
 ),
 
 delivery_ranks as (
