@@ -38,65 +38,61 @@
 
 
 {#-
-    A cheap 64-bit hash of a whole raw row, to find the rows that may have
-    exact copies without grouping every wide row: rows with equal hashes
-    are compared column by column afterwards, so a collision costs a little
-    work, never a wrong result. Never stored. Engines without a native row
-    hash use the fingerprint.
--#}
-{% macro row_hash(columns) -%}
-    {{- return(adapter.dispatch('row_hash', 'open_segments')(columns)) -}}
-{%- endmacro %}
-
-{% macro default__row_hash(columns) -%}
-    {{ row_fingerprint(columns) }}
-{%- endmacro %}
-
-{% macro duckdb__row_hash(columns) -%}
-    hash({{ columns | join(', ') }})
-{%- endmacro %}
-
-{% macro spark__row_hash(columns) -%}
-    xxhash64({{ columns | join(', ') }})
-{%- endmacro %}
-
-
-{#-
     The body of a `distinct_rows` CTE: one row per distinct raw row of
     `relation`, with its fingerprint as `raw_row_id` and the number of
     identical copies delivered as `raw_copies`. Exact duplicates are an export
     artefact; counting them is what lets the conservation tests prove that
-    nothing was lost.
+    nothing was lost. Pass a table or source as `relation`, not the name of a
+    CTE: DuckDB's version reads it three times, and DuckDB holds a CTE that
+    is read more than once whole in memory.
 
-    Copies are rare, so only the rows whose row hash some other row shares
-    are grouped column by column; every other row passes through as it is
-    read. Grouping every wide row held the whole table in one hash table
-    (docs/measurements.md). `relation` is read three times: pass a table or
-    source, not the name of a CTE, which DuckDB would hold whole in memory
-    to read it again. For the same reason the hashed rows are spelled out in
-    both branches rather than shared as a CTE. Raw columns are text (the raw
-    contract's views); the cast says so to a fixture whose column is all
-    nulls, which would otherwise have no type.
+    By default every row is grouped by all its columns: on Spark a shuffle
+    that spreads over the cluster and spills, with the source read once.
 -#}
 {% macro collapse_exact_duplicates(relation, columns) -%}
-    with copied_row_hashes as (
-        select {{ row_hash(columns) }} as row_hash
+    {{- return(adapter.dispatch('collapse_exact_duplicates', 'open_segments')(relation, columns)) -}}
+{%- endmacro %}
+
+{% macro default__collapse_exact_duplicates(relation, columns) -%}
+    select
+        {{ row_fingerprint(columns) }} as raw_row_id,
+        {{ columns | join(',\n        ') }},
+        count(*) as raw_copies
+    from {{ relation }}
+    group by {{ columns | join(', ') }}
+{%- endmacro %}
+
+{#-
+    DuckDB groups in one process, and a hash table of every wide row held
+    the whole table in memory (docs/measurements.md). Copies are rare: only
+    the rows whose 64-bit `hash` some other row shares are grouped column by
+    column (a collision costs a little work, never a wrong row); every other
+    row streams through as it is read. The hashed rows are spelled out in
+    both branches rather than shared as a CTE, for the reason above. Raw
+    columns are text (the raw contract's views); the cast says so to a
+    unit-test fixture whose column is all nulls, which has no type.
+-#}
+{% macro duckdb__collapse_exact_duplicates(relation, columns) -%}
+    {%- set hashed_rows -%}
+        select
+            hash({{ columns | join(', ') }}) as row_hash,
+            {%- for column in columns %}
+            cast({{ column }} as varchar) as {{ column }}{{ ',' if not loop.last }}
+            {%- endfor %}
         from {{ relation }}
-        group by {{ row_hash(columns) }}
+    {%- endset -%}
+    with copied_row_hashes as (
+        select hash({{ columns | join(', ') }}) as row_hash
+        from {{ relation }}
+        group by hash({{ columns | join(', ') }})
         having count(*) > 1
     )
 
     select
         {{ row_fingerprint(columns) }} as raw_row_id,
         {{ columns | join(',\n        ') }},
-        cast(1 as {{ dbt.type_bigint() }}) as raw_copies
-    from (
-        select
-            {{ row_hash(columns) }} as row_hash,
-            {%- for column in columns %}
-            cast({{ column }} as {{ dbt.type_string() }}) as {{ column }}{{ ',' if not loop.last }}
-            {%- endfor %}
-        from {{ relation }}
+        cast(1 as bigint) as raw_copies
+    from ({{ hashed_rows }}
     ) as hashed
     left join copied_row_hashes
         on hashed.row_hash = copied_row_hashes.row_hash
@@ -108,13 +104,7 @@
         {{ row_fingerprint(columns) }} as raw_row_id,
         {{ columns | join(',\n        ') }},
         count(*) as raw_copies
-    from (
-        select
-            {{ row_hash(columns) }} as row_hash,
-            {%- for column in columns %}
-            cast({{ column }} as {{ dbt.type_string() }}) as {{ column }}{{ ',' if not loop.last }}
-            {%- endfor %}
-        from {{ relation }}
+    from ({{ hashed_rows }}
     ) as hashed
     inner join copied_row_hashes
         on hashed.row_hash = copied_row_hashes.row_hash
