@@ -139,16 +139,28 @@
 
 
 {#- The level of the pair (left, right) under `spec`, as an integer expression;
-    `left_other` and `right_other` are the two sides' `transposed_with` column. -#}
-{% macro comparison_level(spec, left, right, left_other=none, right_other=none) -%}
+    `left_other` and `right_other` are the two sides' `transposed_with` column.
+    `similarities` names the string similarities a similarity comparison's
+    levels read, computed beforehand: `same` (left with right), `left_to_other`
+    (left with right_other) and `other_to_left` (left_other with right); none:
+    computed here. -#}
+{% macro comparison_level(spec, left, right, left_other=none, right_other=none, similarities=none) -%}
     {%- set top = comparison_labels(spec) | length - 1 %}
+    {%- if spec.method == 'similarity' and similarities is none %}
+        {%- set similarities = {'same': string_similarity(left, right)} %}
+        {%- if left_other is not none %}
+            {%- do similarities.update({
+                'left_to_other': string_similarity(left, right_other),
+                'other_to_left': string_similarity(left_other, right)}) %}
+        {%- endif %}
+    {%- endif %}
     case
         when {{ left }} is null or {{ right }} is null then -1
         when {{ left }} = {{ right }} then {{ top }}
     {%- if left_other is not none and spec.method == 'similarity' %}
         {%- set closest = spec.thresholds | max %}
-        when {{ string_similarity(left, right_other) }} >= {{ closest }}
-            and {{ string_similarity(left_other, right) }} >= {{ closest }}
+        when {{ similarities.left_to_other }} >= {{ closest }}
+            and {{ similarities.other_to_left }} >= {{ closest }}
             then {{ top - 1 }}
     {%- elif left_other is not none %}
         when {{ left }} = {{ right_other }} and {{ left_other }} = {{ right }} then {{ top - 1 }}
@@ -164,7 +176,7 @@
             then 1
     {%- elif spec.method == 'similarity' %}
         {%- for threshold in spec.thresholds | sort(reverse=true) %}
-        when {{ string_similarity(left, right) }} >= {{ threshold }} then {{ loop.revindex }}
+        when {{ similarities.same }} >= {{ threshold }} then {{ loop.revindex }}
         {%- endfor %}
     {%- endif %}
         else 0
@@ -172,13 +184,73 @@
 {%- endmacro %}
 
 
-{#- One `<name>` level column per configured comparison of the pair `left`, `right` (table aliases). -#}
-{% macro comparison_level_columns(left, right) -%}
+{#- What the levels of the configured comparisons are computed from: the
+    compared columns (each comparison's column and its transposed_with
+    column) and the (left column, right column) pairs whose string similarity
+    a level reads, each once. -#}
+{% macro comparison_input_names() %}
+    {%- set columns = [] -%}
+    {%- set similarities = [] -%}
+    {%- for name, spec in identity_comparisons().items() -%}
+        {%- set other = spec.transposed_with | default(none) -%}
+        {%- for column in [spec.column, other] -%}
+            {%- if column is not none and column not in columns -%}
+                {%- do columns.append(column) -%}
+            {%- endif -%}
+        {%- endfor -%}
+        {%- if spec.method == 'similarity' -%}
+            {%- set needed = [[spec.column, spec.column]] -%}
+            {%- if other is not none -%}
+                {%- do needed.append([spec.column, other]) -%}
+                {%- do needed.append([other, spec.column]) -%}
+            {%- endif -%}
+            {%- for pair in needed -%}
+                {%- if pair not in similarities -%}
+                    {%- do similarities.append(pair) -%}
+                {%- endif -%}
+            {%- endfor -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {{ return({'columns': columns, 'similarities': similarities}) }}
+{% endmacro %}
+
+
+{#- The select list of the step before comparison_level_columns, for the pair
+    of records `left`, `right` (table aliases): each compared column of both
+    (`<column>__left`, `<column>__right`) and each string similarity the
+    levels read (`<left column>__<right column>__similarity`). A similarity is
+    computed once per pair here, because an engine may evaluate it as often as
+    a query names it (Spark does: its Jaro-Winkler is an expression over
+    arrays), and the levels name the same similarities several times. -#}
+{% macro comparison_inputs(left, right) -%}
+    {%- set inputs = comparison_input_names() %}
+    {%- for column in inputs.columns %}
+    {{ left }}.{{ column }} as {{ column }}__left,
+    {{ right }}.{{ column }} as {{ column }}__right
+    {%- if not loop.last or inputs.similarities %},{% endif %}
+    {%- endfor %}
+    {%- for pair in inputs.similarities %}
+    {{ string_similarity(left ~ '.' ~ pair[0], right ~ '.' ~ pair[1]) }} as {{ pair[0] }}__{{ pair[1] }}__similarity
+    {%- if not loop.last %},{% endif %}
+    {%- endfor %}
+{%- endmacro %}
+
+
+{#- One `<name>` level column per configured comparison, from the columns of comparison_inputs. -#}
+{% macro comparison_level_columns() -%}
     {%- for name, spec in identity_comparisons().items() %}
+    {%- set column = spec.column %}
     {%- set other = spec.transposed_with | default(none) %}
-    {{ comparison_level(spec, left ~ '.' ~ spec.column, right ~ '.' ~ spec.column,
-        left ~ '.' ~ other if other is not none else none,
-        right ~ '.' ~ other if other is not none else none) }} as {{ name }}
+    {%- set similarities = {'same': column ~ '__' ~ column ~ '__similarity'} %}
+    {%- if other is not none %}
+        {%- do similarities.update({
+            'left_to_other': column ~ '__' ~ other ~ '__similarity',
+            'other_to_left': other ~ '__' ~ column ~ '__similarity'}) %}
+    {%- endif %}
+    {{ comparison_level(spec, column ~ '__left', column ~ '__right',
+        other ~ '__left' if other is not none else none,
+        other ~ '__right' if other is not none else none,
+        similarities) }} as {{ name }}
     {%- if not loop.last %},{% endif %}
     {%- endfor %}
 {%- endmacro %}

@@ -19,6 +19,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from open_segments.ml.tables import THREADS_ENV, available_cores
 from open_segments_lab.dbt_launcher import PARSE_CACHE_ENV
 
 # Slowest first (minutes in CI): the Spark build and cross-engine check, the point-in-time and
@@ -93,3 +94,13 @@ def _remove_the_modules_folders_once_it_passes(
     if request.session.testsfailed == failures_before:
         for folder in sorted(set(base.iterdir()) - before):
             shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _ml_threads_shared_by_the_workers() -> None:
+    # Each xdist worker runs its own dbt builds, so the dbt Python models of two builds run at
+    # once. Their OpenMP pools, each sized to every core by default, then oversubscribe the cores,
+    # and OpenMP threads that wait for a busy core spin: the ML models of two concurrent builds
+    # took several times longer (docs/measurements.md, session 31).
+    workers = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1"))
+    os.environ.setdefault(THREADS_ENV, str(max(1, available_cores() // workers)))

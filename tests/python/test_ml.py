@@ -20,7 +20,7 @@ import pandas as pd
 import pytest
 from sklearn.metrics import adjusted_rand_score, roc_auc_score
 
-from open_segments.ml import clustering, drift, gates, lookalike, propensity, rules
+from open_segments.ml import clustering, drift, gates, lookalike, propensity, rules, tables
 from open_segments.ml.preprocess import FeatureScaler
 
 COLUMNS = ["a", "b", "c"]
@@ -34,6 +34,23 @@ def planted_blobs(seed: int = 7, per_cluster: int = 600):
     truth = np.repeat(np.arange(4), sizes)
     points = centres[truth] + rng.normal(size=(len(truth), 3))
     return points, truth
+
+
+# ----------------------------------------------------------------------------- native threads
+
+
+def test_native_threads_share_the_cores_unless_set_outright(monkeypatch):
+    monkeypatch.delenv(tables.THREADS_ENV, raising=False)
+    monkeypatch.setattr(tables, "available_cores", lambda: 8)
+    assert tables.library_threads(1) == 8
+    assert tables.library_threads("2") == 4
+    assert tables.library_threads(16) == 1
+    monkeypatch.setenv(tables.THREADS_ENV, " 3 ")
+    assert tables.library_threads(1) == 3
+    for wrong in ("0", "-1", "two", "1.5", "\u00b2"):
+        monkeypatch.setenv(tables.THREADS_ENV, wrong)
+        with pytest.raises(ValueError, match=tables.THREADS_ENV):
+            tables.library_threads(1)
 
 
 # ----------------------------------------------------------------------------- preprocessing

@@ -9,6 +9,7 @@ tables are streamed as Arrow record batches and never held in memory at once.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable, Iterator
 
 import numpy as np
@@ -73,15 +74,31 @@ def batch_matrix(batch: pa.RecordBatch, columns: list[str]) -> np.ndarray:
     )
 
 
+THREADS_ENV = "SEGMENTS_ML_THREADS"
+
+
+def available_cores() -> int:
+    """The cores this process may run on (fewer than the machine's when it is pinned to some)."""
+    if hasattr(os, "sched_getaffinity"):
+        return max(1, len(os.sched_getaffinity(0)))
+    return os.cpu_count() or 1
+
+
 def library_threads(dbt_threads: int | str | None) -> int:
     """Threads for scikit-learn's native code in one of ``dbt_threads`` concurrent models.
 
     dbt runs Python models on threads of one process; each model's OpenMP and BLAS pools
     would otherwise take every core, and two models oversubscribe them (threads then wait
-    for each other's cores, which costs more than the parallelism gains).
+    for each other's cores, which costs more than the parallelism gains). Other work on the
+    machine oversubscribes them the same way: SEGMENTS_ML_THREADS sets the number outright
+    (a positive integer).
     """
-    cores = os.cpu_count() or 1
-    return max(1, cores // max(1, int(dbt_threads or 1)))
+    configured = os.environ.get(THREADS_ENV, "").strip()
+    if configured:
+        if not re.fullmatch(r"[0-9]+", configured) or int(configured) < 1:
+            raise ValueError(f"{THREADS_ENV} must be a positive integer, got {configured!r}")
+        return int(configured)
+    return max(1, available_cores() // max(1, int(dbt_threads or 1)))
 
 
 def limit_library_threads(dbt_threads: int | str | None) -> int:

@@ -120,7 +120,9 @@ pairs as (
     group by record_id_a, record_id_b
 ),
 
-compared as (
+-- Both records' compared values beside each pair, and the similarities the
+-- levels read, computed once (comparison_inputs).
+pair_values as (
     select
         pairs.record_id_a,
         pairs.record_id_b,
@@ -135,12 +137,27 @@ compared as (
                 then left_record.{{ name }}_term_frequency
         end as {{ name }}_term_frequency,
         {%- endfor %}
-        {{ comparison_level_columns('left_record', 'right_record') }}
+        {{ comparison_inputs('left_record', 'right_record') }}
     from pairs
     inner join records as left_record
         on pairs.record_id_a = left_record.record_id
     inner join records as right_record
         on pairs.record_id_b = right_record.record_id
+),
+
+compared as (
+    select
+        record_id_a,
+        record_id_b,
+        blocking_rule,
+        {%- for rule in rules %}
+        proposed_by_rule_{{ loop.index }},
+        {%- endfor %}
+        {%- for name in frequencies %}
+        {{ name }}_term_frequency,
+        {%- endfor %}
+        {{ comparison_level_columns() }}
+    from pair_values
 )
 
 select * from compared

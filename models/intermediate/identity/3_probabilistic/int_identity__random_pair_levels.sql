@@ -48,15 +48,23 @@ neighbours as (
     {%- endfor %}
 ),
 
-random_pairs as (
+-- Both records' compared values and the similarities the levels read,
+-- computed once (comparison_inputs).
+pair_values as (
     select
-        {{ comparison_level_columns('left_record', 'right_record') }}
+        {{ comparison_inputs('left_record', 'right_record') }}
     from neighbours
     inner join records as left_record
         on neighbours.record_id_a = left_record.record_id
     inner join records as right_record
         on neighbours.record_id_b = right_record.record_id
     where neighbours.shuffle_rank <= {{ first_records }}
+),
+
+random_pairs as (
+    select
+        {{ comparison_level_columns() }}
+    from pair_values
 ),
 
 level_counts as (
