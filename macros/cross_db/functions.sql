@@ -192,6 +192,27 @@
 {%- endmacro %}
 
 
+{#- A 64-bit integer hash of `expr`, for joining and grouping on a number
+    instead of a long text key inside one query. Not the same on every engine,
+    and two values may (very rarely) share one: use it where a shared number
+    costs only work or fails a test, never for a stored key. -#}
+{% macro integer_hash(expr) %}
+    {{- return(adapter.dispatch('integer_hash', 'open_segments')(expr)) -}}
+{% endmacro %}
+
+{% macro default__integer_hash(expr) -%}
+    cast(conv(substring({{ dbt.hash(expr) }}, 1, 15), 16, 10) as {{ dbt.type_bigint() }})
+{%- endmacro %}
+
+{% macro duckdb__integer_hash(expr) -%}
+    hash({{ expr }})
+{%- endmacro %}
+
+{% macro spark__integer_hash(expr) -%}
+    xxhash64({{ expr }})
+{%- endmacro %}
+
+
 {#- A stable bucket in [0, buckets) from the SHA-256 of `expr` (its first 32
     bits): the same text gives the same bucket on every engine and run. -#}
 {% macro hash_bucket(expr, buckets) %}

@@ -22,11 +22,14 @@ import math
 import random
 from pathlib import Path
 
+import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+import yaml
 
-from dbt_harness import DbtRun, run_dbt
+from dbt_harness import PROJECT_DIR, DbtRun, run_dbt
+from open_segments.match_weights import export_match_weights
 from open_segments_lab.datagen import schema, vocab
 
 IDENTITY = [
@@ -287,6 +290,42 @@ def test_a_users_own_blocking_rules_and_comparisons_build(source_mix, tmp_path_f
     assert "city" in columns and "proposed_by_rule_2" in columns
 
 
+def test_frozen_weights_of_other_comparisons_fail_the_build(
+    default_run, source_mix, tmp_path_factory
+) -> None:
+    """Weights exported under the default comparisons, frozen into a build whose postcode compares
+    exactly (one level fewer): the weights no longer fit the levels, and the build fails on
+    assert_match_weights_fit_the_comparisons instead of weighing a level by another's evidence."""
+    assert default_run.returncode == 0, default_run.output[-4000:]
+    raw, _truth = source_mix
+    folder = tmp_path_factory.mktemp("identity_source_mix_stale_weights")
+    weights = folder / "match_weights.parquet"
+    export_match_weights(default_run.warehouse, weights)
+    with duckdb.connect() as con:
+        postcode_labels = con.execute(
+            "select list(label order by level) from read_parquet(?) where comparison = 'postcode'",
+            [str(weights)],
+        ).fetchone()[0]
+    assert postcode_labels == ["null", "different", "similarity >= 0.8", "exact"]
+    comparisons = _default_comparisons()
+    comparisons["postcode"] = {"column": "postcode", "method": "exact", "term_frequency": True}
+    run = run_dbt(
+        folder,
+        IDENTITY,
+        str(raw / "{source}_{table}.parquet"),
+        extra_vars={"identity_match_weights": str(weights), "identity_comparisons": comparisons},
+    )
+    assert run.returncode != 0
+    failed = {r["unique_id"].split(".")[2] for r in run.results() if r["status"] == "fail"}
+    assert failed == {"assert_match_weights_fit_the_comparisons"}, failed
+
+
+def _default_comparisons() -> dict:
+    """The project's default identity_comparisons, read from dbt_project.yml."""
+    project = yaml.safe_load((PROJECT_DIR / "dbt_project.yml").read_text())
+    return dict(project["vars"]["identity_comparisons"])
+
+
 def test_the_blocking_report_accounts_for_every_candidate_pair(default_run) -> None:
     assert default_run.returncode == 0, default_run.output[-4000:]
     with default_run.connect() as con:
@@ -298,7 +337,7 @@ def test_the_blocking_report_accounts_for_every_candidate_pair(default_run) -> N
         first_rule = con.sql(
             "select rule_keys from identity.int_identity__blocking_report where blocking_rule = 1"
         ).fetchone()[0]
-    assert rules == 11
+    assert rules == 12
     assert first == pairs > 0
     assert proposed <= pairs
     assert first_rule == "match_name_pair"

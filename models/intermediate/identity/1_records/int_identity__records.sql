@@ -199,6 +199,12 @@ final as (
         {{ phonetic_key('match_last_name') }} as match_last_phonetic,
         -- first and last name typed in each other's field
         {{ name_pair_key('match_first_name', 'match_last_name') }} as match_name_pair,
+        -- the same for a swap with typos in it: both names' sounds, and both
+        -- names' first two letters, each pair in alphabetical order
+        {{ name_pair_key(phonetic_key('match_first_name'), phonetic_key('match_last_name')) }} as match_phonetic_pair,
+        {{ name_pair_key('substring(match_first_name, 1, 2)', 'substring(match_last_name, 1, 2)') }} as match_name_prefixes,
+        -- the postcode's area: survives a typo in the rest of it
+        substring(postcode, 1, 2) as match_postcode_prefix,
         -- day and month transposed
         {{ birth_date_key('date_of_birth') }} as match_birth_date_key,
         extract(year from date_of_birth) as match_birth_year,

@@ -31,9 +31,14 @@ named_records as (
 
 -- How common each compared value is among the records that can be compared:
 -- an exact agreement on a common value is weaker evidence than on a rare one
--- (int_identity__scored_pairs).
+-- (int_identity__scored_pairs). The blocking passes' pairs, many times the
+-- records and mostly repeated, are collected and deduplicated as two
+-- integers, a hash of each record id, instead of two ids; no order depends
+-- on the hash. Two records sharing a hash would yield extra or repeated
+-- pairs, which the model's uniqueness tests catch, never a lost one.
 records as (
     select
+        {{ integer_hash('record_id') }} as record_hash,
         {%- for name, spec in frequencies.items() %}
         count({{ spec.column }}) over (partition by {{ spec.column }})
         / cast(count({{ spec.column }}) over () as {{ type_double() }}) as {{ name }}_term_frequency,
@@ -46,44 +51,17 @@ records as (
 {%- set rule_index = loop.index %}
 {%- for order in identity_block_orders(rule, orderings) %}
 {%- set pass_name = 'rule_' ~ rule_index ~ '_order_' ~ loop.index %}
-{{ pass_name }}_members as (
+{{ pass_name }}_neighbours as (
     select
-        record_id,
-        {{ rule | join(', ') }},
-        row_number() over (
+        record_hash
+        {%- for step in range(1, window + 1) %},
+        -- nulls placed explicitly: engines differ in where they put them by default
+        lead(record_hash, {{ step }}) over (
             partition by {{ rule | join(', ') }}
-            -- nulls placed explicitly: engines differ in where they put them by default
             order by {% for column in order %}{{ column }} nulls last, {% endfor %}record_id
-        ) as block_position
+        ) as next_{{ step }}{% endfor %}
     from records
     where {% for column in rule %}{{ column }} is not null{% if not loop.last %} and {% endif %}{% endfor %}
-),
-
--- Windows of {{ window }} positions: a record's next {{ window }} neighbours are
--- in its own window or the next one.
-{{ pass_name }}_windows as (
-    select
-        *,
-        floor((block_position - 1) / {{ window }}) as block_window
-    from {{ pass_name }}_members
-),
-
-{{ pass_name }}_pairs as (
-    {%- for step in [0, 1] %}
-    select
-        left_record.record_id as left_id,
-        right_record.record_id as right_id,
-        {{ rule_index }} as blocking_rule
-    from {{ pass_name }}_windows as left_record
-    inner join {{ pass_name }}_windows as right_record
-        on {% for column in rule %}left_record.{{ column }} = right_record.{{ column }}
-            and {% endfor %}left_record.block_window + {{ step }} = right_record.block_window
-            and left_record.block_position < right_record.block_position
-            and left_record.block_position + {{ window }} >= right_record.block_position
-    {%- if not loop.last %}
-    union all
-    {%- endif %}
-    {%- endfor %}
 ),
 
 {% endfor %}
@@ -93,22 +71,27 @@ blocked_pairs as (
     {%- set rule_index = loop.index %}
     {%- set last_rule = loop.last %}
     {%- for order in identity_block_orders(rule, orderings) %}
+    {%- set pass_name = 'rule_' ~ rule_index ~ '_order_' ~ loop.index %}
+    {%- set last_order = loop.last %}
+    {%- for step in range(1, window + 1) %}
     select
-        case when left_id < right_id then left_id else right_id end as record_id_a,
-        case when left_id < right_id then right_id else left_id end as record_id_b,
-        blocking_rule
-    from rule_{{ rule_index }}_order_{{ loop.index }}_pairs
-    {%- if not (last_rule and loop.last) %}
+        case when record_hash < next_{{ step }} then record_hash else next_{{ step }} end as low_hash,
+        case when record_hash < next_{{ step }} then next_{{ step }} else record_hash end as high_hash,
+        {{ rule_index }} as blocking_rule
+    from {{ pass_name }}_neighbours
+    where next_{{ step }} is not null
+    {%- if not (last_rule and last_order and loop.last) %}
     union all
     {%- endif %}
     {%- endfor %}
     {%- endfor %}
+    {%- endfor %}
 ),
 
-pairs as (
+hashed_pairs as (
     select
-        record_id_a,
-        record_id_b,
+        low_hash,
+        high_hash,
         -- the first rule that proposed the pair, for blocking diagnostics
         min(blocking_rule) as blocking_rule,
         -- every rule that proposed it: the training sessions it belongs to
@@ -117,15 +100,31 @@ pairs as (
         {%- if not loop.last %},{% endif %}
         {%- endfor %}
     from blocked_pairs
-    group by record_id_a, record_id_b
+    group by low_hash, high_hash
+),
+
+-- Each pair in the order of its records' ids, the smaller first.
+pairs as (
+    select
+        case when low_record.record_id < high_record.record_id then low_record.record_hash else high_record.record_hash end as record_hash_a,
+        case when low_record.record_id < high_record.record_id then high_record.record_hash else low_record.record_hash end as record_hash_b,
+        hashed_pairs.blocking_rule,
+        {%- for rule in rules %}
+        hashed_pairs.proposed_by_rule_{{ loop.index }}{% if not loop.last %},{% endif %}
+        {%- endfor %}
+    from hashed_pairs
+    inner join records as low_record
+        on hashed_pairs.low_hash = low_record.record_hash
+    inner join records as high_record
+        on hashed_pairs.high_hash = high_record.record_hash
 ),
 
 -- Both records' compared values beside each pair, and the similarities the
 -- levels read, computed once (comparison_inputs).
 pair_values as (
     select
-        pairs.record_id_a,
-        pairs.record_id_b,
+        left_record.record_id as record_id_a,
+        right_record.record_id as record_id_b,
         pairs.blocking_rule,
         {%- for rule in rules %}
         pairs.proposed_by_rule_{{ loop.index }},
@@ -140,9 +139,9 @@ pair_values as (
         {{ comparison_inputs('left_record', 'right_record') }}
     from pairs
     inner join records as left_record
-        on pairs.record_id_a = left_record.record_id
+        on pairs.record_hash_a = left_record.record_hash
     inner join records as right_record
-        on pairs.record_id_b = right_record.record_id
+        on pairs.record_hash_b = right_record.record_hash
 ),
 
 compared as (
