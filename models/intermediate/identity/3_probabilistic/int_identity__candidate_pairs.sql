@@ -34,8 +34,9 @@ named_records as (
 -- (int_identity__scored_pairs). The blocking passes' pairs, many times the
 -- records and mostly repeated, are collected and deduplicated as two
 -- integers, a hash of each record id, instead of two ids; no order depends
--- on the hash. Two records sharing a hash would yield extra or repeated
--- pairs, which the model's uniqueness tests catch, never a lost one.
+-- on the hash. Two records sharing a hash (odds of about 1 in 20 million for
+-- 1.4 million records) would each be compared with the other's candidates too,
+-- and paired with each other they fail the model's tests; no pair is lost.
 records as (
     select
         {{ integer_hash('record_id') }} as record_hash,
@@ -103,45 +104,31 @@ hashed_pairs as (
     group by low_hash, high_hash
 ),
 
--- Each pair in the order of its records' ids, the smaller first.
-pairs as (
+-- Both records' compared values beside each pair, and the similarities the
+-- levels read, computed once (comparison_inputs). Every level is symmetric
+-- (the similarities, a swap in either direction, exact agreement), so the
+-- pair is compared in hash order and only its ids are put in order.
+pair_values as (
     select
-        case when low_record.record_id < high_record.record_id then low_record.record_hash else high_record.record_hash end as record_hash_a,
-        case when low_record.record_id < high_record.record_id then high_record.record_hash else low_record.record_hash end as record_hash_b,
+        case when low_record.record_id < high_record.record_id then low_record.record_id else high_record.record_id end as record_id_a,
+        case when low_record.record_id < high_record.record_id then high_record.record_id else low_record.record_id end as record_id_b,
         hashed_pairs.blocking_rule,
         {%- for rule in rules %}
-        hashed_pairs.proposed_by_rule_{{ loop.index }}{% if not loop.last %},{% endif %}
+        hashed_pairs.proposed_by_rule_{{ loop.index }},
         {%- endfor %}
+        {%- for name, spec in frequencies.items() %}
+        -- the agreed value's share of the records, on exact agreement only
+        case
+            when low_record.{{ spec.column }} = high_record.{{ spec.column }}
+                then low_record.{{ name }}_term_frequency
+        end as {{ name }}_term_frequency,
+        {%- endfor %}
+        {{ comparison_inputs('low_record', 'high_record') }}
     from hashed_pairs
     inner join records as low_record
         on hashed_pairs.low_hash = low_record.record_hash
     inner join records as high_record
         on hashed_pairs.high_hash = high_record.record_hash
-),
-
--- Both records' compared values beside each pair, and the similarities the
--- levels read, computed once (comparison_inputs).
-pair_values as (
-    select
-        left_record.record_id as record_id_a,
-        right_record.record_id as record_id_b,
-        pairs.blocking_rule,
-        {%- for rule in rules %}
-        pairs.proposed_by_rule_{{ loop.index }},
-        {%- endfor %}
-        {%- for name, spec in frequencies.items() %}
-        -- the agreed value's share of the records, on exact agreement only
-        case
-            when left_record.{{ spec.column }} = right_record.{{ spec.column }}
-                then left_record.{{ name }}_term_frequency
-        end as {{ name }}_term_frequency,
-        {%- endfor %}
-        {{ comparison_inputs('left_record', 'right_record') }}
-    from pairs
-    inner join records as left_record
-        on pairs.record_hash_a = left_record.record_hash
-    inner join records as right_record
-        on pairs.record_hash_b = right_record.record_hash
 ),
 
 compared as (
