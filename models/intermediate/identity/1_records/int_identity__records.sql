@@ -188,7 +188,7 @@ keyed as (
 
 -- Blocking keys (var identity_blocking_rules): each survives a kind of error
 -- that breaks exact agreement on its column.
-final as (
+blocking_keys as (
     select
         *,
         -- typos rarely touch a name's first letter
@@ -199,9 +199,7 @@ final as (
         {{ phonetic_key('match_last_name') }} as match_last_phonetic,
         -- first and last name typed in each other's field
         {{ name_pair_key('match_first_name', 'match_last_name') }} as match_name_pair,
-        -- the same for a swap with typos in it: both names' sounds, and both
-        -- names' first two letters, each pair in alphabetical order
-        {{ name_pair_key(phonetic_key('match_first_name'), phonetic_key('match_last_name')) }} as match_phonetic_pair,
+        -- the same for a swap with typos past the second letter
         {{ name_pair_key('substring(match_first_name, 1, 2)', 'substring(match_last_name, 1, 2)') }} as match_name_prefixes,
         -- the postcode's area: survives a typo in the rest of it
         substring(postcode, 1, 2) as match_postcode_prefix,
@@ -213,6 +211,15 @@ final as (
         nullif({{ regexp_extract_group('match_address', '([0-9]+)', 1) }}, '') as match_street_number,
         nullif(substring({{ regexp_extract_group('match_address', '([a-z]+)', 1) }}, 1, 3), '') as match_street_prefix
     from keyed
+),
+
+-- Keys read from the keys above, each computed once.
+final as (
+    select
+        *,
+        -- a swap with a misspelling in it: both names' sounds, in alphabetical order
+        {{ name_pair_key('match_first_phonetic', 'match_last_phonetic') }} as match_phonetic_pair
+    from blocking_keys
 )
 
 select * from final
