@@ -5,7 +5,7 @@
     listed once, in comparison_labels, so SQL and the weights table agree. -#}
 
 {#- The configured comparisons, checked: name -> {column, method, thresholds,
-    transposed_with, term_frequency, derived_keys}. -#}
+    transposed_with, fallback_column, term_frequency, derived_keys}. -#}
 {% macro identity_comparisons() %}
     {%- set comparisons = var('identity_comparisons') -%}
     {%- if comparisons is not mapping or (comparisons | length) == 0 -%}
@@ -36,6 +36,9 @@
         {%- if spec.transposed_with is defined and spec.transposed_with is not none -%}
             {%- do identity_column_name(spec.transposed_with, where ~ ".transposed_with") -%}
         {%- endif -%}
+        {%- if spec.fallback_column is defined and spec.fallback_column is not none -%}
+            {%- do identity_column_name(spec.fallback_column, where ~ ".fallback_column") -%}
+        {%- endif -%}
         {%- if spec.term_frequency is defined and spec.term_frequency is not boolean -%}
             {{ exceptions.raise_compiler_error(where ~ ".term_frequency must be true or false, not '" ~ spec.term_frequency ~ "'") }}
         {%- endif -%}
@@ -59,12 +62,15 @@
 {% endmacro %}
 
 
-{#- The orders a blocking rule's blocks are walked in: up to `orderings` lists
-    of columns, each led by another compared column the rule does not block on
-    (a rule blocks on a comparison when it names its column or one of its
-    derived_keys), followed by every compared column in declared order. A
-    duplicate whose typo falls in one field sits next to its twin in the order
-    another field leads. A rule that blocks on every comparison gets one order. -#}
+{#- The orders a blocking rule's blocks are walked in: up to `orderings`
+    compared columns the rule does not block on (a rule blocks on a
+    comparison when it names its column or one of its derived_keys), in
+    declared order, each a list of the columns to order by. A duplicate whose
+    typo falls in one field sits next to its twin in the order another field
+    leads. Ties are broken by the record, not by further compared columns:
+    within a block a tie on the leading column is rare, and every column
+    more in the sort costs each pass. A rule that blocks on every comparison gets
+    one order, by the first compared column. -#}
 {% macro identity_block_orders(rule, orderings) %}
     {%- set columns = [] -%}
     {%- set leads = [] -%}
@@ -79,7 +85,7 @@
     {%- endfor -%}
     {%- set orders = [] -%}
     {%- for lead in (leads if leads else [columns[0]]) -%}
-        {%- do orders.append([lead] + (columns | reject('equalto', lead) | list)) -%}
+        {%- do orders.append([lead]) -%}
     {%- endfor -%}
     {{ return(orders) }}
 {% endmacro %}
@@ -116,16 +122,23 @@
     another column gets a level just below exact for values typed in each
     other's field (first and last name swapped): each side's value agrees with
     the other side's other column, exactly, or for a similarity comparison at
-    its closest threshold both ways (a swap with a typo in it). Evidence that
+    its loosest threshold both ways (a swap with a typo in either name). Evidence that
     never counts for more than an exact agreement (estimation keeps the
-    weights in level order). -#}
+    weights in level order). A comparison with a `fallback_column` gets a
+    level just above 'different' for a pair whose values differ, or are
+    missing on a side, while that column agrees exactly: the same city
+    beside a postcode with two typos. It is one comparison with its
+    fallback, not two, because the two agree together far more often than
+    independent evidence would (a shared postcode almost always means a
+    shared city), and two comparisons would count that agreement twice. -#}
 {% macro comparison_labels(spec) %}
-    {%- if spec.method == 'exact' -%}
-        {%- set labels = ['different'] -%}
-    {%- elif spec.method == 'date' -%}
-        {%- set labels = ['different', 'one of year, month, day differs', 'day and month transposed'] -%}
-    {%- else -%}
-        {%- set labels = ['different'] -%}
+    {%- set labels = ['different'] -%}
+    {%- if spec.fallback_column | default(none) is not none -%}
+        {%- do labels.append('different, ' ~ spec.fallback_column ~ ' exact') -%}
+    {%- endif -%}
+    {%- if spec.method == 'date' -%}
+        {%- do labels.extend(['one of year, month, day differs', 'day and month transposed']) -%}
+    {%- elif spec.method == 'similarity' -%}
         {%- for threshold in spec.thresholds | sort -%}
             {%- do labels.append('similarity >= ' ~ threshold) -%}
         {%- endfor -%}
@@ -139,13 +152,17 @@
 
 
 {#- The level of the pair (left, right) under `spec`, as an integer expression;
-    `left_other` and `right_other` are the two sides' `transposed_with` column.
+    `left_other` and `right_other` are the two sides' `transposed_with` column,
+    `left_fallback` and `right_fallback` their `fallback_column`.
     `similarities` names the string similarities a similarity comparison's
     levels read, computed beforehand: `same` (left with right), `left_to_other`
     (left with right_other) and `other_to_left` (left_other with right); none:
     computed here. -#}
-{% macro comparison_level(spec, left, right, left_other=none, right_other=none, similarities=none) -%}
+{% macro comparison_level(spec, left, right, left_other=none, right_other=none, similarities=none, left_fallback=none, right_fallback=none) -%}
     {%- set top = comparison_labels(spec) | length - 1 %}
+    {%- set fallback = left_fallback is not none %}
+    {#- the levels above 'different' and its fallback level start here #}
+    {%- set base = 1 if fallback else 0 %}
     {%- if spec.method == 'similarity' and similarities is none %}
         {%- set similarities = {'same': string_similarity(left, right)} %}
         {%- if left_other is not none %}
@@ -155,12 +172,15 @@
         {%- endif %}
     {%- endif %}
     case
+    {%- if fallback %}
+        when ({{ left }} is null or {{ right }} is null) and {{ left_fallback }} = {{ right_fallback }} then 1
+    {%- endif %}
         when {{ left }} is null or {{ right }} is null then -1
         when {{ left }} = {{ right }} then {{ top }}
     {%- if left_other is not none and spec.method == 'similarity' %}
-        {%- set closest = spec.thresholds | max %}
-        when {{ similarities.left_to_other }} >= {{ closest }}
-            and {{ similarities.other_to_left }} >= {{ closest }}
+        {%- set loosest = spec.thresholds | min %}
+        when {{ similarities.left_to_other }} >= {{ loosest }}
+            and {{ similarities.other_to_left }} >= {{ loosest }}
             then {{ top - 1 }}
     {%- elif left_other is not none %}
         when {{ left }} = {{ right_other }} and {{ left_other }} = {{ right }} then {{ top - 1 }}
@@ -169,15 +189,18 @@
         when extract(year from {{ left }}) = extract(year from {{ right }})
             and extract(month from {{ left }}) = extract(day from {{ right }})
             and extract(day from {{ left }}) = extract(month from {{ right }})
-            then 2
+            then {{ base + 2 }}
         when (case when extract(year from {{ left }}) = extract(year from {{ right }}) then 1 else 0 end)
             + (case when extract(month from {{ left }}) = extract(month from {{ right }}) then 1 else 0 end)
             + (case when extract(day from {{ left }}) = extract(day from {{ right }}) then 1 else 0 end) = 2
-            then 1
+            then {{ base + 1 }}
     {%- elif spec.method == 'similarity' %}
         {%- for threshold in spec.thresholds | sort(reverse=true) %}
-        when {{ similarities.same }} >= {{ threshold }} then {{ loop.revindex }}
+        when {{ similarities.same }} >= {{ threshold }} then {{ base + loop.revindex }}
         {%- endfor %}
+    {%- endif %}
+    {%- if fallback %}
+        when {{ left_fallback }} = {{ right_fallback }} then 1
     {%- endif %}
         else 0
     end
@@ -193,7 +216,7 @@
     {%- set similarities = [] -%}
     {%- for name, spec in identity_comparisons().items() -%}
         {%- set other = spec.transposed_with | default(none) -%}
-        {%- for column in [spec.column, other] -%}
+        {%- for column in [spec.column, other, spec.fallback_column | default(none)] -%}
             {%- if column is not none and column not in columns -%}
                 {%- do columns.append(column) -%}
             {%- endif -%}
@@ -247,10 +270,13 @@
             'left_to_other': column ~ '__' ~ other ~ '__similarity',
             'other_to_left': other ~ '__' ~ column ~ '__similarity'}) %}
     {%- endif %}
+    {%- set fallback = spec.fallback_column | default(none) %}
     {{ comparison_level(spec, column ~ '__left', column ~ '__right',
         other ~ '__left' if other is not none else none,
         other ~ '__right' if other is not none else none,
-        similarities) }} as {{ name }}
+        similarities,
+        fallback ~ '__left' if fallback is not none else none,
+        fallback ~ '__right' if fallback is not none else none) }} as {{ name }}
     {%- if not loop.last %},{% endif %}
     {%- endfor %}
 {%- endmacro %}

@@ -294,7 +294,7 @@ def test_frozen_weights_of_other_comparisons_fail_the_build(
     default_run, source_mix, tmp_path_factory
 ) -> None:
     """Weights exported under the default comparisons, frozen into a build whose postcode compares
-    exactly (one level fewer): the weights no longer fit the levels, and the build fails on
+    exactly (two levels fewer): the weights no longer fit the levels, and the build fails on
     assert_match_weights_fit_the_comparisons instead of weighing a level by another's evidence."""
     assert default_run.returncode == 0, default_run.output[-4000:]
     raw, _truth = source_mix
@@ -306,7 +306,13 @@ def test_frozen_weights_of_other_comparisons_fail_the_build(
             "select list(label order by level) from read_parquet(?) where comparison = 'postcode'",
             [str(weights)],
         ).fetchone()[0]
-    assert postcode_labels == ["null", "different", "similarity >= 0.8", "exact"]
+    assert postcode_labels == [
+        "null",
+        "different",
+        "different, match_city exact",
+        "similarity >= 0.8",
+        "exact",
+    ]
     comparisons = _default_comparisons()
     comparisons["postcode"] = {"column": "postcode", "method": "exact", "term_frequency": True}
     run = run_dbt(

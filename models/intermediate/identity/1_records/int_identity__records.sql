@@ -182,7 +182,8 @@ keyed as (
         {{ name_match_key('last_name') }} as match_last_name,
         {{ address_match_key(
             dbt.concat(["coalesce(street_number, '')", "' '", "coalesce(address_line_1, '')",
-                "' '", "coalesce(address_line_2, '')"])) }} as match_address
+                "' '", "coalesce(address_line_2, '')"])) }} as match_address,
+        {{ name_match_key('city') }} as match_city
     from unioned
 ),
 
@@ -203,9 +204,17 @@ blocking_keys as (
         {{ name_pair_key('substring(match_first_name, 1, 2)', 'substring(match_last_name, 1, 2)') }} as match_name_prefixes,
         -- the postcode's area: survives a typo in the rest of it
         substring(postcode, 1, 2) as match_postcode_prefix,
+        -- and its last two characters: survive a typo in the area
+        {{ dbt.right('postcode', '2') }} as match_postcode_suffix,
+        -- the city's first three letters: survive a typo past them
+        substring(match_city, 1, 3) as match_city_prefix,
+        -- both names' first letters in either order
+        {{ name_pair_key('substring(match_first_name, 1, 1)', 'substring(match_last_name, 1, 1)') }} as match_name_initials,
         -- day and month transposed
         {{ birth_date_key('date_of_birth') }} as match_birth_date_key,
         extract(year from date_of_birth) as match_birth_year,
+        -- the year and month: survive a typo in the day
+        extract(year from date_of_birth) * 100 + extract(month from date_of_birth) as match_birth_month,
         -- the address by parts, for a typo in the other part: the first number of
         -- the address key and the first three letters of its first word
         nullif({{ regexp_extract_group('match_address', '([0-9]+)', 1) }}, '') as match_street_number,

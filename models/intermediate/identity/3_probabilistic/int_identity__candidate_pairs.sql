@@ -7,8 +7,8 @@
 -- dropped, and the pairs per record stay bounded however large the data
 -- grows. One order misses the duplicate whose typo falls in the field the
 -- order leads with, so each block is ordered var identity_block_orderings
--- ways, each led by another compared field the rule does not block on (a
--- name block by date of birth, then by address, then by postcode). Only
+-- ways, each by another compared field the rule does not block on (a name
+-- block by date of birth, then by address, then by postcode). Only
 -- records with a name take part: cookies and email recipients link through
 -- identifiers alone.
 -- Grain: one row per (record_id_a, record_id_b), record_id_a < record_id_b.
@@ -31,21 +31,49 @@ named_records as (
 
 -- How common each compared value is among the records that can be compared:
 -- an exact agreement on a common value is weaker evidence than on a rare one
--- (int_identity__scored_pairs). The blocking passes' pairs, many times the
--- records and mostly repeated, are collected and deduplicated as two
--- integers, a hash of each record id, instead of two ids; no order depends
--- on the hash. Two records sharing a hash (odds of about 1 in 20 million for
--- 1.4 million records) would each be compared with the other's candidates too,
--- and paired with each other they fail the model's tests; no pair is lost.
+-- (int_identity__scored_pairs). Counted by grouping and joined back, not by
+-- windows: a window over every record runs in one partition on a distributed
+-- engine.
+value_totals as (
+    select
+        {%- for name, spec in frequencies.items() %}
+        count({{ spec.column }}) as {{ name }}_records,
+        {%- endfor %}
+        count(*) as record_count
+    from named_records
+),
+
+{% for name, spec in frequencies.items() %}
+{{ name }}_value_counts as (
+    select
+        {{ spec.column }} as compared_value,
+        count(*) as value_records
+    from named_records
+    where {{ spec.column }} is not null
+    group by {{ spec.column }}
+),
+
+{% endfor %}
+-- The blocking passes' pairs, many times the records and mostly repeated,
+-- are collected and deduplicated as two integers, a hash of each record id,
+-- instead of two ids; no order depends on the hash. Two records sharing a hash
+-- (odds of about 1 in 20 million for 1.4 million records) would each be
+-- compared with the other's candidates too, and paired with each other they
+-- fail the model's tests; no pair is lost.
 records as (
     select
-        {{ integer_hash('record_id') }} as record_hash,
+        {{ integer_hash('named_records.record_id') }} as record_hash,
         {%- for name, spec in frequencies.items() %}
-        count({{ spec.column }}) over (partition by {{ spec.column }})
-        / cast(count({{ spec.column }}) over () as {{ type_double() }}) as {{ name }}_term_frequency,
+        {{ name }}_value_counts.value_records
+        / cast(value_totals.{{ name }}_records as {{ type_double() }}) as {{ name }}_term_frequency,
         {%- endfor %}
         named_records.*
     from named_records
+    cross join value_totals
+    {%- for name, spec in frequencies.items() %}
+    left join {{ name }}_value_counts
+        on named_records.{{ spec.column }} = {{ name }}_value_counts.compared_value
+    {%- endfor %}
 ),
 
 {% for rule in rules %}
@@ -59,7 +87,7 @@ records as (
         -- nulls placed explicitly: engines differ in where they put them by default
         lead(record_hash, {{ step }}) over (
             partition by {{ rule | join(', ') }}
-            order by {% for column in order %}{{ column }} nulls last, {% endfor %}record_id
+            order by {% for column in order %}{{ column }} nulls last, {% endfor %}record_hash, record_id
         ) as next_{{ step }}{% endfor %}
     from records
     where {% for column in rule %}{{ column }} is not null{% if not loop.last %} and {% endif %}{% endfor %}
