@@ -29,11 +29,26 @@ named_records as (
     where match_first_name is not null or match_last_name is not null
 ),
 
+-- The blocking passes' pairs, many times the records and mostly repeated,
+-- are collected and deduplicated as two integers, a hash of each record id,
+-- instead of two ids; no order depends on the hash. Two records sharing a hash
+-- (odds of about 1 in 20 million for 1.4 million records) would each be
+-- compared with the other's candidates too, and paired with each other they
+-- fail the model's tests; no pair is lost.
+records as (
+    select
+        {{ integer_hash('record_id') }} as record_hash,
+        *
+    from named_records
+),
+
 -- How common each compared value is among the records that can be compared:
 -- an exact agreement on a common value is weaker evidence than on a rare one
 -- (int_identity__scored_pairs). Counted by grouping and joined back, not by
 -- windows: a window over every record runs in one partition on a distributed
--- engine.
+-- engine. Joined to one side of each pair only, not to the records every
+-- blocking pass reads: an engine that inlines a query's CTEs (Spark) would
+-- plan the counts once per pass.
 value_totals as (
     select
         {%- for name, spec in frequencies.items() %}
@@ -54,25 +69,18 @@ value_totals as (
 ),
 
 {% endfor %}
--- The blocking passes' pairs, many times the records and mostly repeated,
--- are collected and deduplicated as two integers, a hash of each record id,
--- instead of two ids; no order depends on the hash. Two records sharing a hash
--- (odds of about 1 in 20 million for 1.4 million records) would each be
--- compared with the other's candidates too, and paired with each other they
--- fail the model's tests; no pair is lost.
-records as (
+records_with_frequencies as (
     select
-        {{ integer_hash('named_records.record_id') }} as record_hash,
         {%- for name, spec in frequencies.items() %}
         {{ name }}_value_counts.value_records
         / cast(value_totals.{{ name }}_records as {{ type_double() }}) as {{ name }}_term_frequency,
         {%- endfor %}
-        named_records.*
-    from named_records
+        records.*
+    from records
     cross join value_totals
     {%- for name, spec in frequencies.items() %}
     left join {{ name }}_value_counts
-        on named_records.{{ spec.column }} = {{ name }}_value_counts.compared_value
+        on records.{{ spec.column }} = {{ name }}_value_counts.compared_value
     {%- endfor %}
 ),
 
@@ -153,7 +161,7 @@ pair_values as (
         {%- endfor %}
         {{ comparison_inputs('low_record', 'high_record') }}
     from hashed_pairs
-    inner join records as low_record
+    inner join records_with_frequencies as low_record
         on hashed_pairs.low_hash = low_record.record_hash
     inner join records as high_record
         on hashed_pairs.high_hash = high_record.record_hash
