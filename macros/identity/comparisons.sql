@@ -161,6 +161,9 @@
 {% macro comparison_level(spec, left, right, left_other=none, right_other=none, similarities=none, left_fallback=none, right_fallback=none) -%}
     {%- set top = comparison_labels(spec) | length - 1 %}
     {%- set fallback = left_fallback is not none %}
+    {%- if fallback != (spec.fallback_column | default(none) is not none) %}
+        {{ exceptions.raise_compiler_error("comparison_level: pass the two sides' fallback_column exactly when the comparison has one, so its levels are its labels") }}
+    {%- endif %}
     {#- the levels above 'different' and its fallback level start here #}
     {%- set base = 1 if fallback else 0 %}
     {%- if spec.method == 'similarity' and similarities is none %}

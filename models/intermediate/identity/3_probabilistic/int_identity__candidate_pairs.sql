@@ -95,7 +95,7 @@ records_with_frequencies as (
         -- nulls placed explicitly: engines differ in where they put them by default
         lead(record_hash, {{ step }}) over (
             partition by {{ rule | join(', ') }}
-            order by {% for column in order %}{{ column }} nulls last, {% endfor %}record_hash, record_id
+            order by {% for column in order %}{{ column }} nulls last, {% endfor %}record_id
         ) as next_{{ step }}{% endfor %}
     from records
     where {% for column in rule %}{{ column }} is not null{% if not loop.last %} and {% endif %}{% endfor %}
