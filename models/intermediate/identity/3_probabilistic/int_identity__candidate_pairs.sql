@@ -13,6 +13,9 @@
 -- identifiers alone.
 -- Grain: one row per (record_id_a, record_id_b), record_id_a < record_id_b.
 {%- set rules = identity_blocking_rules() %}
+{%- if rules | length > 62 %}
+    {{ exceptions.raise_compiler_error("identity_blocking_rules: at most 62 rules (each is one bit of a 64-bit integer), not " ~ rules | length) }}
+{%- endif %}
 {%- set window = var('identity_max_block_size') %}
 {%- if window is not number or window < 2 or window != window | int %}
     {{ exceptions.raise_compiler_error("identity_max_block_size must be a whole number of records, 2 or more, not '" ~ window ~ "'") }}
@@ -114,7 +117,8 @@ blocked_pairs as (
     select
         case when record_hash < next_{{ step }} then record_hash else next_{{ step }} end as low_hash,
         case when record_hash < next_{{ step }} then next_{{ step }} else record_hash end as high_hash,
-        {{ rule_index }} as blocking_rule
+        {{ rule_index }} as blocking_rule,
+        cast({{ 2 ** (rule_index - 1) }} as {{ dbt.type_bigint() }}) as rule_bit
     from {{ pass_name }}_neighbours
     where next_{{ step }} is not null
     {%- if not (last_rule and last_order and loop.last) %}
@@ -125,17 +129,17 @@ blocked_pairs as (
     {%- endfor %}
 ),
 
+-- The rules that proposed each pair as one integer, a bit per rule: one
+-- aggregate over the many proposals instead of one per rule, which at a
+-- million customers is the difference between grouping in memory and
+-- spilling to disk.
 hashed_pairs as (
     select
         low_hash,
         high_hash,
         -- the first rule that proposed the pair, for blocking diagnostics
         min(blocking_rule) as blocking_rule,
-        -- every rule that proposed it: the training sessions it belongs to
-        {%- for rule in rules %}
-        max(case when blocking_rule = {{ loop.index }} then 1 else 0 end) = 1 as proposed_by_rule_{{ loop.index }}
-        {%- if not loop.last %},{% endif %}
-        {%- endfor %}
+        bit_or(rule_bit) as rule_bits
     from blocked_pairs
     group by low_hash, high_hash
 ),
@@ -149,8 +153,9 @@ pair_values as (
         case when low_record.record_id < high_record.record_id then low_record.record_id else high_record.record_id end as record_id_a,
         case when low_record.record_id < high_record.record_id then high_record.record_id else low_record.record_id end as record_id_b,
         hashed_pairs.blocking_rule,
+        -- every rule that proposed it: the training sessions it belongs to
         {%- for rule in rules %}
-        hashed_pairs.proposed_by_rule_{{ loop.index }},
+        (hashed_pairs.rule_bits & {{ 2 ** (loop.index - 1) }}) <> 0 as proposed_by_rule_{{ loop.index }},
         {%- endfor %}
         {%- for name, spec in frequencies.items() %}
         -- the agreed value's share of the records, on exact agreement only
