@@ -16,3 +16,19 @@
 {% macro spark__median(expr) -%}
     percentile({{ expr }}, 0.5)
 {%- endmacro %}
+
+
+{#- A bucket of a numeric value that never decreases as the value grows, so a
+    window partitioned by it, plus a sum over the (few) buckets before, gives
+    a rank over the whole table without putting every row in one partition.
+    With `width`, buckets are that wide (for a value of a known, small range);
+    without, they are 1/16 of a natural-log step wide on either side of zero
+    (about 6 % of the value), so any real value falls in one of a few thousand
+    buckets at most. -#}
+{% macro value_bucket(expr, width=none) -%}
+    {%- if width is none -%}
+        cast(sign({{ expr }}) * floor(ln(1 + abs({{ expr }})) * 16) as {{ dbt.type_bigint() }})
+    {%- else -%}
+        cast(floor({{ expr }} / {{ width }}) as {{ dbt.type_bigint() }})
+    {%- endif -%}
+{%- endmacro %}

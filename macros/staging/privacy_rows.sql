@@ -19,16 +19,30 @@
     {%- else -%}
         {{ exceptions.raise_compiler_error('check_privacy_rows_understood: no rule for ' ~ source_table) }}
     {%- endif -%}
+    {#- the count joined to the first rows, not a window over every row -#}
     {%- set query -%}
+        with unreadable as (
+            select
+                raw_row_id,
+                rejection_reasons
+            from {{ base_relation }}
+            where rejection_reason is not null
+                and rejection_reason <> 'placeholder_subject_value'
+                and {{ not_understood }}
+        ),
+
+        unreadable_count as (
+            select count(*) as unreadable_rows
+            from unreadable
+        )
+
         select
-            raw_row_id,
-            rejection_reasons,
-            count(*) over () as unreadable_rows
-        from {{ base_relation }}
-        where rejection_reason is not null
-            and rejection_reason <> 'placeholder_subject_value'
-            and {{ not_understood }}
-        order by raw_row_id
+            unreadable.raw_row_id,
+            unreadable.rejection_reasons,
+            unreadable_count.unreadable_rows
+        from unreadable
+        cross join unreadable_count
+        order by unreadable.raw_row_id
         limit 5
     {%- endset -%}
     {%- set rows = run_query(query).rows -%}

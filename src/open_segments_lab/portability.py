@@ -149,17 +149,25 @@ def find_in_project(project_dir: Path) -> list[Finding]:
     return findings
 
 
-def main(argv: list[str] | None = None) -> int:
-    argv = sys.argv[1:] if argv is None else argv
-    project_dir = Path(argv[0]) if argv else Path.cwd()
-    findings = find_in_project(project_dir)
+def report(findings: list, failed: str, passed: str) -> int:
+    """Print each finding, then `failed` (after their count) or `passed`: a check's exit status."""
     for finding in findings:
         print(finding)
     if findings:
-        print(f"{len(findings)} engine-specific construct(s) outside dispatched macros")
+        print(f"{len(findings)} {failed}")
         return 1
-    print("portable: no engine-specific SQL outside dispatched macros")
+    print(passed)
     return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    project_dir = Path(argv[0]) if argv else Path.cwd()
+    return report(
+        find_in_project(project_dir),
+        "engine-specific construct(s) outside dispatched macros",
+        "portable: no engine-specific SQL outside dispatched macros",
+    )
 
 
 if __name__ == "__main__":

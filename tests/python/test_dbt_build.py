@@ -17,6 +17,7 @@ from open_segments.report import account_for_sources
 from open_segments.segment_report import main as write_segment_report
 from open_segments_lab.datagen.__main__ import main as generate
 from open_segments_lab.identity.accuracy import evaluate_resolution
+from open_segments_lab.windows import compiled_nodes, find_in_manifest
 
 CUSTOMERS = 3_000
 
@@ -356,3 +357,81 @@ def test_source_freshness_reads_the_newest_raw_timestamp(demo_build, tmp_path: P
         assert result["status"] == expected_status, source
     # a stale source fails the command, as a scheduler needs
     assert (fresh.returncode != 0) == any(r["status"] == "error" for r in results.values())
+
+
+def test_no_compiled_window_runs_in_one_partition(demo_build) -> None:
+    _raw, run, _con = demo_build
+    manifest = json.loads((run.target_dir / "manifest.json").read_text())
+    assert compiled_nodes(manifest) > 500
+    assert [str(finding) for finding in find_in_manifest(manifest)] == []
+
+
+def test_ranks_without_global_windows_equal_the_window_functions(demo_build) -> None:
+    """High value's spend share, the propensity deciles and percentiles and the lookalike
+    percentiles are counted from value buckets (no window over every row); on the demo's
+    thousands of profiles, spread over many buckets, they equal the window functions."""
+    _raw, _run, con = demo_build
+    spend = con.sql(
+        """
+        with ranked as (
+            select
+                profile_id,
+                revenue_365d,
+                percent_rank() over (order by revenue_365d desc) as spend_rank_share
+            from features.int_customer__features
+            where revenue_365d > 0
+        )
+        select
+            count(distinct floor(ln(1 + revenue_365d) * 16)),
+            count(*) filter (where spend_rank_share < 0.1),
+            (
+                select count(*)
+                from segment_rules.seg_high_value as segment
+                full join (select profile_id from ranked where spend_rank_share < 0.1) as expected
+                    on segment.profile_id = expected.profile_id
+                where segment.profile_id is null or expected.profile_id is null
+            )
+        from ranked
+        """
+    ).fetchone()
+    # many spend buckets, a default threshold of 10 %, and the same members as percent_rank's
+    assert spend[0] > 20 and spend[1] > 100 and spend[2] == 0
+    propensity = con.sql(
+        """
+        with expected as (
+            select
+                decile,
+                percentile,
+                case when probability is not null then ntile(10) over w end as window_decile,
+                case when probability is not null then ntile(100) over w end as window_percentile
+            from marts.fct_propensity_scores
+            window w as (
+                partition by target, probability is null order by probability, profile_id desc
+            )
+        )
+        select
+            count(decile),
+            count(*) filter (
+                where decile is distinct from window_decile
+                    or percentile is distinct from window_percentile
+            )
+        from expected
+        """
+    ).fetchone()
+    assert propensity[0] > 1000 and propensity[1] == 0
+    lookalike = con.sql(
+        """
+        with expected as (
+            select
+                percentile,
+                case when similarity is not null then ntile(100) over w end as window_percentile
+            from marts.fct_lookalike_scores
+            window w as (partition by similarity is null order by similarity, profile_id desc)
+        )
+        select
+            count(percentile),
+            count(*) filter (where percentile is distinct from window_percentile)
+        from expected
+        """
+    ).fetchone()
+    assert lookalike[0] > 1000 and lookalike[1] == 0

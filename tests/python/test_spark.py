@@ -31,6 +31,7 @@ from dbt_harness import PROJECT_DIR, run_dbt
 from open_segments.match_weights import export_match_weights
 from open_segments_lab.datagen.__main__ import main as generate
 from open_segments_lab.dbt_launcher import dbt_arguments
+from open_segments_lab.windows import compiled_nodes, find_in_manifest
 from web_loads import deliver_messily, location, web_event_loads
 
 CUSTOMERS = 800
@@ -236,3 +237,12 @@ def test_the_salt_reaches_spark_without_entering_its_artifacts(engines) -> None:
     for path in [*(spark_dir / "target").rglob("*"), *(spark_dir / "logs").rglob("*")]:
         if path.is_file():
             assert SALT not in path.read_text(errors="ignore"), path
+
+
+def test_no_compiled_window_runs_in_one_partition_on_spark(engines) -> None:
+    """What the macros expand to on Spark (open_segments_lab.windows): no window without
+    `partition by` unless its input is bounded and says so."""
+    *_, spark_dir = engines
+    manifest = json.loads((spark_dir / "target" / "manifest.json").read_text())
+    assert compiled_nodes(manifest) > 300
+    assert [str(finding) for finding in find_in_manifest(manifest)] == []

@@ -14,18 +14,37 @@ as_of as (
     select * from {{ ref('int_features__as_of') }}
 ),
 
--- unscored rows (null similarity) are ranked apart and get no percentile
-ranked as (
+-- The percentile is ntile(100) over the scored rows by similarity (ties by
+-- profile_id, descending), computed from each row's position
+-- (score_position_ctes) without a window over every scored row, which would
+-- run in one partition.
+scored as (
     select
         profile_id,
-        seed_segment,
-        similarity,
-        not_served_reason,
-        case
-            when similarity is not null
-                then ntile(100) over (partition by similarity is null order by similarity asc, profile_id desc)
-        end as percentile
+        similarity
     from lookalikes
+    where similarity is not null
+),
+
+{{ score_position_ctes('scored', 'similarity', 'profile_id') }},
+
+percentiles as (
+    select
+        profile_id,
+        {{ ntile_of_position('score_position', 'scored_rows', 100) }} as percentile
+    from scored_positions
+),
+
+ranked as (
+    select
+        lookalikes.profile_id,
+        lookalikes.seed_segment,
+        lookalikes.similarity,
+        lookalikes.not_served_reason,
+        percentiles.percentile
+    from lookalikes
+    left join percentiles
+        on lookalikes.profile_id = percentiles.profile_id
 ),
 
 final as (

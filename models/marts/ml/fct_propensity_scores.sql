@@ -16,23 +16,44 @@ as_of as (
     select * from {{ ref('int_features__as_of') }}
 ),
 
--- unscored rows (null probability) are ranked apart and get no decile
-ranked as (
+-- Deciles and percentiles are ntile(10) and ntile(100) within the target by
+-- probability (ties by profile_id, descending), computed from each row's
+-- position (score_position_ctes) without a window over a target's scored
+-- rows, which would run in one partition. Unscored rows (null probability)
+-- get none.
+scored as (
     select
         profile_id,
         target,
-        probability,
-        model_name,
-        not_served_reason,
-        case
-            when probability is not null
-                then ntile(10) over (partition by target, probability is null order by probability asc, profile_id desc)
-        end as decile,
-        case
-            when probability is not null
-                then ntile(100) over (partition by target, probability is null order by probability asc, profile_id desc)
-        end as percentile
+        probability
     from scores
+    where probability is not null
+),
+
+{{ score_position_ctes('scored', 'probability', 'profile_id', partition_by=['target']) }},
+
+ranks as (
+    select
+        profile_id,
+        target,
+        {{ ntile_of_position('score_position', 'scored_rows', 10) }} as decile,
+        {{ ntile_of_position('score_position', 'scored_rows', 100) }} as percentile
+    from scored_positions
+),
+
+ranked as (
+    select
+        scores.profile_id,
+        scores.target,
+        scores.probability,
+        scores.model_name,
+        scores.not_served_reason,
+        ranks.decile,
+        ranks.percentile
+    from scores
+    left join ranks
+        on scores.profile_id = ranks.profile_id
+            and scores.target = ranks.target
 ),
 
 final as (

@@ -2,6 +2,11 @@
 -- no build still has a row). Spans var `time_spine_start` to
 -- `time_spine_end`.
 -- Grain: one row per date_day.
+{{ config(meta={
+    'windows_without_partition': 'dbt.date_spine numbers the days of the span in one window; '
+        ~ 'the days do not grow with customers',
+}) }}
+
 with
 
 days as (

@@ -1,15 +1,18 @@
 -- How often each comparison level occurs among pairs of records taken at
 -- random: the u probabilities of Fellegi-Sunter (almost every random pair is
--- two different people). "Random" is deterministic here: records are put in
--- the order of a hash of their id and each is paired with its next
--- var identity_u_pairs_per_record neighbours in that order, up to var identity_u_max_pairs
--- pairs (so only the first records in that order are needed, and only they are
--- ordered and compared). Every level of every comparison has a row, with 0
--- when unseen.
+-- two different people). "Random" is deterministic here, and the same on
+-- every engine: a share of the records, chosen by a hash of their id, is
+-- dealt into partitions of about 10,000 by the same hash, put in the order
+-- of another hash of the id within each, and each record is paired with its
+-- next var identity_u_pairs_per_record neighbours in that order. The share
+-- makes about var identity_u_max_pairs pairs, so the work stays bounded as
+-- records grow, and no window holds more than one partition. Every level of
+-- every comparison has a row, with 0 when unseen.
 -- Grain: one row per (comparison, level).
 {%- set per_record = var('identity_u_pairs_per_record') %}
 {%- set comparisons = identity_comparisons() %}
-{%- set first_records = (var('identity_u_max_pairs') / per_record) | round(0, 'ceil') | int %}
+{%- set sampled_records = (var('identity_u_max_pairs') / per_record) | round(0, 'ceil') | int + per_record %}
+{%- set key_range = 1000000 %}
 with
 
 records as (
@@ -17,35 +20,72 @@ records as (
     where match_first_name is not null or match_last_name is not null
 ),
 
--- The records that come first in the hash order, with the neighbours of the
--- last of them.
-sampled as (
-    select
-        record_id,
-        {{ dbt.hash('record_id') }} as shuffle_key
+population as (
+    select count(*) as comparable_records
     from records
-    order by shuffle_key, record_id
-    limit {{ first_records + per_record }}
 ),
 
-shuffled as (
+sampling as (
+    select
+        cast({{ sampled_records }} as {{ type_double() }}) / greatest(comparable_records, 1) as sampled_share,
+        greatest(
+            cast(ceil(least(comparable_records, {{ sampled_records }}) / 10000.0) as {{ dbt.type_bigint() }}),
+            1
+        ) as partitions
+    from population
+),
+
+-- sample_key: a stable number in [0, {{ key_range }}) per record
+keyed as (
     select
         record_id,
-        row_number() over (order by shuffle_key, record_id) as shuffle_rank
+        {{ hash_bucket('record_id', key_range) }} as sample_key,
+        {{ dbt.hash('record_id') }} as shuffle_key
+    from records
+),
+
+sampled as (
+    select
+        keyed.record_id,
+        keyed.shuffle_key,
+        keyed.sample_key % sampling.partitions as pair_partition
+    from keyed
+    cross join sampling
+    where keyed.sample_key < sampling.sampled_share * {{ key_range }}
+),
+
+-- every neighbour in one pass over the sample
+neighbour_columns as (
+    select
+        {%- for offset in range(1, per_record + 1) %}
+        lead(record_id, {{ offset }}) over (
+            partition by pair_partition
+            order by shuffle_key, record_id
+        ) as neighbour_{{ offset }},
+        {%- endfor %}
+        record_id
     from sampled
 ),
 
-neighbours as (
+offsets as (
     {%- for offset in range(1, per_record + 1) %}
-    select
-        record_id as record_id_a,
-        lead(record_id, {{ offset }}) over (order by shuffle_rank) as record_id_b,
-        shuffle_rank
-    from shuffled
+    select {{ offset }} as neighbour_offset
     {%- if not loop.last %}
     union all
     {%- endif %}
     {%- endfor %}
+),
+
+neighbours as (
+    select
+        neighbour_columns.record_id as record_id_a,
+        case offsets.neighbour_offset
+            {%- for offset in range(1, per_record + 1) %}
+            when {{ offset }} then neighbour_columns.neighbour_{{ offset }}
+            {%- endfor %}
+        end as record_id_b
+    from neighbour_columns
+    cross join offsets
 ),
 
 -- Both records' compared values and the similarities the levels read,
@@ -58,7 +98,6 @@ pair_values as (
         on neighbours.record_id_a = left_record.record_id
     inner join records as right_record
         on neighbours.record_id_b = right_record.record_id
-    where neighbours.shuffle_rank <= {{ first_records }}
 ),
 
 random_pairs as (

@@ -22,7 +22,8 @@
 -- for that measure and does not count among the buyers ranked on it.
 --
 -- Scores are computed on one row per distinct value and joined back to the
--- buyers: windows run over a few thousand values, never over every buyer.
+-- buyers, and windows run within buckets of values, never over every value
+-- of a measure (amounts are nearly one per buyer) in one partition.
 with
 
 features as (
@@ -70,21 +71,91 @@ value_counts as (
     group by revenue_lifetime
 ),
 
+-- Values fall in buckets (value_bucket) so that no window runs over every
+-- distinct value of a measure (amounts are nearly one per buyer): a rank or
+-- running sum is that of the buckets below plus that within the value's own
+-- bucket.
+bucketed_values as (
+    select
+        measure,
+        measure_value,
+        buyers_at_value,
+        {{ value_bucket('measure_value') }} as value_bucket
+    from value_counts
+),
+
+within_buckets as (
+    select
+        measure,
+        measure_value,
+        value_bucket,
+        row_number() over (
+            partition by measure, value_bucket
+            order by measure_value
+        ) as rank_in_bucket,
+        coalesce(sum(buyers_at_value) over (
+            partition by measure, value_bucket
+            order by measure_value
+            rows between unbounded preceding and 1 preceding
+        ), 0) as buyers_below_in_bucket
+    from bucketed_values
+),
+
+buckets as (
+    select
+        measure,
+        value_bucket,
+        count(*) as values_in_bucket,
+        sum(buyers_at_value) as buyers_in_bucket
+    from bucketed_values
+    group by measure, value_bucket
+),
+
+-- one row per measure and bucket: a few hundred at most
+buckets_below as (
+    select
+        measure,
+        value_bucket,
+        coalesce(sum(values_in_bucket) over (
+            partition by measure
+            order by value_bucket
+            rows between unbounded preceding and 1 preceding
+        ), 0) as values_below_bucket,
+        coalesce(sum(buyers_in_bucket) over (
+            partition by measure
+            order by value_bucket
+            rows between unbounded preceding and 1 preceding
+        ), 0) as buyers_below_bucket
+    from buckets
+),
+
+measure_totals as (
+    select
+        measure,
+        count(*) as distinct_values,
+        sum(buyers_at_value) as ranked_buyers
+    from value_counts
+    group by measure
+),
+
 -- value_rank: 1 for the lowest value; buyers_below: buyers with a lower
 -- value (the value's first rank minus one).
 ranked_values as (
     select
-        measure,
-        measure_value,
-        row_number() over (partition by measure order by measure_value) as value_rank,
-        count(*) over (partition by measure) as distinct_values,
-        sum(buyers_at_value) over (partition by measure) as ranked_buyers,
-        sum(buyers_at_value) over (
-            partition by measure
-            order by measure_value
-            rows between unbounded preceding and current row
-        ) - buyers_at_value as buyers_below
-    from value_counts
+        within_buckets.measure,
+        within_buckets.measure_value,
+        within_buckets.value_bucket,
+        buckets_below.values_below_bucket + within_buckets.rank_in_bucket as value_rank,
+        measure_totals.distinct_values,
+        measure_totals.ranked_buyers,
+        buckets_below.buyers_below_bucket + within_buckets.buyers_below_in_bucket as buyers_below
+    from within_buckets
+    inner join buckets_below
+        on
+            within_buckets.measure = buckets_below.measure
+            and within_buckets.value_bucket = buckets_below.value_bucket
+    inner join measure_totals
+        on within_buckets.measure = measure_totals.measure
 ),
 
 -- first_rank_bin: the quintile (1 to 5) of the value's first rank.
@@ -94,6 +165,7 @@ binned_values as (
     select
         measure,
         measure_value,
+        value_bucket,
         value_rank,
         distinct_values,
         cast(floor(cast(5 * buyers_below as {{ type_double() }}) / ranked_buyers) as integer) + 1
@@ -107,19 +179,60 @@ binned_values as (
 
 -- "At most one more than the value below" unrolled: the score of the k-th
 -- value is min over j <= k of (bin_j + k - j), i.e. k plus the running
--- minimum of bin_j - j.
-stepped_values as (
+-- minimum of bin_j - j: the minimum over the buckets below, then the running
+-- minimum within the value's bucket.
+bucket_minimums as (
+    select
+        measure,
+        value_bucket,
+        min(first_rank_bin - value_rank) as bucket_minimum
+    from binned_values
+    group by measure, value_bucket
+),
+
+minimums_below as (
+    select
+        measure,
+        value_bucket,
+        min(bucket_minimum) over (
+            partition by measure
+            order by value_bucket
+            rows between unbounded preceding and 1 preceding
+        ) as minimum_below_bucket
+    from bucket_minimums
+),
+
+running_minimums as (
     select
         measure,
         measure_value,
+        value_bucket,
+        value_rank,
         distinct_values,
         spread_score,
-        value_rank + min(first_rank_bin - value_rank) over (
-            partition by measure
+        min(first_rank_bin - value_rank) over (
+            partition by measure, value_bucket
             order by value_rank
             rows between unbounded preceding and current row
-        ) as stepped_score
+        ) as running_minimum
     from binned_values
+),
+
+stepped_values as (
+    select
+        running_minimums.measure,
+        running_minimums.measure_value,
+        running_minimums.distinct_values,
+        running_minimums.spread_score,
+        running_minimums.value_rank + least(
+            coalesce(minimums_below.minimum_below_bucket, running_minimums.running_minimum),
+            running_minimums.running_minimum
+        ) as stepped_score
+    from running_minimums
+    inner join minimums_below
+        on
+            running_minimums.measure = minimums_below.measure
+            and running_minimums.value_bucket = minimums_below.value_bucket
 ),
 
 scored_values as (
