@@ -210,32 +210,48 @@
 {%- endmacro %}
 
 
+{#- The (left column, right column) pairs whose string similarity the levels
+    of a similarity comparison read, by role (see comparison_level): `same`,
+    and with a transposed_with column `left_to_other` and `other_to_left`.
+    Empty for the other methods. -#}
+{% macro comparison_similarity_pairs(spec) %}
+    {%- set pairs = {} -%}
+    {%- if spec.method == 'similarity' -%}
+        {%- set other = spec.transposed_with | default(none) -%}
+        {%- do pairs.update({'same': [spec.column, spec.column]}) -%}
+        {%- if other is not none -%}
+            {%- do pairs.update({'left_to_other': [spec.column, other], 'other_to_left': [other, spec.column]}) -%}
+        {%- endif -%}
+    {%- endif -%}
+    {{ return(pairs) }}
+{% endmacro %}
+
+
+{#- The name comparison_inputs gives the string similarity of a pair of
+    columns, [left column, right column]. -#}
+{% macro similarity_input_name(pair) -%}
+    {{ pair[0] }}__{{ pair[1] }}__similarity
+{%- endmacro %}
+
+
 {#- What the levels of the configured comparisons are computed from: the
-    compared columns (each comparison's column and its transposed_with
-    column) and the (left column, right column) pairs whose string similarity
-    a level reads, each once. -#}
+    compared columns (each comparison's column, its transposed_with and its
+    fallback_column) and the (left column, right column) pairs whose string
+    similarity a level reads, each once. -#}
 {% macro comparison_input_names() %}
     {%- set columns = [] -%}
     {%- set similarities = [] -%}
     {%- for name, spec in identity_comparisons().items() -%}
-        {%- set other = spec.transposed_with | default(none) -%}
-        {%- for column in [spec.column, other, spec.fallback_column | default(none)] -%}
+        {%- for column in [spec.column, spec.transposed_with | default(none), spec.fallback_column | default(none)] -%}
             {%- if column is not none and column not in columns -%}
                 {%- do columns.append(column) -%}
             {%- endif -%}
         {%- endfor -%}
-        {%- if spec.method == 'similarity' -%}
-            {%- set needed = [[spec.column, spec.column]] -%}
-            {%- if other is not none -%}
-                {%- do needed.append([spec.column, other]) -%}
-                {%- do needed.append([other, spec.column]) -%}
+        {%- for pair in comparison_similarity_pairs(spec).values() -%}
+            {%- if pair not in similarities -%}
+                {%- do similarities.append(pair) -%}
             {%- endif -%}
-            {%- for pair in needed -%}
-                {%- if pair not in similarities -%}
-                    {%- do similarities.append(pair) -%}
-                {%- endif -%}
-            {%- endfor -%}
-        {%- endif -%}
+        {%- endfor -%}
     {%- endfor -%}
     {{ return({'columns': columns, 'similarities': similarities}) }}
 {% endmacro %}
@@ -256,7 +272,7 @@
     {%- if not loop.last or inputs.similarities %},{% endif %}
     {%- endfor %}
     {%- for pair in inputs.similarities %}
-    {{ string_similarity(left ~ '.' ~ pair[0], right ~ '.' ~ pair[1]) }} as {{ pair[0] }}__{{ pair[1] }}__similarity
+    {{ string_similarity(left ~ '.' ~ pair[0], right ~ '.' ~ pair[1]) }} as {{ similarity_input_name(pair) }}
     {%- if not loop.last %},{% endif %}
     {%- endfor %}
 {%- endmacro %}
@@ -267,12 +283,10 @@
     {%- for name, spec in identity_comparisons().items() %}
     {%- set column = spec.column %}
     {%- set other = spec.transposed_with | default(none) %}
-    {%- set similarities = {'same': column ~ '__' ~ column ~ '__similarity'} %}
-    {%- if other is not none %}
-        {%- do similarities.update({
-            'left_to_other': column ~ '__' ~ other ~ '__similarity',
-            'other_to_left': other ~ '__' ~ column ~ '__similarity'}) %}
-    {%- endif %}
+    {%- set similarities = {} %}
+    {%- for role, pair in comparison_similarity_pairs(spec).items() %}
+        {%- do similarities.update({role: similarity_input_name(pair)}) %}
+    {%- endfor %}
     {%- set fallback = spec.fallback_column | default(none) %}
     {{ comparison_level(spec, column ~ '__left', column ~ '__right',
         other ~ '__left' if other is not none else none,
