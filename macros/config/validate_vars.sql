@@ -16,7 +16,7 @@
     timestamp, country (ISO alpha-2), currency (ISO 4217), timezone,
     identifier (lowercase SQL name), label (letters, digits, '_', '-', '.'),
     text (entered in SQL only as an escaped literal), enum (`values`), list
-    (`of` an item type), mapping (`of` a value type and the allowed `keys`),
+    (`of` an item type, with min_items / max_items), mapping (`of` a value type and the allowed `keys`),
     and structure (a nested setting checked where it is used, by its own
     validation macro). `nullable` allows null.
 -#}
@@ -26,6 +26,10 @@
     {%- set non_negative = {'type': 'number', 'min': 0} -%}
     {%- set share = {'type': 'number', 'min': 0, 'max': 1} -%}
     {%- set identifiers = {'type': 'list', 'of': {'type': 'identifier'}} -%}
+    {#- at most 62 rules: a rule proposes a pair through one bit of a 64-bit
+        integer (int_identity__candidate_pairs) -#}
+    {%- set blocking_rules = {'type': 'list', 'min_items': 1, 'max_items': 62,
+        'of': {'type': 'list', 'min_items': 1, 'of': {'type': 'identifier'}}} -%}
     {{ return({
         'raw_location': {'type': 'text', 'nullable': true},
         'raw_locations': {'type': 'mapping', 'of': {'type': 'text'}},
@@ -55,7 +59,7 @@
         'identity_identifier_rules': {'type': 'structure'},
         'identity_blocked_patterns': {'type': 'mapping', 'of': {'type': 'text'}},
         'identity_address_noise_words': {'type': 'text'},
-        'identity_blocking_rules': {'type': 'structure'},
+        'identity_blocking_rules': blocking_rules,
         'identity_max_block_size': positive_int,
         'identity_block_orderings': positive_int,
         'identity_comparisons': {'type': 'structure'},
@@ -240,6 +244,12 @@
     {%- elif kind == 'list' -%}
         {%- if value is string or value is mapping or value is not iterable -%}
             {{ return('must be a list') }}
+        {%- endif -%}
+        {%- if spec.get('min_items') is not none and (value | length) < spec.min_items -%}
+            {{ return('must have at least ' ~ spec.min_items ~ ' item(s)') }}
+        {%- endif -%}
+        {%- if spec.get('max_items') is not none and (value | length) > spec.max_items -%}
+            {{ return('must have at most ' ~ spec.max_items ~ ' items, not ' ~ (value | length)) }}
         {%- endif -%}
         {%- for item in value -%}
             {%- set problem = var_type_problem(item, spec.of) -%}

@@ -51,6 +51,11 @@ CASES = [
     ["min_plausible_timestamp", "1990-01-01", ""],
     ["raw_contract_schema", "raw contract", "lowercase letters"],
     ["quarantine_share_error", 1.5, "at most 1"],
+    # a rule proposes a pair through one bit of a 64-bit integer
+    ["identity_blocking_rules", [["match_last_name", f"key_{i}"] for i in range(63)], "at most 62"],
+    ["identity_blocking_rules", [["match_last_name", f"key_{i}"] for i in range(62)], ""],
+    ["identity_blocking_rules", [["match_last_name"], []], "at least 1 item"],
+    ["identity_blocking_rules", [["match_last_name", "Postcode"]], "lowercase letters"],
 ]
 
 
