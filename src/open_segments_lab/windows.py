@@ -2,8 +2,9 @@
 
     python -m open_segments_lab.windows target/manifest.json
 
-A window without `partition by` (`row_number() over (order by x)`, `count(*) over ()`) puts every
-row of its input in one task: on Spark one executor core sorts the whole table, whatever the
+A window without `partition by` (`row_number() over (order by x)`, `count(*) over ()`), or
+partitioned by constants or null tests only (`partition by x is null`), puts every row of its
+input in one or two tasks: on Spark one executor core sorts the whole table, whatever the
 cluster's size; on DuckDB part of the work is serial. Over a table that grows with customers that
 is a stage that cannot scale out, so the project partitions such windows (by a bucket of the
 ordered value, or of a hash) or replaces them with aggregates joined back.
@@ -35,6 +36,11 @@ META_KEY = "windows_without_partition"
 WINDOW = re.compile(r"\bover\s*\(", re.IGNORECASE)
 PARTITION_BY = re.compile(r"\bpartition\s+by\b", re.IGNORECASE)
 BOUNDED = re.compile(r"(--|/\*)\s*bounded:\s*\S", re.IGNORECASE)
+# a partition key that makes one or two partitions: a literal, or a null test
+CONSTANT_KEY = re.compile(
+    r"^\s*(?:-?\d+(?:\.\d+)?|'[^']*'|true|false|null|.+\bis\s+(?:not\s+)?null)\s*$",
+    re.IGNORECASE | re.DOTALL,
+)
 
 
 @dataclass(frozen=True)
@@ -45,8 +51,9 @@ class Finding:
 
     def __str__(self) -> str:
         return (
-            f"{self.node}:{self.line}: `over ({self.window})` has no partition by, so it runs in "
-            "one partition; partition it, or say why its input does not grow with customers "
+            f"{self.node}:{self.line}: `over ({self.window})` is not partitioned (no partition "
+            "by, or only by constants or null tests), so it runs in one or two partitions; "
+            "partition it, or say why its input does not grow with customers "
             "(a `-- bounded: ...` comment in its parentheses)"
         )
 
@@ -78,15 +85,37 @@ def _closing(text: str, start: int) -> int:
     return len(text)
 
 
+def _top_level_items(text: str) -> list[str]:
+    """`text` split at the commas outside parentheses."""
+    items, depth, start = [], 0, 0
+    for index, char in enumerate(text):
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if char == "," and depth == 0:
+            items.append(text[start:index])
+            start = index + 1
+    return [*items, text[start:]]
+
+
+def _partitioned(body: str) -> bool:
+    """Whether a window's parentheses partition it by something that varies: a `partition by`
+    of constants or null tests only (`partition by x is null`) makes one or two partitions."""
+    found = PARTITION_BY.search(body)
+    if not found:
+        return False
+    keys = re.split(r"\b(?:order\s+by|rows|range|groups)\b", body[found.end() :], flags=re.I)[0]
+    return not all(CONSTANT_KEY.match(key.strip().strip("()")) for key in _top_level_items(keys))
+
+
 def find_in_sql(sql: str, node: str) -> list[Finding]:
-    """The windows of one compiled SQL text that have no `partition by` and no `bounded:` note."""
+    """The windows of one compiled SQL text that are not partitioned by something that varies
+    and carry no `bounded:` note."""
     with_comments = _without_strings(sql)
     code = _without_comments(with_comments)
     findings = []
     for match in WINDOW.finditer(code):
         end = _closing(code, match.end())
         body = code[match.end() : end]
-        if PARTITION_BY.search(body) or BOUNDED.search(with_comments[match.end() : end]):
+        if _partitioned(body) or BOUNDED.search(with_comments[match.end() : end]):
             continue
         line = code.count("\n", 0, match.start()) + 1
         findings.append(Finding(node, line, " ".join(body.split())))

@@ -52,6 +52,17 @@ from t"""
     assert windows(sql) == [(5, "order by coalesce(a, (b))")]
 
 
+def test_a_partition_by_constants_or_null_tests_only_counts_as_none():
+    sql = """select
+    ntile(100) over (partition by similarity is null order by similarity) as a,
+    row_number() over (partition by 1, 'x' order by day) as b,
+    ntile(10) over (partition by target, probability is null order by probability) as c,
+    sum(x) over (partition by coalesce(a, 0), b is not null) as d,
+    lag(x) over (partition by (y is null) rows between 1 preceding and current row) as e
+from t"""
+    assert [line for line, _window in windows(sql)] == [2, 3, 6]
+
+
 def test_the_manifest_check_reads_compiled_models_and_tests_and_honours_the_model_note(tmp_path):
     unpartitioned = "select row_number() over (order by 1) as n from t"
     nodes = {
